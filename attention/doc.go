@@ -1,0 +1,14 @@
+// Package attention computes and approximates the attention of Alman and
+// Song (2023),
+//
+//	Att(Q, K, V) = diag(A·1)⁻¹ · A · V,   A = exp(Q·Kᵀ / d) entrywise,
+//
+// exactly (naive and streaming) and fast (the polynomial method, and the
+// Performer FAVOR+ baseline), behind one [Algorithm] interface.
+//
+// # Notation
+//
+// Q is n_q × d, K is n_k × d, V is n_k × d_v; the output T is n_q × d_v.
+// Logits are x_ij = ⟨q_i, k_j⟩ / d (divided by d, not √d, as in the paper).
+// B is the largest |entry| of Q and K.
+package attention

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses shared by the subcommands. solve uses the SAT-competition
+// statuses 10 and 20 on top of these.
+const (
+	exitOK       = 0
+	exitMismatch = 1 // a verdict disagrees with gini, or a run failed
+	exitBadInput = 2 // bad flags, arguments or input files
+)
+
+// subcommands and genSubcommands are filled by init functions, one per
+// subcommand file, so each command lives in its own file.
+var (
+	subcommands    []func() *cobra.Command
+	genSubcommands []func() *cobra.Command
+)
+
+// exitError carries an exit status. A nil err exits silently.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err (possibly nil) so that run exits with code.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "hardness",
+		Short: "Fast attention requires bounded entries: run, measure and teach it",
+		Long: `hardness makes the theorem of Alman and Song (2023) runnable: attention
+Att(Q,K,V) = diag(A·1)⁻¹·A·V with A = exp(Q·Kᵀ/d) has a near-linear algorithm
+when the entries of Q and K are o(√log n), and none that is truly subquadratic
+at Θ(√log n) unless SETH fails. It reduces CNF-SAT to attention, solves and
+decodes it, checks every verdict against the gini SAT solver, and measures
+where the fast polynomial method breaks.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withCode(exitBadInput, fmt.Errorf("%w\nsee '%s --help'", err, c.CommandPath()))
+	})
+	for _, f := range subcommands {
+		root.AddCommand(f())
+	}
+	return root
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "hardness:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "hardness:", err)
+	return exitBadInput
+}
