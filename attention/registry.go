@@ -1,0 +1,59 @@
+package attention
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Options configures any algorithm; each reads the fields it needs.
+type Options struct {
+	// Eps is the target relative error of the polynomial method on exp;
+	// the degree is chosen automatically. Ignored when Degree or MaxRank is set.
+	Eps float64
+	// Degree fixes the polynomial degree (a budget); 0 means automatic.
+	Degree int
+	// MaxRank caps the number of polynomial features r = C(d+g, g); 0 means none.
+	MaxRank int
+	// Features is the number of Performer random features.
+	Features int
+	// Seed seeds every random choice (Performer's features).
+	Seed uint64
+	// MaxMemory is the working-memory limit in bytes; 0 means memlimit.Default.
+	MaxMemory int64
+	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// Progress, if non-nil, is called with the fraction of work done, from
+	// any goroutine.
+	Progress func(done float64)
+}
+
+var algorithms = map[string]func(Options) (Algorithm, error){}
+
+// Register makes an algorithm constructor available to New under name.
+// It is called from init functions and panics on a duplicate name.
+func Register(name string, ctor func(Options) (Algorithm, error)) {
+	if _, dup := algorithms[name]; dup {
+		panic("attention: Register called twice for " + name)
+	}
+	algorithms[name] = ctor
+}
+
+// Names returns the registered algorithm names, sorted.
+func Names() []string {
+	ns := make([]string, 0, len(algorithms))
+	for n := range algorithms {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// New returns the algorithm registered under name, configured by o.
+func New(name string, o Options) (Algorithm, error) {
+	ctor, ok := algorithms[name]
+	if !ok {
+		return nil, fmt.Errorf("attention: unknown algorithm %q (want one of %s)", name, strings.Join(Names(), ", "))
+	}
+	return ctor(o)
+}
