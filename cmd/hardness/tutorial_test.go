@@ -1,0 +1,373 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The tests of this package share one -update flag, which rewrites golden
+// files (and the outputs shown in docs/tutorial.md) instead of comparing.
+// It is defined here only if no other test file has defined it already.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files and docs/tutorial.md instead of comparing")
+	}
+}
+
+// updating reports whether the test binary runs with -update.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+const tutorialPath = "../../docs/tutorial.md"
+
+// tutorialStep is one "$ command" line of a console block in the tutorial
+// and the output shown under it.
+type tutorialStep struct {
+	line  int      // 1-based line of the command in tutorial.md
+	cmd   string   // the command as written, without "$ "
+	first int      // index in the file's lines of the first output line
+	shown []string // the output lines shown (up to the next command or the fence)
+}
+
+// parseTutorial returns the commands of every ```console block of the
+// tutorial, in order.
+func parseTutorial(lines []string) ([]*tutorialStep, error) {
+	var steps []*tutorialStep
+	var cur *tutorialStep
+	inConsole := false
+	for i, l := range lines {
+		switch {
+		case !inConsole && strings.TrimSpace(l) == "```console":
+			inConsole = true
+		case inConsole && strings.TrimSpace(l) == "```":
+			inConsole, cur = false, nil
+		case inConsole && strings.HasPrefix(l, "$ "):
+			cur = &tutorialStep{line: i + 1, cmd: strings.TrimSpace(l[2:]), first: i + 1}
+			steps = append(steps, cur)
+		case inConsole && cur == nil:
+			return nil, fmt.Errorf("%s:%d: console block must begin with a $ command, found %q", tutorialPath, i+1, l)
+		case inConsole:
+			cur.shown = append(cur.shown, l)
+		}
+	}
+	if inConsole {
+		return nil, fmt.Errorf("%s: unterminated ```console block", tutorialPath)
+	}
+	return steps, nil
+}
+
+// splitCommand splits a command line at spaces, honouring single and double
+// quotes (no escapes, pipes or redirections: the tutorial does not use them).
+func splitCommand(s string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	inArg := false
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, inArg = r, true
+		case r == ' ' || r == '\t':
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		default:
+			cur.WriteRune(r)
+			inArg = true
+		}
+	}
+	if quote != 0 {
+		return nil, fmt.Errorf("unterminated quote in %q", s)
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
+
+// volatile matches what legitimately changes between runs: durations
+// ("1.5ms", "2m3.1s", "850µs"), and sizes of measured memory ("12.3 MiB").
+var volatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<time>"},
+	{regexp.MustCompile(`\b\d+(\.\d+)? ?(B|KiB|MiB|GiB|TiB|kB|MB|GB)\b`), "<bytes>"},
+	{regexp.MustCompile(`\b\d+(\.\d+)?(e[+-]?\d+)? ?(pairs|flops|MB|GB)/s\b`), "<rate>"},
+}
+
+// normalize replaces the volatile parts of output lines by placeholders.
+func normalize(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		for _, v := range volatile {
+			l = v.re.ReplaceAllString(l, v.with)
+		}
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return out
+}
+
+// elision is the line by which the tutorial leaves out the middle of a long
+// output: the lines before it must begin the output and the lines after it
+// must end it.
+const elision = "[...]"
+
+// matchShown reports whether the shown lines agree with the real output.
+func matchShown(shown, got []string) bool {
+	shown, got = normalize(shown), normalize(got)
+	k := slices.Index(shown, elision)
+	if k < 0 {
+		return slices.Equal(shown, got)
+	}
+	head, tail := shown[:k], shown[k+1:]
+	return len(head)+len(tail) <= len(got) &&
+		slices.Equal(head, got[:len(head)]) && slices.Equal(tail, got[len(got)-len(tail):])
+}
+
+// reshow returns got as the tutorial should show it: in full, or with the
+// same number of head and tail lines around the elision as before.
+func reshow(shown, got []string) []string {
+	k := slices.Index(shown, elision)
+	if k < 0 {
+		return got
+	}
+	head, tail := k, len(shown)-k-1
+	if head+tail >= len(got) {
+		return got
+	}
+	out := slices.Clone(got[:head])
+	out = append(out, elision)
+	return append(out, got[len(got)-tail:]...)
+}
+
+// splitOutput returns the lines of out without the final newline's empty line.
+func splitOutput(out string) []string {
+	out = strings.TrimSuffix(out, "\n")
+	if out == "" {
+		return nil
+	}
+	return strings.Split(out, "\n")
+}
+
+// tutorialShell runs the tutorial's commands: hardness in-process, plus the
+// few shell builtins the text uses (cat, ls, echo $?).
+type tutorialShell struct {
+	lastCode int
+}
+
+func (sh *tutorialShell) exec(args []string) (string, error) {
+	switch args[0] {
+	case "hardness":
+		var out, errb bytes.Buffer
+		sh.lastCode = run(args[1:], strings.NewReader(""), &out, &errb)
+		return out.String() + errb.String(), nil
+	case "echo":
+		if len(args) == 2 && args[1] == "$?" {
+			return strconv.Itoa(sh.lastCode) + "\n", nil
+		}
+	case "cat":
+		var b strings.Builder
+		for _, name := range args[1:] {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return "", err
+			}
+			b.Write(data)
+		}
+		sh.lastCode = 0
+		return b.String(), nil
+	case "ls":
+		var b strings.Builder
+		for _, dir := range args[1:] {
+			es, err := os.ReadDir(dir)
+			if err != nil {
+				return "", err
+			}
+			for _, e := range es {
+				b.WriteString(e.Name() + "\n")
+			}
+		}
+		sh.lastCode = 0
+		return b.String(), nil
+	}
+	return "", fmt.Errorf("the tutorial harness cannot run %q (only hardness, cat, ls and echo $?)", strings.Join(args, " "))
+}
+
+// TestTutorial runs every command of docs/tutorial.md, in order, in a
+// scratch directory, and checks each output against the output the
+// tutorial shows and against its golden file in testdata/tutorial. With
+// -update it rewrites both.
+func TestTutorial(t *testing.T) {
+	doc, err := filepath.Abs(tutorialPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	goldenDir, err := filepath.Abs(filepath.Join("testdata", "tutorial"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	steps, err := parseTutorial(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) == 0 {
+		t.Fatalf("%s has no ```console blocks", tutorialPath)
+	}
+	t.Setenv("NO_COLOR", "1")
+	t.Chdir(t.TempDir())
+	sh := &tutorialShell{}
+	var replace [][]string // new shown lines per step, for -update
+	for i, st := range steps {
+		args, err := splitCommand(st.cmd)
+		if err != nil || len(args) == 0 {
+			t.Fatalf("%s:%d: bad command %q: %v", tutorialPath, st.line, st.cmd, err)
+		}
+		out, err := sh.exec(args)
+		if err != nil {
+			t.Fatalf("%s:%d: %s: %v", tutorialPath, st.line, st.cmd, err)
+		}
+		got := splitOutput(out)
+		golden := filepath.Join(goldenDir, fmt.Sprintf("%02d-%s.golden", i+1, slug(args)))
+		norm := strings.Join(normalize(got), "\n") + "\n"
+		replace = append(replace, reshow(st.shown, got))
+		if updating() {
+			if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, []byte(norm), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if !matchShown(st.shown, got) {
+			t.Errorf("%s:%d: $ %s\noutput:\n%s\ntutorial shows:\n%s\n(run go test ./cmd/hardness -run TestTutorial -update to refresh)",
+				tutorialPath, st.line, st.cmd, strings.Join(got, "\n"), strings.Join(st.shown, "\n"))
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s:%d: %v (run with -update to create it)", tutorialPath, st.line, err)
+		} else if string(want) != norm {
+			t.Errorf("%s:%d: $ %s: output differs from %s:\n%s\nwant:\n%s", tutorialPath, st.line, st.cmd, golden, norm, want)
+		}
+	}
+	if updating() {
+		if err := os.WriteFile(doc, []byte(rewriteTutorial(lines, steps, replace)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rewriteTutorial replaces each step's shown output by the new lines.
+func rewriteTutorial(lines []string, steps []*tutorialStep, replace [][]string) string {
+	var out []string
+	next := 0
+	for i, st := range steps {
+		out = append(out, lines[next:st.first]...)
+		out = append(out, replace[i]...)
+		next = st.first + len(st.shown)
+	}
+	out = append(out, lines[next:]...)
+	return strings.Join(out, "\n")
+}
+
+// slug names a golden file after the command: "hardness gen cnf" → "gen-cnf".
+func slug(args []string) string {
+	var parts []string
+	for _, a := range args {
+		if a == "hardness" {
+			continue
+		}
+		if strings.HasPrefix(a, "-") || strings.ContainsAny(a, "./$") || len(parts) == 2 {
+			break
+		}
+		parts = append(parts, a)
+	}
+	if len(parts) == 0 {
+		parts = []string{args[0]}
+	}
+	return strings.Join(parts, "-")
+}
+
+func TestParseTutorial(t *testing.T) {
+	doc := strings.Split("text\n```console\n$ hardness gen cnf --vars 3\np cnf 3 1\n1 2 0\n$ echo $?\n0\n```\n```go\n$ not a command\n```\n", "\n")
+	steps, err := parseTutorial(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0].cmd != "hardness gen cnf --vars 3" || len(steps[0].shown) != 2 ||
+		steps[1].cmd != "echo $?" || steps[1].shown[0] != "0" || steps[0].line != 3 {
+		t.Errorf("parseTutorial = %+v %+v; want two steps", steps[0], steps[1])
+	}
+	if _, err := parseTutorial([]string{"```console", "output before a command", "```"}); err == nil {
+		t.Errorf("parseTutorial(output before command) succeeded; want an error")
+	}
+	got := rewriteTutorial(doc, steps, [][]string{{"new"}, {"1"}})
+	want := "text\n```console\n$ hardness gen cnf --vars 3\nnew\n$ echo $?\n1\n```\n```go\n$ not a command\n```\n"
+	if got != want {
+		t.Errorf("rewriteTutorial = %q; want %q", got, want)
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"hardness gen cnf  --vars 3", []string{"hardness", "gen", "cnf", "--vars", "3"}},
+		{`hardness run 'a b.cnf' "" x`, []string{"hardness", "run", "a b.cnf", "", "x"}},
+	}
+	for _, tt := range tests {
+		got, err := splitCommand(tt.in)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("splitCommand(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := splitCommand(`a "b`); err == nil {
+		t.Errorf("splitCommand(unterminated quote) succeeded; want an error")
+	}
+}
+
+func TestMatchShown(t *testing.T) {
+	got := []string{"a", "took 1.25ms", "c", "d"}
+	tests := []struct {
+		shown []string
+		want  bool
+	}{
+		{[]string{"a", "took 3s", "c", "d"}, true},
+		{[]string{"a", "took 3s", "c"}, false},
+		{[]string{"a", "[...]", "d"}, true},
+		{[]string{"a", "[...]", "c"}, false},
+		{[]string{"[...]"}, true},
+		{[]string{"a", "b", "c", "[...]", "c", "d"}, false},
+	}
+	for _, tt := range tests {
+		if g := matchShown(tt.shown, got); g != tt.want {
+			t.Errorf("matchShown(%q, %q) = %v; want %v", tt.shown, got, g, tt.want)
+		}
+	}
+	if g := reshow([]string{"x", "[...]", "y"}, got); !slices.Equal(g, []string{"a", "[...]", "d"}) {
+		t.Errorf("reshow = %q; want a, [...], d", g)
+	}
+}
