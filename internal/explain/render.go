@@ -63,12 +63,16 @@ type Cell struct {
 	Mark Mark
 }
 
-// Table is a titled grid. The first column is left-aligned (labels); the
-// others are right-aligned (numbers).
+// Table is a grid with a header row. The first Left columns (at least
+// one) are left-aligned (labels, formulas); the others are right-aligned
+// (numbers).
 type Table struct {
 	Header []string
 	Rows   [][]Cell
+	Left   int
 }
+
+func (t *Table) left(c int) bool { return c < max(1, t.Left) }
 
 // Block is one element of a [Doc]: *Heading, *Para, *Pre or *Table.
 type Block interface{ block() }
@@ -212,14 +216,14 @@ func (r *renderer) textTable(t *Table) {
 	}
 	var sb strings.Builder
 	for c, h := range t.Header {
-		sb.WriteString(pad(h, widths[c], c == 0))
+		sb.WriteString(pad(h, widths[c], t.left(c)))
 		sb.WriteString(gutter(c, marked, ' '))
 	}
 	r.line(r.paint(ansiBold, strings.TrimRight(sb.String(), " ")))
 	for _, row := range t.Rows {
 		sb.Reset()
 		for c, cell := range row {
-			s := pad(cell.Text, widths[c], c == 0)
+			s := pad(cell.Text, widths[c], t.left(c))
 			if cell.Mark != None {
 				s = r.paint(markCode(cell.Mark), s)
 			}
@@ -296,7 +300,7 @@ func (r *renderer) markdownTable(t *Table) {
 	sep := make([]string, len(t.Header))
 	for c := range sep {
 		sep[c] = "---:"
-		if c == 0 {
+		if t.left(c) {
 			sep[c] = ":---"
 		}
 	}
@@ -378,13 +382,17 @@ func Sci(x float64, decimals int) string {
 
 // Matrix returns a table of the r×c values at(i, j) with the given
 // decimals, row and column labels, and marks from mark (nil for none).
-// The corner names the matrix.
+// The corner names the matrix. Entries that are exactly zero print as "0",
+// so the structure of sparse matrices stands out.
 func Matrix(corner string, rowLabels, colLabels []string, at func(i, j int) float64, decimals int, mark func(i, j int) Mark) *Table {
 	t := &Table{Header: append([]string{corner}, colLabels...)}
 	for i, rl := range rowLabels {
 		row := []Cell{{Text: rl}}
 		for j := range colLabels {
-			c := Cell{Text: Num(at(i, j), decimals)}
+			c := Cell{Text: "0"}
+			if x := at(i, j); x != 0 {
+				c.Text = Num(x, decimals)
+			}
 			if mark != nil {
 				c.Mark = mark(i, j)
 			}
