@@ -68,6 +68,8 @@ type lesson struct {
 	in   *reduction.Instance
 	out  *attention.Output
 	dots [][]int // ⟨a_i, b_j⟩
+
+	giniStatus sat.Status // gini's verdict, set by decode
 }
 
 // Lesson explains the whole reduction on f, called name in the text
@@ -104,6 +106,9 @@ func Lesson(ctx context.Context, f *sat.Formula, name string) (*Doc, error) {
 	l.matrices()
 	l.logits()
 	if err := l.decode(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.fastPath(ctx); err != nil {
 		return nil, err
 	}
 	return l.doc, nil
@@ -403,6 +408,7 @@ func (l *lesson) decode(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	l.giniStatus = res.Status
 	agree := (res.Status == sat.Sat) == (dec.Verdict == reduction.Sat) && res.Status != sat.Unknown
 	gini := res.Status.String()
 	if res.Status == sat.Sat {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -401,4 +402,22 @@ func Matrix(corner string, rowLabels, colLabels []string, at func(i, j int) floa
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// Sig formats x with n significant digits ("0.02", "8.7e-04", "2.5e+14");
+// infinities print as "+Inf" and "-Inf".
+func Sig(x float64, n int) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return fmt.Sprint(x)
+	}
+	return strconv.FormatFloat(x, 'g', n, 64)
+}
+
+// Count formats a non-negative whole number held in a float64: in full
+// below 10^7 ("43758"), in scientific notation above ("2.16e+08").
+func Count(x float64) string {
+	if x < 1e7 {
+		return strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'e', 2, 64)
 }
