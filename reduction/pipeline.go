@@ -2,7 +2,6 @@ package reduction
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -33,6 +32,9 @@ type Options struct {
 	Keep bool
 	// OnStage, if non-nil, is called as each stage starts.
 	OnStage func(name string)
+	// GapProgress, if non-nil, receives the progress of the gap
+	// measurement: pairs done out of N·M (see ovp.Options.Progress).
+	GapProgress func(done, total int64)
 }
 
 // Stage names, in pipeline order.
@@ -293,9 +295,4 @@ func (r *Report) stage(name string, opt Options, f func() error) error {
 	err := f()
 	r.AddStage(name, time.Since(start))
 	return err
-}
-
-// errCanceled reports whether err comes from a context.
-func errCanceled(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
