@@ -90,7 +90,11 @@ func wait(ctx context.Context, g *gini.Gini) (Status, error) {
 		}
 		select {
 		case <-ctx.Done():
-			return Status(s.Stop()), ctx.Err()
+			// The search may have finished just now; a verdict is a verdict.
+			if r := s.Stop(); r != 0 {
+				return Status(r), nil
+			}
+			return Unknown, ctx.Err()
 		case <-t.C:
 		}
 	}

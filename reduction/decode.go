@@ -1,0 +1,156 @@
+package reduction
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/hardnesslab/hardness/ovp"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Verdict is the outcome of decoding. Sat, Unsat and Unknown keep gini's
+// values 1, −1 and 0 (sat.Status); for the Gap-ANN route Sat means YES (a
+// close pair) and Unsat NO.
+type Verdict int
+
+// The verdicts.
+const (
+	Unknown Verdict = 0  // T could not be read (NaN rows) or a stage did not finish
+	Sat     Verdict = 1  // some row above τ, and its witness verified
+	Unsat   Verdict = -1 // no row above τ
+	// DecodingFailure: some row is above τ but the witness of the arg-max
+	// row does not verify. Never reported as SAT.
+	DecodingFailure Verdict = 2
+)
+
+// String returns "SAT", "UNSAT", "UNKNOWN" or "DECODING FAILURE".
+func (v Verdict) String() string {
+	switch v {
+	case Sat:
+		return "SAT"
+	case Unsat:
+		return "UNSAT"
+	case DecodingFailure:
+		return "DECODING FAILURE"
+	}
+	return "UNKNOWN"
+}
+
+// MarshalText encodes v as its String, so reports read "SAT" in JSON.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// UnmarshalText is the inverse of MarshalText.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	for _, w := range []Verdict{Sat, Unsat, Unknown, DecodingFailure} {
+		if string(b) == w.String() {
+			*v = w
+			return nil
+		}
+	}
+	return fmt.Errorf("reduction: unknown verdict %q", b)
+}
+
+// Decision is what T alone says: the verdict before any witness is checked.
+type Decision struct {
+	// Verdict is Sat if some row is above the threshold, Unsat if none is,
+	// Unknown if some row is NaN (the algorithm failed).
+	Verdict Verdict `json:"verdict"`
+	Row     int     `json:"row"`   // arg-max row of T (the witness row), −1 if none
+	Max     Number  `json:"max_t"` // T at Row
+	Above   int     `json:"rows_above_threshold"`
+	NaNRows int     `json:"nan_rows,omitempty"`
+	// MaxBelow is the largest T_i not above τ (−Inf if none): the margin of
+	// the NO rows.
+	MaxBelow Number `json:"max_t_below_threshold"`
+}
+
+// Decide reads the verdict from column 0 of T: row i is YES iff T_i > τ
+// (p.Threshold). Cost O(N).
+func Decide(t *mat.Dense, p Params) Decision {
+	rows, _ := t.Dims()
+	dec := Decision{Row: -1, Max: Number(math.Inf(-1)), MaxBelow: Number(math.Inf(-1))}
+	for i := range rows {
+		x := t.At(i, 0)
+		switch {
+		case math.IsNaN(x):
+			dec.NaNRows++
+			continue
+		case x > p.Threshold:
+			dec.Above++
+		case x > float64(dec.MaxBelow):
+			dec.MaxBelow = Number(x)
+		}
+		if x > float64(dec.Max) {
+			dec.Max, dec.Row = Number(x), i
+		}
+	}
+	switch {
+	case dec.NaNRows > 0:
+		dec.Verdict = Unknown
+	case dec.Above > 0:
+		dec.Verdict = Sat
+	default:
+		dec.Verdict = Unsat
+	}
+	return dec
+}
+
+// Partner returns the first j with ⟨a_i, b_j⟩ = 0, or −1: the linear scan
+// of DESIGN §2.4. Cost O(M·m/64).
+func Partner(x *ovp.Instance, i int) int {
+	for j := range x.M() {
+		if x.Dot(i, j) == 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+// NearPartner returns the j with the smallest Hamming distance to a_i if
+// that distance is at most t, or −1. Cost O(M·d0/64).
+func NearPartner(x *ovp.Instance, i int, t float64) int {
+	best, bestDist := -1, math.Inf(1)
+	for j := range x.M() {
+		if d := float64(x.Dist(i, j)); d <= t && d < bestDist {
+			best, bestDist = j, d
+		}
+	}
+	return best
+}
+
+// Number is a float64 that encodes ±Inf and NaN as the JSON strings "+Inf",
+// "-Inf" and "NaN" (plain JSON numbers cannot hold them).
+type Number float64
+
+// MarshalJSON implements json.Marshaler.
+func (x Number) MarshalJSON() ([]byte, error) {
+	f := float64(x)
+	switch {
+	case math.IsNaN(f):
+		return []byte(`"NaN"`), nil
+	case math.IsInf(f, 1):
+		return []byte(`"+Inf"`), nil
+	case math.IsInf(f, -1):
+		return []byte(`"-Inf"`), nil
+	}
+	return []byte(fmt.Sprintf("%v", f)), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (x *Number) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"NaN"`:
+		*x = Number(math.NaN())
+	case `"+Inf"`:
+		*x = Number(math.Inf(1))
+	case `"-Inf"`:
+		*x = Number(math.Inf(-1))
+	default:
+		var f float64
+		if _, err := fmt.Sscan(string(b), &f); err != nil {
+			return fmt.Errorf("reduction: number %s: %w", b, err)
+		}
+		*x = Number(f)
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package reduction
+
+import (
+	"fmt"
+	"math"
+)
+
+// Route names a construction.
+type Route string
+
+// The two constructions of the package documentation.
+const (
+	RouteOV  Route = "ov"  // OV → attention, DESIGN §2.2
+	RouteANN Route = "ann" // Hamming Gap-ANN → attention, DESIGN §2.3
+)
+
+// Params are the constants of one construction; see the package
+// documentation for their derivation. All are pure functions of the
+// instance's sizes and the gap, computed by [OVParams] and [ANNParams].
+type Params struct {
+	Route Route `json:"route"`
+	N     int   `json:"n_queries"` // query vectors: rows of Q
+	M     int   `json:"m_keys"`    // real keys; K has 2M rows
+	Dim   int   `json:"dim"`       // m (OV) or d0 (ANN)
+	D     int   `json:"d"`         // columns of Q and K: m (OV) or 2·d0 (ANN)
+	Keys  int   `json:"keys"`      // rows of K and V: 2M
+	Size  int   `json:"n"`         // n = max(N, 2M)
+
+	Delta float64 `json:"delta,omitempty"` // OV gap δ
+	T     float64 `json:"t,omitempty"`     // ANN distance threshold t
+	Eps   float64 `json:"eps,omitempty"`   // ANN gap ε
+
+	// Scale is β (OV) or s (ANN): β² = ln(4(M+1))/δ, s² = ln(4(M+1))/(ε·t).
+	Scale float64 `json:"scale"`
+	// B is the largest |entry| of Q, K and V: max(β, 1) or max(s·√d, 1).
+	B float64 `json:"B"`
+	// Threshold τ = 5/(8(M+1)): row i is YES iff T_i > τ.
+	Threshold float64 `json:"threshold"`
+	// Tolerance = 3/(8(M+1)): any T̃ with max_i |T̃_i − T_i| below it decodes
+	// every row correctly.
+	Tolerance float64 `json:"tolerance"`
+	// YesLower = 1/(M+1) bounds T_i below on YES rows; NoUpper = 1/(4M+5)
+	// bounds it above on NO rows.
+	YesLower float64 `json:"yes_lower"`
+	NoUpper  float64 `json:"no_upper"`
+	// SqrtLnN = √(ln n) and BOverSqrtLnN = B/√(ln n): the theorem's regime
+	// is this ratio bounded.
+	SqrtLnN      float64 `json:"sqrt_ln_n"`
+	BOverSqrtLnN float64 `json:"B_over_sqrt_ln_n"`
+}
+
+// OVParams returns the constants of the OV construction for N query
+// vectors, M key vectors of dimension m and gap δ ∈ (0, 1]. It returns an
+// error for sizes below 1 or a gap outside (0, 1].
+func OVParams(n, m, dim int, delta float64) (Params, error) {
+	if err := checkSizes(n, m, dim); err != nil {
+		return Params{}, err
+	}
+	if !(delta > 0 && delta <= 1) {
+		return Params{}, fmt.Errorf("reduction: gap δ = %g, want 0 < δ ≤ 1", delta)
+	}
+	beta := math.Sqrt(lnRef(m) / delta)
+	p := newParams(RouteOV, n, m, dim, dim, beta, beta)
+	p.Delta = delta
+	return p, nil
+}
+
+// ANNParams returns the constants of the Gap-ANN construction for N query
+// and M key vectors in {0,1}^d0, distance threshold t ∈ (0, d0] and gap
+// ε > 0. It returns an error for sizes below 1 or t, ε out of range.
+func ANNParams(n, m, d0 int, t, eps float64) (Params, error) {
+	if err := checkSizes(n, m, d0); err != nil {
+		return Params{}, err
+	}
+	if !(t > 0 && t <= float64(d0)) {
+		return Params{}, fmt.Errorf("reduction: threshold t = %g, want 0 < t ≤ d0 = %d", t, d0)
+	}
+	if !(eps > 0 && !math.IsInf(eps, 1)) {
+		return Params{}, fmt.Errorf("reduction: gap ε = %g, want ε > 0", eps)
+	}
+	s := math.Sqrt(lnRef(m) / (eps * t))
+	d := 2 * d0
+	p := newParams(RouteANN, n, m, d0, d, s, s*math.Sqrt(float64(d)))
+	p.T, p.Eps = t, eps
+	return p, nil
+}
+
+func checkSizes(n, m, dim int) error {
+	if n < 1 || m < 1 || dim < 1 {
+		return fmt.Errorf("reduction: sizes N = %d, M = %d, dimension %d; want all ≥ 1", n, m, dim)
+	}
+	return nil
+}
+
+// lnRef returns ln(4(M+1)), the logit gap that pushes a NO row's mass down
+// to a quarter of a YES row's.
+func lnRef(m int) float64 { return math.Log(4 * (float64(m) + 1)) }
+
+// newParams fills the fields shared by both routes; maxQK is the largest
+// |entry| of Q and K.
+func newParams(r Route, n, m, dim, d int, scale, maxQK float64) Params {
+	size := max(n, 2*m)
+	mp1 := float64(m) + 1
+	p := Params{
+		Route: r, N: n, M: m, Dim: dim, D: d, Keys: 2 * m, Size: size,
+		Scale:     scale,
+		B:         math.Max(maxQK, 1),
+		Threshold: 5 / (8 * mp1),
+		Tolerance: 3 / (8 * mp1),
+		YesLower:  1 / mp1,
+		NoUpper:   1 / (4*float64(m) + 5),
+		SqrtLnN:   math.Sqrt(math.Log(float64(size))),
+	}
+	p.BOverSqrtLnN = p.B / p.SqrtLnN
+	return p
+}
+
+// MatrixBytes returns the memory of Q, K, V and T in float64: 8·(N·d +
+// 2M·d + 2M + N) bytes.
+func (p Params) MatrixBytes() int64 {
+	n, k, d := int64(p.N), int64(p.Keys), int64(p.D)
+	return 8 * (n*d + k*d + k + n)
+}
+
+// Trusted reports whether an algorithm with certified additive error
+// errBound decodes every row correctly: errBound < Tolerance.
+func (p Params) Trusted(errBound float64) bool { return errBound < p.Tolerance }

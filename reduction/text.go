@@ -1,0 +1,211 @@
+package reduction
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
+)
+
+// WriteText renders r for a terminal, one labelled line per fact, in
+// pipeline order.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	line := func(label, format string, args ...any) {
+		fmt.Fprintf(&b, "%-11s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	if r.Source != "" {
+		line("input", "%s", r.Source)
+	}
+	p := r.Params
+	if f := r.Formula; f != nil {
+		line("formula", "v = %d variables, m = %d clauses, %d literals", f.Vars, f.Clauses, f.Lits)
+		line("OV", "split h = %d: N = %s vectors (x1..x%d), M = %s vectors (x%d..x%d), dimension m = %d, %s",
+			r.OV.Split, pow2(r.OV.N), r.OV.Split, pow2(r.OV.M), r.OV.Split+1, f.Vars, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
+	} else {
+		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %g, ε = %g: YES iff some dist ≤ %g, NO if all ≥ %g",
+			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, (1+p.Eps)*p.T)
+	}
+	r.writeGap(line)
+	if p.Route == "" {
+		return write(w, &b)
+	}
+	line("Q, K, V", "Q %d×%d, K %d×%d, V %d×1: n = max(N, 2M) = %d, d = %d, %s",
+		p.N, p.D, p.Keys, p.D, p.Keys, p.Size, p.D, memlimit.Bytes(r.Memory.Matrices))
+	scale := "β"
+	if p.Route == RouteANN {
+		scale = "s"
+	}
+	line("entries", "%s = %.4g, B = %.4g, √ln n = %.4g, B/√ln n = %.3g (%s)", scale, p.Scale, p.B, p.SqrtLnN, p.BOverSqrtLnN, r.regime())
+	line("threshold", "τ = 5/(8(M+1)) = %.4g: YES rows ≥ 1/(M+1) = %.4g, NO rows ≤ 1/(4M+5) = %.4g", p.Threshold, p.YesLower, p.NoUpper)
+	a := r.Algo
+	if a.Name != "" {
+		trust := "trusted: every row decodes correctly"
+		if !a.Trusted {
+			trust = "UNTRUSTED: the verdict may be wrong (checked anyway)"
+		}
+		line("algorithm", "%s: certified error %s vs tolerance 3/(8(M+1)) = %.4g: %s", a.Name, fmtNum(a.ErrBound), float64(a.Tolerance), trust)
+		for _, n := range a.Notes {
+			line("", "%s", n)
+		}
+	}
+	if t := r.StageTime(StageAttention); t > 0 {
+		line("attention", "%d queries × %d keys in %v (%.3g flops predicted)", p.N, p.Keys, round(t), a.Flops)
+	}
+	r.writeDecision(line)
+	r.writeCheck(line)
+	var st []string
+	for _, s := range r.Stages {
+		st = append(st, fmt.Sprintf("%s %v", s.Name, round(s.Seconds.Duration())))
+	}
+	line("stages", "%s; total %v", strings.Join(st, " · "), round(r.Total.Duration()))
+	return write(w, &b)
+}
+
+func write(w io.Writer, b *strings.Builder) error {
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type lineFunc func(label, format string, args ...any)
+
+func (r *Report) writeGap(line lineFunc) {
+	g := r.Gap
+	switch g.Source {
+	case "guaranteed":
+		line("gap", "δ = 1/m = %.4g (guaranteed: inner products are integers)", g.Delta)
+	case "promised":
+		line("gap", "δ = %.4g (promised by --gap, not checked)", g.Delta)
+	case "measured":
+		if g.MinDot < 0 {
+			line("gap", "δ = 1 (measured over %d pairs: every pair is orthogonal)", g.Pairs)
+		} else {
+			line("gap", "δ = %d/%d = %.4g (measured: minimum nonzero ⟨a,b⟩ over %d pairs, a quadratic pass)", g.MinDot, r.OV.Dim, g.Delta, g.Pairs)
+		}
+	}
+}
+
+func (r *Report) writeDecision(line lineFunc) {
+	d := r.Decision
+	if d == nil {
+		if r.Reason != "" {
+			line("verdict", "%v: %s", r.Verdict, r.Reason)
+		}
+		return
+	}
+	p := r.Params
+	if d.Above > 0 {
+		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; largest below %s)",
+			float64(d.Max), d.Row, p.Threshold, d.Above, p.N, fmtNum(d.MaxBelow))
+	} else {
+		line("decision", "max T = %s ≤ τ = %.4g: no row above τ", fmtNum(d.Max), p.Threshold)
+	}
+	if d.NaNRows > 0 {
+		line("", "%d rows of T are NaN", d.NaNRows)
+	}
+	w := r.Witness
+	switch {
+	case w == nil:
+		line("verdict", "%v", r.label(r.Verdict))
+	case w.Verified && r.Route == RouteANN:
+		line("verdict", "%v: witness pair (a_%d, b_%d) at distance %d ≤ t", r.label(r.Verdict), w.Row, w.Partner, w.Dot)
+	case w.Verified:
+		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0, assignment verified", r.Verdict, w.Row, w.Partner)
+		line("assignment", "%s", litsString(w))
+	default:
+		line("verdict", "%v: %s", r.Verdict, w.Error)
+	}
+}
+
+func (r *Report) writeCheck(line lineFunc) {
+	c := r.Check
+	if c == nil {
+		return
+	}
+	if r.Route == RouteANN {
+		line("check", "brute force: %v (min distance %d over %d pairs) in %v", r.label(c.Verdict), c.MinDist, r.Gap.Pairs, round(c.Seconds.Duration()))
+		if c.GapViolations > 0 {
+			line("", "%d pairs lie strictly between t and (1+ε)t: the gap promise is broken", c.GapViolations)
+		}
+	} else {
+		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
+	}
+	if r.Agree {
+		line("agreement", "yes")
+	} else {
+		line("agreement", "NO: %s", r.Reason)
+	}
+}
+
+// label names a verdict in the route's terms: YES/NO for Gap-ANN.
+func (r *Report) label(v Verdict) string {
+	if r.Route == RouteANN {
+		switch v {
+		case Sat:
+			return "YES"
+		case Unsat:
+			return "NO"
+		}
+	}
+	return v.String()
+}
+
+// regime says which side of the theorem's threshold B is on.
+func (r *Report) regime() string {
+	switch {
+	case r.Route == RouteANN:
+		return "Θ(√log n) for constant ε and t/d0"
+	case r.Gap.Source == "guaranteed":
+		return "δ = 1/m: B = Θ(log n), any formula"
+	}
+	return fmt.Sprintf("bounded by √(2/δ) = %.3g: the Θ(√log n) regime", math.Sqrt(2/r.Params.Delta))
+}
+
+func litsString(w *Witness) string {
+	const show = 32
+	var s []string
+	for k, l := range w.Assignment {
+		if k == show {
+			s = append(s, fmt.Sprintf("… (%d more)", len(w.Assignment)-show))
+			break
+		}
+		s = append(s, fmt.Sprint(int(l)))
+	}
+	return strings.Join(s, " ")
+}
+
+func pow2(n int) string {
+	if n > 0 && n&(n-1) == 0 {
+		k := 0
+		for 1<<k < n {
+			k++
+		}
+		return fmt.Sprintf("2^%d = %d", k, n)
+	}
+	return fmt.Sprint(n)
+}
+
+func fmtNum(x Number) string {
+	f := float64(x)
+	switch {
+	case math.IsInf(f, 1):
+		return "+Inf (none certified)"
+	case math.IsInf(f, -1):
+		return "none"
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+// round shortens a duration for display.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(100 * time.Nanosecond)
+}
