@@ -124,37 +124,91 @@ func normalize(lines []string) []string {
 	return out
 }
 
-// elision is the line by which the tutorial leaves out the middle of a long
-// output: the lines before it must begin the output and the lines after it
-// must end it.
+// elision is the line by which the tutorial leaves out part of a long
+// output. The shown lines are segments separated by elisions: the first
+// segment must begin the output (unless the block starts with an elision),
+// the last must end it (unless the block ends with one), and the segments
+// must appear in order.
 const elision = "[...]"
+
+// segments splits shown lines at elisions.
+func segments(shown []string) [][]string {
+	var segs [][]string
+	cur := []string{}
+	for _, l := range shown {
+		if l == elision {
+			segs = append(segs, cur)
+			cur = []string{}
+			continue
+		}
+		cur = append(cur, l)
+	}
+	return append(segs, cur)
+}
+
+// findSeg returns the first index ≥ from where seg occurs in got, or −1.
+func findSeg(got, seg []string, from int) int {
+	for i := from; i+len(seg) <= len(got); i++ {
+		if slices.Equal(got[i:i+len(seg)], seg) {
+			return i
+		}
+	}
+	return -1
+}
 
 // matchShown reports whether the shown lines agree with the real output.
 func matchShown(shown, got []string) bool {
 	shown, got = normalize(shown), normalize(got)
-	k := slices.Index(shown, elision)
-	if k < 0 {
+	segs := segments(shown)
+	if len(segs) == 1 {
 		return slices.Equal(shown, got)
 	}
-	head, tail := shown[:k], shown[k+1:]
-	return len(head)+len(tail) <= len(got) &&
-		slices.Equal(head, got[:len(head)]) && slices.Equal(tail, got[len(got)-len(tail):])
+	first, last := segs[0], segs[len(segs)-1]
+	if len(first) > len(got) || !slices.Equal(first, got[:len(first)]) {
+		return false
+	}
+	pos := len(first)
+	for _, seg := range segs[1 : len(segs)-1] {
+		i := findSeg(got, seg, pos)
+		if i < 0 {
+			return false
+		}
+		pos = i + len(seg)
+	}
+	return len(got)-len(last) >= pos && slices.Equal(last, got[len(got)-len(last):])
 }
 
 // reshow returns got as the tutorial should show it: in full, or with the
-// same number of head and tail lines around the elision as before.
+// same segments as before, each as long as before: the first from the
+// start, the last from the end, the middle ones from the line where they
+// began (or unchanged if that line is gone).
 func reshow(shown, got []string) []string {
-	k := slices.Index(shown, elision)
-	if k < 0 {
+	segs := segments(shown)
+	if len(segs) == 1 {
 		return got
 	}
-	head, tail := k, len(shown)-k-1
-	if head+tail >= len(got) {
+	ng := normalize(got)
+	first, last := segs[0], segs[len(segs)-1]
+	if len(first)+len(last) >= len(got) {
 		return got
 	}
-	out := slices.Clone(got[:head])
+	out := slices.Clone(got[:len(first)])
+	pos := len(first)
+	for _, seg := range segs[1 : len(segs)-1] {
+		out = append(out, elision)
+		i := -1
+		if len(seg) > 0 {
+			i = slices.Index(ng[pos:], normalize(seg[:1])[0])
+		}
+		if i < 0 || pos+i+len(seg) > len(got) {
+			out = append(out, seg...)
+			continue
+		}
+		out = append(out, got[pos+i:pos+i+len(seg)]...)
+		pos += i + len(seg)
+	}
 	out = append(out, elision)
-	return append(out, got[len(got)-tail:]...)
+	return append(out, got[len(got)-len(last):]...)
 }
 
 // splitOutput returns the lines of out without the final newline's empty line.
@@ -238,7 +292,8 @@ func TestTutorial(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	t.Chdir(t.TempDir())
 	sh := &tutorialShell{}
-	var replace [][]string // new shown lines per step, for -update
+	var replace [][]string       // new shown lines per step, for -update
+	written := map[string]bool{} // golden files of this run, for -update
 	for i, st := range steps {
 		args, err := splitCommand(st.cmd)
 		if err != nil || len(args) == 0 {
@@ -259,6 +314,7 @@ func TestTutorial(t *testing.T) {
 			if err := os.WriteFile(golden, []byte(norm), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			written[golden] = true
 			continue
 		}
 		if !matchShown(st.shown, got) {
@@ -275,6 +331,12 @@ func TestTutorial(t *testing.T) {
 	if updating() {
 		if err := os.WriteFile(doc, []byte(rewriteTutorial(lines, steps, replace)), 0o644); err != nil {
 			t.Fatal(err)
+		}
+		old, _ := filepath.Glob(filepath.Join(goldenDir, "*.golden"))
+		for _, f := range old {
+			if !written[f] {
+				os.Remove(f) // a command that left the tutorial
+			}
 		}
 	}
 }
@@ -361,13 +423,25 @@ func TestMatchShown(t *testing.T) {
 		{[]string{"a", "[...]", "c"}, false},
 		{[]string{"[...]"}, true},
 		{[]string{"a", "b", "c", "[...]", "c", "d"}, false},
+		{[]string{"[...]", "c", "[...]"}, true},
+		{[]string{"[...]", "took 2s", "[...]", "d"}, true},
+		{[]string{"[...]", "c", "[...]", "took 1s"}, false},
+		{[]string{"a", "[...]", "a", "[...]"}, false},
 	}
 	for _, tt := range tests {
 		if g := matchShown(tt.shown, got); g != tt.want {
 			t.Errorf("matchShown(%q, %q) = %v; want %v", tt.shown, got, g, tt.want)
 		}
 	}
-	if g := reshow([]string{"x", "[...]", "y"}, got); !slices.Equal(g, []string{"a", "[...]", "d"}) {
-		t.Errorf("reshow = %q; want a, [...], d", g)
+	reshows := []struct{ shown, want []string }{
+		{[]string{"x", "[...]", "y"}, []string{"a", "[...]", "d"}},
+		{[]string{"[...]", "c", "[...]"}, []string{"[...]", "c", "[...]"}},
+		{[]string{"[...]", "took 5ms", "[...]"}, []string{"[...]", "took 1.25ms", "[...]"}},
+		{[]string{"a", "b", "c", "d", "[...]"}, got},
+	}
+	for _, tt := range reshows {
+		if g := reshow(tt.shown, got); !slices.Equal(g, tt.want) {
+			t.Errorf("reshow(%q) = %q; want %q", tt.shown, g, tt.want)
+		}
 	}
 }
