@@ -26,8 +26,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("OV", "split h = %d: N = %s vectors (x1..x%d), M = %s vectors (x%d..x%d), dimension m = %d, %s",
 			r.OV.Split, pow2(r.OV.N), r.OV.Split, pow2(r.OV.M), r.OV.Split+1, f.Vars, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else {
-		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %g, ε = %g: YES iff some dist ≤ %g, NO if all ≥ %g",
-			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, (1+p.Eps)*p.T)
+		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %d, ε = %g: YES if some distance ≤ %d, NO if all ≥ ⌈(1+ε)t⌉ = %d",
+			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, p.Far)
 	}
 	r.writeGap(line)
 	if p.Route == "" {
