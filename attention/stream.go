@@ -1,0 +1,287 @@
+package attention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() {
+	Register("exact", func(o Options) (Algorithm, error) { return NewStream(o), nil })
+}
+
+// Stream is exact attention computed tile by tile with an online softmax,
+// as in FlashAttention (T. Dao et al., NeurIPS 2022; the running-maximum
+// normaliser of M. Milakov and N. Gimelshein, 2018): it never forms the
+// n_q × n_k matrix A.
+//
+// Queries are cut into tiles that goroutines take in turn; each tile
+// sweeps the keys in tiles that stay in cache, computes the dot products
+// with a register-blocked micro-kernel over a packed copy of K, evaluates
+// the weights with [Exp] relative to the running row maximum, and
+// accumulates P·V. Weights never exceed 1, so logits up to ±1e4 (and far
+// beyond) neither overflow nor produce NaN, and a row whose weights all
+// underflow except the maximum's is exactly the value row of its maximum.
+//
+// Cost: 2·n_q·n_k·(d + d_v) flops and n_q·n_k exponentials; memory
+// O((n_q + n_k)·(d + d_v)): a packed copy of K, the output, and per worker
+// O(tile·(d_v + tile)) scratch.
+type Stream struct {
+	opts Options
+}
+
+// NewStream returns the streaming exact algorithm configured by o (it reads
+// Workers, MaxMemory and Progress). It is registered as "exact".
+func NewStream(o Options) *Stream { return &Stream{opts: o} }
+
+// Name returns "exact".
+func (*Stream) Name() string { return "exact" }
+
+// streamBytes estimates the working memory of Stream beyond the inputs.
+func streamBytes(nq, nk, d, dv, workers int) int64 {
+	packed := int64((nk+kr-1)/kr*kr) * int64(d)
+	out := int64(nq) * int64(dv+2)
+	bq, bk := tileSizes(nq, d, dv, workers)
+	scratch := int64(workers) * int64(2*bk+bq*(dv+2))
+	return 8 * (packed + out + scratch)
+}
+
+// Plan returns the cost of Attend: flops 2·n_q·n_k·(d + d_v), the memory
+// of streamBytes and ErrBound 0. It fails on mismatched shapes and when
+// the memory estimate exceeds Options.MaxMemory.
+func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
+	nq, nk, d, dv, err := shapes(q, k, v)
+	if err != nil {
+		return nil, err
+	}
+	w := s.workers()
+	bq, bk := tileSizes(nq, d, dv, w)
+	p := &Plan{
+		Algo:  "exact",
+		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
+		Bytes: streamBytes(nq, nk, d, dv, w),
+		Notes: []string{fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk)},
+	}
+	what := fmt.Sprintf("exact attention of %d queries × %d keys (d = %d, d_v = %d)", nq, nk, d, dv)
+	if err := memlimit.Check(what, p.Bytes, s.opts.MaxMemory, "raise --max-memory or split the queries"); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Stream) workers() int {
+	if s.opts.Workers > 0 {
+		return s.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// tileSizes picks the query-tile and key-tile sizes: a key tile of K and V
+// takes about 128 KiB so it stays in L2 while every query of the tile
+// passes over it, and there are at least 4 query tiles per worker when
+// n_q allows, for balance.
+func tileSizes(nq, d, dv, workers int) (bq, bk int) {
+	bk = (16384 / (d + dv)) &^ (kr - 1)
+	bk = min(max(bk, 64), 1024)
+	bq = 64
+	for bq > 2 && (nq+bq-1)/bq < 4*workers {
+		bq /= 2
+	}
+	return bq, bk
+}
+
+// Attend computes Att(Q, K, V) with LogNorm and MaxLogit. It returns an
+// error for mismatched shapes, a memory estimate over the limit, logits
+// that could overflow float64 (max|Q|·max|K|·d ≥ 1e300), or ctx's error
+// when cancelled (checked between tiles).
+func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) {
+	if _, err := s.Plan(q, k, v); err != nil {
+		return nil, err
+	}
+	nq, nk, d, dv := CheckShapes(q, k, v)
+	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
+		return nil, fmt.Errorf("attention: logits of up to max|Q|·max|K|·d = %g could overflow float64", b)
+	}
+	kr := k.RawMatrix()
+	e := &engine{
+		q: q.RawMatrix(), v: v.RawMatrix(),
+		kp: packKeys(kr.Data, nk, d, kr.Stride),
+		nq: nq, nk: nk, d: d, dv: dv, invd: 1 / float64(d),
+		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq)},
+	}
+	w := s.workers()
+	e.bq, e.bk = tileSizes(nq, d, dv, w)
+	if err := e.run(ctx, w, s.opts.Progress); err != nil {
+		return nil, err
+	}
+	return e.out, nil
+}
+
+// engine is one run of Stream: read-only inputs and the output, whose rows
+// the workers write disjointly.
+type engine struct {
+	q, v          blas64.General
+	kp            []float64 // packed K
+	nq, nk, d, dv int
+	bq, bk        int
+	invd          float64
+	out           *Output
+
+	next atomic.Int64 // next query tile to take
+	stop atomic.Bool  // set when ctx is done
+}
+
+// errStopped is returned by workers when stop is set.
+var errStopped = errors.New("attention: stopped")
+
+func (e *engine) run(ctx context.Context, workers int, progress func(float64)) error {
+	tiles := (e.nq + e.bq - 1) / e.bq
+	workers = max(1, min(workers, tiles))
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			e.stop.Store(true)
+		case <-done:
+		}
+	}()
+	var mu sync.Mutex
+	finished := 0
+	report := func(rows int) {
+		if progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		finished += rows
+		progress(float64(finished) / float64(e.nq))
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			w := e.newWorker()
+			for {
+				t := int(e.next.Add(1)) - 1
+				if t >= tiles || e.stop.Load() {
+					return
+				}
+				i0, i1 := t*e.bq, min((t+1)*e.bq, e.nq)
+				if !w.queryTile(i0, i1) {
+					return
+				}
+				report(i1 - i0)
+			}
+		})
+	}
+	wg.Wait()
+	if e.stop.Load() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// worker holds one goroutine's scratch: the scores of two query rows over
+// a key tile, and the running softmax state of a query tile.
+type worker struct {
+	*engine
+	s0, s1 []float64
+	m, l   []float64 // running max of raw dot products, running sum
+	acc    []float64 // bq × dv running Σ p·v
+	dummy  []float64 // accumulator of the phantom row paired with an odd last row
+}
+
+func (e *engine) newWorker() *worker {
+	bkp := (e.bk + kr - 1) / kr * kr
+	return &worker{
+		engine: e,
+		s0:     make([]float64, bkp), s1: make([]float64, bkp),
+		m: make([]float64, e.bq), l: make([]float64, e.bq),
+		acc:   make([]float64, e.bq*e.dv),
+		dummy: make([]float64, e.dv),
+	}
+}
+
+// queryTile computes rows [i0, i1) of the output. It returns false when
+// stopped.
+func (w *worker) queryTile(i0, i1 int) bool {
+	n, d, dv := i1-i0, w.d, w.dv
+	for r := range n {
+		w.m[r], w.l[r] = math.Inf(-1), 0
+	}
+	clear(w.acc[:n*dv])
+	for j0 := 0; j0 < w.nk; j0 += w.bk {
+		if w.stop.Load() {
+			return false
+		}
+		kn := min(w.bk, w.nk-j0)
+		groups := (kn + kr - 1) / kr
+		kp := w.kp[j0*d : (j0+groups*kr)*d]
+		vt := w.v.Data[j0*w.v.Stride:]
+		for r := 0; r < n; r += 2 {
+			q0 := w.q.Data[(i0+r)*w.q.Stride:]
+			q1, r1 := q0, r // an odd last row is paired with itself
+			if r+1 < n {
+				q1, r1 = w.q.Data[(i0+r+1)*w.q.Stride:], r+1
+			}
+			dotTile(w.s0, w.s1, q0, q1, kp, d)
+			s0, s1 := w.s0[:kn], w.s1[:kn]
+			acc0 := w.acc[r*dv : (r+1)*dv]
+			acc1 := w.dummy
+			softmaxUpdate(s0, &w.m[r], &w.l[r], acc0, w.invd)
+			if r1 != r {
+				acc1 = w.acc[r1*dv : (r1+1)*dv]
+				softmaxUpdate(s1, &w.m[r1], &w.l[r1], acc1, w.invd)
+			} else {
+				s1 = s0
+			}
+			accumulatePV(acc0, acc1, s0, s1, vt, dv, w.v.Stride)
+		}
+	}
+	t := w.out.T.RawMatrix()
+	for r := range n {
+		i := i0 + r
+		row := t.Data[i*t.Stride : i*t.Stride+dv]
+		for c, a := range w.acc[r*dv : (r+1)*dv] {
+			row[c] = a / w.l[r]
+		}
+		w.out.MaxLogit[i] = w.m[r] * w.invd
+		w.out.LogNorm[i] = w.out.MaxLogit[i] + math.Log(w.l[r])
+	}
+	return true
+}
+
+// shapes is CheckShapes returning an error instead of panicking.
+func shapes(q, k, v *mat.Dense) (nq, nk, d, dv int, err error) {
+	nq, d = q.Dims()
+	nk, dk := k.Dims()
+	nv, dv := v.Dims()
+	if nq == 0 || nk == 0 || d == 0 || dv == 0 || dk != d || nv != nk {
+		return 0, 0, 0, 0, fmt.Errorf("attention: bad shapes Q %d×%d, K %d×%d, V %d×%d; want Q n_q×d, K n_k×d, V n_k×d_v", nq, d, nk, dk, nv, dv)
+	}
+	return nq, nk, d, dv, nil
+}
+
+// maxAbs returns max |a_ij|, NaN if some entry is NaN.
+func maxAbs(a *mat.Dense) float64 {
+	m := 0.0
+	r, c := a.Dims()
+	raw := a.RawMatrix()
+	for i := range r {
+		for _, x := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+			if x != x {
+				return x
+			}
+			m = max(m, math.Abs(x))
+		}
+	}
+	return m
+}
