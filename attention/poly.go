@@ -1,0 +1,309 @@
+package attention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() {
+	Register("poly", func(o Options) (Algorithm, error) { return NewPoly(o) })
+}
+
+// Poly is the polynomial method of Alman and Song (2023, §3; DESIGN §3):
+// exp is replaced on the logit interval [−R, R] by a polynomial P of degree
+// g with a certified relative error ε_P ([NewExpPoly]), and
+//
+//	P(⟨q,k⟩/d) = Σ_{|α|≤g} w_α·q^α·k^α = ⟨φ(q), ψ(k)⟩
+//
+// with r = C(d+g, g) features (all monomials of degree ≤ g), so that
+// T̃ = diag(U1·(U2ᵀ·1))⁻¹·U1·(U2ᵀ·V) never forms the n×n matrix A.
+// Cost O((n_q + n_k)·r·(d_v + 1)) time, O(workers·r·(d_v+1)) memory beyond
+// the inputs and output; all cores.
+//
+// The degree comes from Options: Degree fixes g (a budget); otherwise
+// MaxRank fixes the largest g with r ≤ MaxRank (capped where the bound stops
+// improving); otherwise Eps ∈ (0, 1) selects the least g with ε_P ≤ Eps
+// ([PolyDegree]). Options.Eps is ignored when Degree or MaxRank is set.
+type Poly struct {
+	opts Options
+}
+
+// NewPoly returns the polynomial method configured by o. It returns an
+// error when o selects no degree or has out-of-range fields.
+func NewPoly(o Options) (*Poly, error) {
+	switch {
+	case o.Degree < 0 || o.Degree > maxPolyDegree:
+		return nil, fmt.Errorf("poly: degree %d out of range [0, %d]", o.Degree, maxPolyDegree)
+	case o.MaxRank < 0:
+		return nil, fmt.Errorf("poly: max rank %d is negative", o.MaxRank)
+	case o.Degree == 0 && o.MaxRank == 0 && !(o.Eps > 0 && o.Eps < 1):
+		return nil, fmt.Errorf("poly: eps %g out of range: want 0 < eps < 1, or set a degree or a max rank", o.Eps)
+	case o.Workers < 0:
+		return nil, fmt.Errorf("poly: workers %d is negative", o.Workers)
+	}
+	return &Poly{opts: o}, nil
+}
+
+// Name returns "poly".
+func (*Poly) Name() string { return "poly" }
+
+// PolyInfo is the analysis behind a [Poly] plan: what the polynomial method
+// will do on given inputs and what it certifies.
+type PolyInfo struct {
+	R      float64 // logit radius: every ⟨q_i,k_j⟩/d lies in [−R, R]
+	Degree int     // g
+	Rank   float64 // r = C(d+g, g) (float64: may exceed int)
+	// CertRelErr is the certified relative error ε_P of P on [−R, R],
+	// [PolyCertifiedError](R, g); ≥ 1 means the bound is vacuous.
+	CertRelErr float64
+	// TargetEps is Options.Eps when it chose the degree, else 0.
+	TargetEps float64
+	// ApproxBound = 2ε_P/(1−ε_P)·‖V‖_max, the additive error on Att from
+	// replacing exp by P; RoundingBound bounds the float64 rounding of the
+	// whole computation (see [Poly.Plan]). ErrBound is their sum (with one
+	// more rounding for the final division), +Inf when ε_P ≥ 1.
+	ApproxBound, RoundingBound, ErrBound float64
+	VMax                                 float64 // ‖V‖_max = max |v_jc|
+	Flops                                float64 // predicted flops of the polynomial method
+	ExactFlops                           float64 // 2·n_q·n_k·(d + d_v), plus n_q·n_k exponentials
+	Bytes                                int64   // predicted working memory beyond inputs
+	Workers                              int
+	Notes                                []string
+}
+
+// Vacuous reports whether the certificate says nothing (ε_P ≥ 1): the
+// output may be arbitrarily wrong.
+func (in *PolyInfo) Vacuous() bool { return !(in.CertRelErr < 1) }
+
+// LogitRadius returns R = max_i ‖q_i‖ · max_j ‖k_j‖ / d, rounded up so that
+// |⟨q_i,k_j⟩/d| ≤ R holds for the exact real logits (Cauchy–Schwarz), and
+// an error naming the first non-finite entry. Cost O((n_q + n_k)·d).
+func LogitRadius(q, k *mat.Dense) (float64, error) {
+	mq, err := polyMaxSqNorm("Q", q)
+	if err != nil {
+		return 0, err
+	}
+	mk, err := polyMaxSqNorm("K", k)
+	if err != nil {
+		return 0, err
+	}
+	_, d := q.Dims()
+	// Each squared norm has relative error ≤ γ_d; sqrt, product and quotient
+	// add 3 roundings: inflate by (1 + 2(d+8)u), far above γ_{d+3}.
+	r := math.Sqrt(mq) * math.Sqrt(mk) / float64(d)
+	return r * (1 + float64(2*(d+8))*0x1p-53), nil
+}
+
+func polyMaxSqNorm(name string, x *mat.Dense) (float64, error) {
+	n, d := x.Dims()
+	m := 0.0
+	for i := range n {
+		s := 0.0
+		for j, v := range x.RawRowView(i)[:d] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, fmt.Errorf("poly: %s[%d][%d] = %v is not finite", name, i, j, v)
+			}
+			s += v * v
+		}
+		m = math.Max(m, s)
+	}
+	if math.IsInf(m, 0) {
+		return 0, fmt.Errorf("poly: a row of %s has a norm beyond the float64 range", name)
+	}
+	return m, nil
+}
+
+func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
+	n, d := x.Dims()
+	m := 0.0
+	for i := range n {
+		for j, v := range x.RawRowView(i)[:d] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, fmt.Errorf("poly: %s[%d][%d] = %v is not finite", name, i, j, v)
+			}
+			m = math.Max(m, math.Abs(v))
+		}
+	}
+	return m, nil
+}
+
+// Analyze computes the degree, rank, certified bounds, predicted cost and
+// memory for these inputs, without the memory check of Plan. Cost
+// O((n_q + n_k)·d + g²) (the g² for the 512-bit coefficients, g ≤ 300).
+func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
+	nq, nk, d, dv := CheckShapes(q, k, v)
+	R, err := LogitRadius(q, k)
+	if err != nil {
+		return nil, err
+	}
+	vmax, err := polyMaxAbs("V", v)
+	if err != nil {
+		return nil, err
+	}
+	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers()}
+	if err := p.chooseDegree(in, d); err != nil {
+		return nil, err
+	}
+	in.Rank = Rank(d, in.Degree)
+	in.CertRelErr = PolyCertifiedError(R, in.Degree)
+	p.bounds(in, nk)
+	in.costs(nq, nk, d, dv)
+	in.notes(nq, nk)
+	return in, nil
+}
+
+func (p *Poly) workers() int {
+	if p.opts.Workers > 0 {
+		return p.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// chooseDegree sets in.Degree (and in.TargetEps) from the options.
+func (p *Poly) chooseDegree(in *PolyInfo, d int) error {
+	o := p.opts
+	switch {
+	case o.Degree > 0:
+		in.Degree = o.Degree
+		if o.MaxRank > 0 && Rank(d, o.Degree) > float64(o.MaxRank) {
+			return fmt.Errorf("poly: degree %d needs rank C(%d+%d, %d) = %.6g, above the max rank %d",
+				o.Degree, d, o.Degree, o.Degree, Rank(d, o.Degree), o.MaxRank)
+		}
+	case o.MaxRank > 0:
+		// Largest g within the budget, but no higher than where the
+		// certificate stops improving.
+		useful, _ := PolyDegree(in.R, 1e-300)
+		g := 0
+		for g < useful && Rank(d, g+1) <= float64(o.MaxRank) {
+			g++
+		}
+		in.Degree = g
+	default:
+		in.Degree, _ = PolyDegree(in.R, o.Eps)
+		in.TargetEps = o.Eps
+	}
+	return nil
+}
+
+// bounds fills the certified error terms. With p_ij = P(x_ij) = e^{x_ij}(1+η),
+// |η| ≤ ε_P < 1, the exact-arithmetic output T̃ differs from Att by at most
+// 2ε_P/(1−ε_P)·‖V‖_max (the weights move by Σ_j |w̃_j − w_j| ≤ 2ε_P/(1−ε_P)).
+// In floating point the numerator and denominator sums are off by at most
+// γ_m·Σ_j S_ij·(‖V‖_max resp. 1), with S_ij = Σ_f |w_f q_i^α k_j^α| ≤
+// Σ_t |c_t|·R^t =: P̄(R) and m = [polyRoundingDepth]; the denominator is at least
+// n_k·(1−ε_P)·e^{−R}. So |T̂ − T̃| ≤ 2γ_m·ρ/(1 − γ_m·ρ)·‖V‖_max with
+// ρ = P̄(R)·e^R/(1−ε_P), plus u·|T̂| for the final division.
+func (p *Poly) bounds(in *PolyInfo, nk int) {
+	eps := in.CertRelErr
+	if !(eps < 1) || math.IsInf(in.Rank, 1) {
+		in.ApproxBound, in.RoundingBound, in.ErrBound = math.Inf(1), math.Inf(1), math.Inf(1)
+		return
+	}
+	in.ApproxBound = 2 * eps / (1 - eps) * in.VMax
+	pbar := 2 * math.Exp(math.Sqrt2*in.R) // a priori bound on P̄(R), see PolyCertifiedError
+	if in.Degree <= 300 {
+		pbar = NewExpPoly(in.R, in.Degree).AbsSum(in.R) * (1 + 1e-12)
+	}
+	gm := polyGamma(polyRoundingDepth(nk, int(math.Min(in.Rank, 1<<50)), in.Degree))
+	rho := pbar * math.Exp(in.R) / (1 - eps)
+	if !(gm*rho < 1) {
+		in.RoundingBound, in.ErrBound = math.Inf(1), math.Inf(1)
+		return
+	}
+	in.RoundingBound = 2 * gm * rho / (1 - gm*rho) * in.VMax
+	const u = 0x1p-53
+	in.ErrBound = ((in.ApproxBound+in.RoundingBound)*(1+u) + u*in.VMax) * (1 + 1e-12)
+}
+
+// costs fills the predicted flops and memory.
+func (in *PolyInfo) costs(nq, nk, d, dv int) {
+	r := in.Rank
+	w := float64(dv + 1)
+	in.Flops = float64(nq+nk)*r*(1+2*w) + r*w*float64(in.Workers+1)
+	in.ExactFlops = 2 * float64(nq) * float64(nk) * float64(d+dv)
+	// Program (parent, coord, multi, and two temporaries while building:
+	// 24 bytes), weights (8), per-worker accumulator r·(d_v+1) and feature
+	// buffer r, the summed accumulator, and the output n_q·d_v.
+	b := r*32 + float64(in.Workers+1)*r*w*8 + float64(in.Workers)*r*8 + float64(nq*dv)*8
+	in.Bytes = int64(math.Min(b, math.MaxInt64/2))
+}
+
+// notes fills the human-readable facts and warnings.
+func (in *PolyInfo) notes(nq, nk int) {
+	add := func(f string, a ...any) { in.Notes = append(in.Notes, fmt.Sprintf(f, a...)) }
+	add("logit radius R = %.4g, degree g = %d, rank r = C(d+g, g) = %.6g", in.R, in.Degree, in.Rank)
+	add("certified relative error of P on [-R, R]: %.3g", in.CertRelErr)
+	switch {
+	case in.Vacuous():
+		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (raise the degree or the rank)")
+	case in.TargetEps > 0 && in.CertRelErr > in.TargetEps:
+		add("WARNING: eps = %g is not reachable with float64 coefficients at R = %.4g; best certified %.3g", in.TargetEps, in.R, in.CertRelErr)
+	}
+	if !math.IsInf(in.ErrBound, 1) {
+		add("certified additive error on Att: %.3g (approximation 2ε/(1-ε)·‖V‖ = %.3g, rounding %.3g)",
+			in.ErrBound, in.ApproxBound, in.RoundingBound)
+	}
+	add("predicted cost %.3g flops vs exact %.3g flops (n_q·n_k·(d+d_v)·2): ratio %.3g", in.Flops, in.ExactFlops, in.ExactFlops/in.Flops)
+	if in.Rank >= float64(max(nq, nk)) || in.Flops >= in.ExactFlops {
+		add("WARNING: rank r = %.6g ≥ n = %d: exact attention is cheaper", in.Rank, max(nq, nk))
+	}
+	add("predicted memory %s", memlimit.Bytes(in.Bytes))
+}
+
+// Plan reports g, r, the certified bound on Att's additive error, the
+// predicted cost against exact and the memory; it refuses (a
+// *memlimit.Error) beyond Options.MaxMemory. ErrBound is +Inf when the
+// certificate is vacuous (ε_P ≥ 1). See [Poly.Analyze] for the fields.
+func (p *Poly) Plan(q, k, v *mat.Dense) (*Plan, error) {
+	in, err := p.Analyze(q, k, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkMemory(in); err != nil {
+		return nil, err
+	}
+	return &Plan{Algo: "poly", Flops: in.Flops, Bytes: in.Bytes, ErrBound: in.ErrBound, Notes: in.Notes}, nil
+}
+
+func (p *Poly) checkMemory(in *PolyInfo) error {
+	what := fmt.Sprintf("polynomial attention with degree %d and rank %.6g", in.Degree, in.Rank)
+	need := in.Bytes
+	if in.Rank > 1<<40 {
+		need = math.MaxInt64
+	}
+	return memlimit.Check(what, need, p.opts.MaxMemory, "lower the degree (--eps larger, --degree or --max-rank) or use fewer workers")
+}
+
+// ErrNonPositiveNormaliser is returned when a row sum Σ_j P(x_ij) comes out
+// ≤ 0 or non-finite, which a certified relative error < 1 rules out: the
+// degree is too low for the inputs.
+var ErrNonPositiveNormaliser = errors.New("poly: a row normaliser is not positive")
+
+// Attend computes T̃ (see [Poly]) streaming: workers accumulate
+// U2ᵀ·[V 1] over key blocks into private r×(d_v+1) accumulators, which are
+// summed; then query blocks are mapped through it. It honours ctx between
+// blocks. Output.ErrBound is the certified bound of Plan (+Inf if vacuous).
+func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) {
+	in, err := p.Analyze(q, k, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkMemory(in); err != nil {
+		return nil, err
+	}
+	_, d := q.Dims()
+	r := int(in.Rank)
+	mono := newPolyMonomials(d, in.Degree, r)
+	w := mono.weights(NewExpPoly(in.R, in.Degree).Coef)
+	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)
+	if err != nil {
+		return nil, err
+	}
+	return &Output{T: t, ErrBound: in.ErrBound}, nil
+}

@@ -1,0 +1,111 @@
+package attention
+
+import (
+	"math"
+	"math/big"
+)
+
+// Rank returns r = C(d+g, g), the number of monomials of degree ≤ g in d
+// variables: the number of polynomial-method features. It is exact while
+// r < 2^53 and correctly rounded beyond (+Inf past the float64 range), so it
+// is safe for any d, g ≥ 0 (e.g. d = 22, g = 200). Cost O(g) big-integer
+// operations.
+func Rank(d, g int) float64 {
+	if d < 0 || g < 0 {
+		panic("attention: Rank with negative argument")
+	}
+	f, _ := new(big.Float).SetInt(new(big.Int).Binomial(int64(d+g), int64(g))).Float64()
+	return f
+}
+
+// polyMonomials is the generation program of all monomials of degree ≤ g in d
+// variables, in graded order: feature f > 0 is feature parent[f] times
+// coordinate coord[f], so evaluating a feature costs one multiplication.
+// Feature 0 is the constant 1; features start[t] … start[t+1]−1 have degree t.
+type polyMonomials struct {
+	d, g   int
+	parent []int32
+	coord  []int32
+	// multi[f] = t!/α! (the multinomial coefficient of x^α in (x_1+…+x_d)^t),
+	// rounded to float64 (exact below 2^53).
+	multi []float64
+	start []int
+}
+
+// newPolyMonomials builds the program: a monomial x^α with |α| = t is generated
+// once, from the parent obtained by removing one copy of its largest
+// coordinate, so children of a parent whose largest coordinate is L use the
+// coordinates L … d−1. Cost O(r) time and memory (20 bytes per feature).
+func newPolyMonomials(d, g, r int) *polyMonomials {
+	m := &polyMonomials{d: d, g: g, parent: make([]int32, r), coord: make([]int32, r),
+		multi: make([]float64, r), start: make([]int, g+2)}
+	last := make([]int32, r)    // largest coordinate of the monomial (0 for the constant)
+	lastExp := make([]int32, r) // its exponent
+	m.multi[0] = 1
+	n := 1
+	m.start[1] = 1
+	for t := 1; t <= g; t++ {
+		for p := m.start[t-1]; p < m.start[t]; p++ {
+			for l := last[p]; l < int32(d); l++ {
+				e := int32(1)
+				if l == last[p] && p > 0 {
+					e = lastExp[p] + 1
+				}
+				m.parent[n], m.coord[n], last[n], lastExp[n] = int32(p), l, l, e
+				m.multi[n] = m.multi[p] * float64(t) / float64(e)
+				n++
+			}
+		}
+		m.start[t+1] = n
+	}
+	if n != r {
+		panic("attention: monomial count disagrees with Rank")
+	}
+	return m
+}
+
+// eval writes the monomials x^α of x (length d) into dst (length r).
+func (m *polyMonomials) eval(dst, x []float64) {
+	dst[0] = 1
+	parent, coord := m.parent[1:len(dst)], m.coord[1:len(dst)]
+	for i, p := range parent {
+		dst[i+1] = dst[p] * x[coord[i]]
+	}
+}
+
+// weights returns w_f = c_t·(t!/α!)/d^t for each feature f of degree t, so
+// that Σ_f w_f·q^α·k^α = Σ_t c_t·(⟨q,k⟩/d)^t = P(⟨q,k⟩/d) by the multinomial
+// theorem. Each w_f carries a relative rounding error ≤ γ_{3t+2}.
+func (m *polyMonomials) weights(coef []float64) []float64 {
+	w := make([]float64, len(m.multi))
+	scale := make([]float64, m.g+1) // c_t / d^t
+	dt := 1.0
+	for t := range scale {
+		scale[t] = coef[t] / dt
+		dt *= float64(m.d)
+	}
+	for t := 0; t <= m.g; t++ {
+		for f := m.start[t]; f < m.start[t+1]; f++ {
+			w[f] = scale[t] * m.multi[f]
+		}
+	}
+	return w
+}
+
+// polyRoundingDepth bounds the number of floating-point roundings on any path
+// from the inputs to a term w_f·q_i^α·(k_j^α·v_j) of the polynomial-method
+// sums: t−1 for each of q^α and k^α, 3t+2 for w_f (t!/α!, d^t, the
+// quotient and the product), 3 products, and n_k − 1 + r − 1 additions in any
+// order; t ≤ g. Then |computed − exact| ≤ γ_m·Σ|terms| (Higham, §3.1, §3.5).
+func polyRoundingDepth(nk, r, g int) int { return nk + r + 6*g + 8 }
+
+// polyGamma returns γ_m = m·u/(1 − m·u) (Higham, Accuracy and Stability of
+// Numerical Algorithms, 2nd ed., Lemma 3.1), +Inf when m·u ≥ 1.
+func polyGamma(m int) float64 {
+	const u = 0x1p-53
+	mu := float64(m) * u
+	if mu >= 1 {
+		return math.Inf(1)
+	}
+	return mu / (1 - mu)
+}
