@@ -101,8 +101,10 @@ func splitCommand(s string) ([]string, error) {
 	return args, nil
 }
 
-// volatile matches what legitimately changes between runs: durations
-// ("1.5ms", "2m3.1s", "850µs"), and sizes of measured memory ("12.3 MiB").
+// volatile matches what legitimately changes between runs and machines:
+// durations ("1.5ms", "2m3.1s", "850µs"), sizes of measured memory
+// ("12.3 MiB"), rates, and the worker count and tiling, which follow the
+// number of cores.
 var volatile = []struct {
 	re   *regexp.Regexp
 	with string
@@ -110,6 +112,8 @@ var volatile = []struct {
 	{regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<time>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)? ?(B|KiB|MiB|GiB|TiB|kB|MB|GB)\b`), "<bytes>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)?(e[+-]?\d+)? ?(pairs|flops|MB|GB)/s\b`), "<rate>"},
+	{regexp.MustCompile(`\b\d+ workers?\b`), "<n> workers"},
+	{regexp.MustCompile(`\btiles \d+ queries × \d+ keys\b`), "tiles <q> queries × <k> keys"},
 }
 
 // normalize replaces the volatile parts of output lines by placeholders.

@@ -19,9 +19,8 @@ var fastPathBs = []float64{0.5, 1, 1.5, 2, 3, 4}
 // fastPath is step 9: the polynomial method (the upper bound of the
 // theorem) on this instance, with the degree and rank it would need, what
 // it gives on exact attention's budget, and how the needed degree and rank
-// grow with B. Every degree, rank and bound comes from the functions the
-// solver itself uses (attention.PolyDegree, attention.Rank, and the
-// registered "poly" algorithm's Plan).
+// grow with B. Every degree, rank and bound comes from the solver itself
+// (attention.Poly's Analyze and Attend, attention.Rank).
 func (l *lesson) fastPath(ctx context.Context) error {
 	p := l.in.Params
 	d := l.doc
@@ -58,8 +57,7 @@ func (l *lesson) fastPath(ctx context.Context) error {
 	if err := l.fastRun(ctx); err != nil {
 		return err
 	}
-	l.fastTable(eps)
-	return nil
+	return l.fastTable(eps)
 }
 
 // analyze returns the polynomial method's analysis of the instance under o.
@@ -118,7 +116,7 @@ func (l *lesson) fastRun(ctx context.Context) error {
 
 // fastTable shows how the certified degree and the rank grow with B, at
 // this instance's d and ε.
-func (l *lesson) fastTable(eps float64) {
+func (l *lesson) fastTable(eps float64) error {
 	p := l.in.Params
 	d := l.doc
 	d.Para("Why it blows up: the degree must grow like B² (Aggarwal and "+
@@ -131,7 +129,10 @@ func (l *lesson) fastTable(eps float64) {
 	t := &Table{Header: []string{"B", "B/√ln n", "R = B²", "degree g", "certified ε", "rank r", "r/n"}}
 	bs := append(append([]float64(nil), fastPathBs...), p.B)
 	for k, b := range bs {
-		g, e := attention.PolyDegree(b*b, eps)
+		g, e, err := solverDegree(b*b, eps)
+		if err != nil {
+			return err
+		}
 		deg, rank, rn := fmt.Sprint(g), "—", "—"
 		if e <= eps {
 			r := attention.Rank(p.D, g)
@@ -149,6 +150,24 @@ func (l *lesson) fastTable(eps float64) {
 		"the fast path is no longer near-linear. That is the upper bound's " +
 		"limit, and the reduction above shows it is no accident: a truly " +
 		"subquadratic algorithm at that B would decide SAT faster than SETH allows.")
+	return nil
+}
+
+// solverDegree returns the degree the polynomial method picks for target
+// relative error eps on logits in [−R, R], and the relative error it then
+// certifies, by asking the solver itself (Poly.Analyze) about a one-entry
+// instance q = k = √R, d = 1, whose logit radius is R.
+func solverDegree(R, eps float64) (int, float64, error) {
+	x := mat.NewDense(1, 1, []float64{math.Sqrt(R)})
+	pm, err := attention.NewPoly(attention.Options{Eps: eps})
+	if err != nil {
+		return 0, 0, err
+	}
+	info, err := pm.Analyze(x, x, mat.NewDense(1, 1, []float64{1}))
+	if err != nil {
+		return 0, 0, err
+	}
+	return info.Degree, info.CertRelErr, nil
 }
 
 // fastVerdict decodes an approximate T̃ as `hardness run` would: the
