@@ -54,8 +54,10 @@ const (
 // verify it, and compare with gini (sat.Solve). Each stage is timed.
 //
 // Memory is estimated from the formula's sizes before anything large is
-// allocated; above the limit Run returns a *memlimit.Error. Bad options
-// (a gap outside (0, 1], a split out of range) are errors. If ctx ends
+// allocated, and again with the algorithm's planned working memory; above
+// the limit Run returns a *memlimit.Error and no report. Bad options (a gap
+// outside (0, 1], a split out of range) and an algorithm that refuses to
+// plan are errors without a report. If ctx ends
 // during a stage, Run returns the report so far, with Verdict Unknown, and
 // ctx's error. Otherwise the error is nil and the report says whether the
 // verdict agrees with gini. Cost: near-linear in N + M = 2^h + 2^(v−h)
@@ -98,6 +100,9 @@ func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	}
 	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
 	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
 		return nil, err
 	}
 	if err := r.attend(ctx, in, opt); err != nil {
@@ -185,8 +190,9 @@ func (r *Report) build(opt Options, f func() (*Instance, error)) (*Instance, err
 	return in, nil
 }
 
-// attend plans, decides trust, runs the algorithm and reads the decision.
-func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
+// plan asks the algorithm for its plan, decides trust and checks the
+// memory of the whole run.
+func (r *Report) plan(in *Instance, opt Options) error {
 	var plan *attention.Plan
 	err := r.stage(StagePlan, opt, func() (err error) {
 		plan, err = opt.Algo.Plan(in.Q, in.K, in.V)
@@ -207,8 +213,13 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 		need, opt.MaxMemory, "use a smaller instance or an algorithm with less working memory"); err != nil {
 		return err
 	}
+	return nil
+}
+
+// attend runs the algorithm and reads the decision from T.
+func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 	var out *attention.Output
-	err = r.stage(StageAttention, opt, func() (err error) {
+	err := r.stage(StageAttention, opt, func() (err error) {
 		out, err = opt.Algo.Attend(ctx, in.Q, in.K, in.V)
 		return err
 	})
@@ -323,6 +334,9 @@ func RunANN(ctx context.Context, x *ovp.Instance, t int, eps float64, opt Option
 	}
 	in, err := r.build(opt, func() (*Instance, error) { return FromGapANN(x, t, eps) })
 	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
 		return nil, err
 	}
 	if err := r.attend(ctx, in, opt); err != nil {

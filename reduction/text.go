@@ -97,10 +97,13 @@ func (r *Report) writeDecision(line lineFunc) {
 		return
 	}
 	p := r.Params
-	if d.Above > 0 {
-		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; largest below %s)",
+	switch {
+	case d.Above > 0 && d.Above == p.N:
+		line("decision", "max T = %.4g at row %d > τ = %.4g (all %d rows above τ)", float64(d.Max), d.Row, p.Threshold, p.N)
+	case d.Above > 0:
+		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; the largest below is %s)",
 			float64(d.Max), d.Row, p.Threshold, d.Above, p.N, fmtNum(d.MaxBelow))
-	} else {
+	default:
 		line("decision", "max T = %s ≤ τ = %.4g: no row above τ", fmtNum(d.Max), p.Threshold)
 	}
 	if d.NaNRows > 0 {
@@ -158,10 +161,10 @@ func (r *Report) regime() string {
 	switch {
 	case r.Route == RouteANN:
 		return "Θ(√log n) for constant ε and t/d0"
-	case r.Gap.Source == "guaranteed":
-		return "δ = 1/m: B = Θ(log n), any formula"
+	case r.Params.Delta*float64(r.Params.Dim) <= 1+1e-9:
+		return "δ = 1/m: B = Θ(log n) when m = Θ(log n); any formula"
 	}
-	return fmt.Sprintf("bounded by √(2/δ) = %.3g: the Θ(√log n) regime", math.Sqrt(2/r.Params.Delta))
+	return fmt.Sprintf("≤ √(2/δ) = %.3g for every n: B = Θ(√log n) for constant δ", math.Sqrt(2/r.Params.Delta))
 }
 
 func litsString(w *Witness) string {
