@@ -103,6 +103,8 @@ type Run struct {
 	tables  []*Table
 	figures []*Figure
 	start   time.Time
+	// state is the experiment's typed data, shared by its run and report.
+	state any
 }
 
 // Result describes a finished (or interrupted) run.

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -24,6 +25,8 @@ type Series struct {
 	Points, NoLine bool
 	// Dashed draws the line dashed (e.g. for a fitted line).
 	Dashed bool
+	// Color selects plotutil.Color(Color−1); 0 picks by the series' position.
+	Color int
 }
 
 // Ref is a horizontal or vertical reference line at Value.
@@ -131,7 +134,46 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 	}
+	f.legendRoom(p)
 	return p, true, nil
+}
+
+// legendRoom widens the y range so that the legend, drawn inside the plot
+// area, does not cover the data: about one line of height per entry.
+func (f *Figure) legendRoom(p *plot.Plot) {
+	entries := 0
+	for _, s := range f.Series {
+		if s.Label != "" {
+			entries++
+		}
+	}
+	for _, r := range append(slices.Clone(f.HLines), f.VLines...) {
+		if r.Label != "" {
+			entries++
+		}
+	}
+	frac := 0.065 * float64(entries) // share of the plot height the legend needs
+	if entries == 0 || frac >= 0.8 {
+		return
+	}
+	lo, hi := p.Y.Min, p.Y.Max
+	if f.LogY {
+		lo, hi = math.Log10(lo), math.Log10(hi)
+	}
+	span := hi - lo
+	if span == 0 {
+		span = 1
+	}
+	grow := span * frac / (1 - frac)
+	if f.LegendBottom {
+		lo -= grow
+	} else {
+		hi += grow
+	}
+	if f.LogY {
+		lo, hi = math.Pow(10, lo), math.Pow(10, hi)
+	}
+	p.Y.Min, p.Y.Max = lo, hi
 }
 
 // points returns s's drawable points: on log axes non-positive values are
@@ -156,6 +198,9 @@ func (f *Figure) points(s Series) plotter.XYs {
 }
 
 func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
+	if s.Color > 0 {
+		i = s.Color - 1
+	}
 	var thumbs []plot.Thumbnailer
 	if !s.NoLine {
 		l, err := plotter.NewLine(xys)

@@ -39,7 +39,15 @@ func (t *Table) Append(values ...any) {
 		row[i] = FormatValue(v)
 	}
 	t.rows = append(t.rows, row)
+	if testHookAppend != nil {
+		testHookAppend(t.Name, len(t.rows))
+	}
 }
+
+// testHookAppend, if set (by tests only), is called after every Append with
+// the table's name and row count; tests use it to interrupt a run at a
+// deterministic point.
+var testHookAppend func(table string, rows int)
 
 // Len returns the number of rows.
 func (t *Table) Len() int { return len(t.rows) }
