@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"codeberg.org/sbinet/npyio"
+	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/reduction"
 	"gonum.org/v1/gonum/mat"
@@ -28,8 +28,7 @@ func saveRun(dir string, r *reduction.Report) error {
 		if m.x == nil {
 			continue
 		}
-		err := fileio.WriteAtomic(filepath.Join(dir, m.name), func(w io.Writer) error { return npyio.Write(w, m.x) })
-		if err != nil {
+		if err := attention.WriteNPY(filepath.Join(dir, m.name), m.x); err != nil {
 			return err
 		}
 	}

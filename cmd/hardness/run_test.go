@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
+	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/reduction"
-	"gonum.org/v1/gonum/mat"
 )
 
 // writeCNF writes a DIMACS file into a temporary directory.
@@ -133,13 +132,7 @@ func TestRunJSONAndSave(t *testing.T) {
 	shapes := map[string][2]int{"Q": {r.Params.N, r.Params.D}, "K": {r.Params.Keys, r.Params.D},
 		"V": {r.Params.Keys, 1}, "T": {r.Params.N, 1}}
 	for name, want := range shapes {
-		f, err := os.Open(filepath.Join(dir, name+".npy"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m mat.Dense
-		err = npyio.Read(f, &m)
-		f.Close()
+		m, err := attention.ReadNPY(filepath.Join(dir, name+".npy"))
 		if err != nil {
 			t.Fatalf("%s.npy: %v", name, err)
 		}
