@@ -110,6 +110,7 @@ var volatile = []struct {
 	with string
 }{
 	{regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<time>"},
+	{regexp.MustCompile(`\b\d+(\.\d+)? (ns|µs|ms|s|min)$`), "<time>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)? ?(B|KiB|MiB|GiB|TiB|kB|MB|GB)\b`), "<bytes>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)?(e[+-]?\d+)? ?(pairs|flops|MB|GB)/s\b`), "<rate>"},
 	{regexp.MustCompile(`\b\d+ workers?\b`), "<n> workers"},
