@@ -2,8 +2,11 @@ package reduction
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/hardnesslab/hardness/ovp"
 )
 
 // TestRunANN decodes YES and NO Gap-ANN instances with exact attention and
@@ -62,5 +65,38 @@ func TestRunANNBrokenPromise(t *testing.T) {
 	}
 	if !sawFailure {
 		t.Errorf("no ε gave a decoding failure; want the near pair to push a row above τ for a small s")
+	}
+}
+
+// TestRunPlantedANN runs ovp's planted Gap-ANN instances (t = d0/8, ε = 1,
+// so B/√ln n ≤ 2/√(ερ) = 4√2 with ρ = 1/8), YES and NO, through exact
+// attention: the verdict is the planted one and a YES witness is the
+// planted pair.
+func TestRunPlantedANN(t *testing.T) {
+	for _, lg := range []int{6, 8, 10} {
+		for _, yes := range []bool{true, false} {
+			n, d0 := 1<<lg, 8*lg
+			pl, err := ovp.PlantANN(context.Background(), ovp.ANNOptions{N: n, M: n, Dim: d0, T: d0 / 8, Eps: 1, Close: yes, Seed: uint64(lg)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := RunANN(context.Background(), pl.Instance, pl.T, pl.Eps, Options{Algo: exactAlgo(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Unsat
+			if yes {
+				want = Sat
+			}
+			if r.Verdict != want || !r.Agree {
+				t.Errorf("N = 2^%d, yes %v: verdict %v, agree %v (%s); want %v", lg, yes, r.Verdict, r.Agree, r.Reason, want)
+			}
+			if yes && (r.Witness.Row != pl.Pair.I || r.Witness.Partner != pl.Pair.J || r.Witness.Dot != pl.T) {
+				t.Errorf("N = 2^%d: witness %+v; want the planted pair %v at distance %d", lg, r.Witness, pl.Pair, pl.T)
+			}
+			if bound := 2 / math.Sqrt(1.0/8); r.Params.BOverSqrtLnN > bound {
+				t.Errorf("N = 2^%d: B/√ln n = %v; want ≤ %v", lg, r.Params.BOverSqrtLnN, bound)
+			}
+		}
 	}
 }

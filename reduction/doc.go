@@ -14,9 +14,15 @@
 // [FromGapANN] builds them from a Hamming Gap-ANN instance (DESIGN §2.3).
 // Both return a [Params] holding every constant of the construction: β (or
 // s), the entry bound B, the sizes, the threshold τ, the additive error the
-// decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone;
+// decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone,
+// [Partner] and [NearPartner] find the witness pair by a linear scan.
 // [Run] is the whole pipeline CNF → OV → Q, K, V → attention → decode →
-// verify → gini, with per-stage timings in a [Report].
+// verify → gini, with per-stage timings in a [Report]; [RunOV] and [RunANN]
+// start from an OV or a Hamming instance and check against a brute-force
+// scan instead of gini. The attention algorithm is any
+// attention.Algorithm: the reduction does not care which one runs, but it
+// compares the algorithm's certified error with the tolerance before the
+// run and reports whether the verdict can be trusted.
 //
 // # Notation
 //

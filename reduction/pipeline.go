@@ -225,7 +225,7 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 	})
 	if err != nil {
 		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("%s attention did not finish: %v", r.Algo.Name, err)
+		r.Reason = fmt.Sprintf("%s attention failed: %v", r.Algo.Name, err)
 		return err
 	}
 	r.Algo.RunErrBound = Number(out.ErrBound)
@@ -241,26 +241,17 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 // decodeCNF turns a SAT decision into a verified assignment, or a
 // decoding failure.
 func (r *Report) decodeCNF(cnf *ovp.CNF) {
-	if r.Decision.Verdict != Sat {
+	r.decodeOV(cnf.Instance)
+	w := r.Witness
+	if w == nil || !w.Verified {
 		return
 	}
-	i := r.Decision.Row
-	w := &Witness{Row: i, Partner: Partner(cnf.Instance, i), Dot: -1}
-	r.Witness = w
-	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
-		r.Verdict = DecodingFailure
-		return
-	}
-	w.Dot = cnf.Dot(i, w.Partner)
-	a := cnf.Assignment(i, w.Partner)
+	a := cnf.Assignment(w.Row, w.Partner)
 	w.Assignment = a.Lits()
 	if err := sat.Verify(cnf.Formula, a); err != nil {
-		w.Error = err.Error()
+		w.Error, w.Verified = err.Error(), false
 		r.Verdict = DecodingFailure
-		return
 	}
-	w.Verified = true
 }
 
 // judge compares the verdict with the check and explains a disagreement.
@@ -383,5 +374,78 @@ func (r *Report) decodeANN(x *ovp.Instance, t int) {
 		return
 	}
 	w.Dot = x.Dist(i, w.Partner)
+	w.Verified = true
+}
+
+// RunOV is the pipeline on a plain OV instance (a planted Gap-OV one, say):
+// choose δ as [Run] does (opt.Gap, opt.MeasureGap, or 1/m), build Q, K, V
+// (FromOV), plan and run opt.Algo, decode the verdict and the witness pair
+// from T, and compare with a brute-force search (ovp.FindOrthogonal, a
+// quadratic pass reported as the check stage). Split is ignored. Errors
+// and cancellation as in [Run].
+func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
+	if opt.Algo == nil {
+		panic("reduction: RunOV with a nil Options.Algo")
+	}
+	if opt.Gap != 0 && !(opt.Gap > 0 && opt.Gap <= 1) {
+		return nil, fmt.Errorf("reduction: gap δ = %g, want 0 < δ ≤ 1", opt.Gap)
+	}
+	r := &Report{Route: RouteOV}
+	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
+	d := float64(max(x.Dim(), 1))
+	s := sizes{n: float64(x.N()), m: float64(x.M()), dim: float64(x.Dim()), d: d, instance: float64(r.OV.Bytes)}
+	if err := r.checkMemory(s, opt); err != nil {
+		return nil, err
+	}
+	delta, err := r.chooseGap(ctx, x, opt)
+	if err != nil {
+		return r, err
+	}
+	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
+	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
+		return nil, err
+	}
+	if err := r.attend(ctx, in, opt); err != nil {
+		return r, err
+	}
+	r.stage(StageDecode, opt, func() error { r.decodeOV(x); return nil })
+	err = r.stage(StageCheck, opt, func() error {
+		res, err := ovp.FindOrthogonal(ctx, x, ovp.Options{})
+		r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
+		if err != nil {
+			return err
+		}
+		r.Check.Verdict = Unsat
+		if res.Found {
+			r.Check.Verdict = Sat
+		}
+		return nil
+	})
+	r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
+	r.judge()
+	if err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// decodeOV finds the orthogonal partner of the arg-max row of a YES
+// decision, or declares a decoding failure.
+func (r *Report) decodeOV(x *ovp.Instance) {
+	if r.Decision.Verdict != Sat {
+		return
+	}
+	i := r.Decision.Row
+	w := &Witness{Row: i, Partner: Partner(x, i), Dot: -1}
+	r.Witness = w
+	if w.Partner < 0 {
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
+		r.Verdict = DecodingFailure
+		return
+	}
+	w.Dot = 0
 	w.Verified = true
 }

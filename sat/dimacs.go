@@ -432,15 +432,20 @@ func (p *reader) parseClauses() error {
 		if nd == 0 || nd > maxDigits || (i < n && class[buf[i]] == clOther) {
 			return p.tokenError("expected a literal (a non-zero integer) or 0 to end the clause")
 		}
-		if v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena) {
+		switch {
+		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena):
 			l := Lit(v)
 			if neg {
 				l = -l
 			}
 			p.arena = append(p.arena, l)
 			p.lastLine, p.lastEnd = p.line, p.base+int64(i)-p.lineStart
-		} else if err := p.literal(v, neg); err != nil {
-			return err
+		case v == 0 && !neg && p.open:
+			p.endClause()
+		default:
+			if err := p.literal(v, neg); err != nil {
+				return err
+			}
 		}
 		p.tok = -1
 	}
