@@ -86,13 +86,13 @@ func BenchmarkPolyScaling(b *testing.B) {
 	}
 }
 
-// BenchmarkPerformerVsB: n = 2048, d = 8; for each B the polynomial method
+// BenchmarkPerformerVsB: n = 1024, d = 8; for each B the polynomial method
 // at ε = 1e−6 and Performer with the same number of features r (and with
 // 256), max error against exact attention.
 //
 //	go test ./attention -run '^$' -bench PerformerVsB -benchtime 1x
 func BenchmarkPerformerVsB(b *testing.B) {
-	n := 2048
+	n := 1024
 	for _, B := range []float64{0.25, 0.5, 1, 1.5, 2} {
 		q, k, v := benchQKV(n, B, 7)
 		exact := streamExactT(b, q, k, v)
