@@ -59,14 +59,15 @@ type PolyInfo struct {
 	R      float64 // logit radius: every ⟨q_i,k_j⟩/d lies in [−R, R]
 	Degree int     // g
 	Rank   float64 // r = C(d+g, g) (float64: may exceed int)
-	// CertRelErr is the certified relative error ε_P of P on [−R, R],
-	// [PolyCertifiedError](R, g); ≥ 1 means the bound is vacuous.
+	// CertRelErr is the certified relative error ε_P of P on [−R, R]:
+	// [ExpPoly].CertErr (≤ [PolyCertifiedError](R, g), which is used for
+	// g > 300); ≥ 1 means the bound is vacuous.
 	CertRelErr float64
 	// TargetEps is Options.Eps when it chose the degree, else 0.
 	TargetEps float64
 	// ApproxBound = 2ε_P/(1−ε_P)·‖V‖_max, the additive error on Att from
 	// replacing exp by P; RoundingBound bounds the float64 rounding of the
-	// whole computation (see [Poly.Plan]). ErrBound is their sum (with one
+	// whole computation (see [Poly.bounds]). ErrBound is their sum (with one
 	// more rounding for the final division), +Inf when ε_P ≥ 1.
 	ApproxBound, RoundingBound, ErrBound float64
 	VMax                                 float64 // ‖V‖_max = max |v_jc|
@@ -75,6 +76,9 @@ type PolyInfo struct {
 	Bytes                                int64   // predicted working memory beyond inputs
 	Workers                              int
 	Notes                                []string
+
+	poly *ExpPoly // the polynomial (nil when g > 300: built by Attend)
+	pbar float64  // upper bound on Σ_t |c_t|·R^t
 }
 
 // Vacuous reports whether the certificate says nothing (ε_P ≥ 1): the
@@ -152,6 +156,12 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	}
 	in.Rank = Rank(d, in.Degree)
 	in.CertRelErr = PolyCertifiedError(R, in.Degree)
+	in.pbar = 2 * math.Exp(math.Sqrt2*R) // a priori bound on Σ_t |c_t|·R^t
+	if in.Degree <= 300 {
+		in.poly = NewExpPoly(R, in.Degree)
+		in.CertRelErr = in.poly.CertErr
+		in.pbar = in.poly.AbsSum(R) * (1 + 1e-12)
+	}
 	p.bounds(in, nk)
 	in.costs(nq, nk, d, dv)
 	in.notes(nq, nk)
@@ -206,12 +216,8 @@ func (p *Poly) bounds(in *PolyInfo, nk int) {
 		return
 	}
 	in.ApproxBound = 2 * eps / (1 - eps) * in.VMax
-	pbar := 2 * math.Exp(math.Sqrt2*in.R) // a priori bound on P̄(R), see PolyCertifiedError
-	if in.Degree <= 300 {
-		pbar = NewExpPoly(in.R, in.Degree).AbsSum(in.R) * (1 + 1e-12)
-	}
 	gm := polyGamma(polyRoundingDepth(nk, int(math.Min(in.Rank, 1<<50)), in.Degree))
-	rho := pbar * math.Exp(in.R) / (1 - eps)
+	rho := in.pbar * math.Exp(in.R) / (1 - eps)
 	if !(gm*rho < 1) {
 		in.RoundingBound, in.ErrBound = math.Inf(1), math.Inf(1)
 		return
@@ -300,7 +306,10 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	_, d := q.Dims()
 	r := int(in.Rank)
 	mono := newPolyMonomials(d, in.Degree, r)
-	w := mono.weights(NewExpPoly(in.R, in.Degree).Coef)
+	if in.poly == nil {
+		in.poly = NewExpPoly(in.R, in.Degree)
+	}
+	w := mono.weights(in.poly.Coef)
 	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)
 	if err != nil {
 		return nil, err

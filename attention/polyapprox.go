@@ -12,13 +12,15 @@ import (
 //
 // where P has exactly the float64 coefficients in Coef (the rounding of the
 // coefficients to float64 is part of the certificate; the rounding of
-// evaluating P is not, see [PolyRoundingFactor]).
+// evaluating P is not: [Poly] bounds it separately).
 //
 // The construction is the Chebyshev series of e^x on [−R, R] truncated at
 // degree g, e^{R·y} = I_0(R) + 2·Σ_{k≥1} I_k(R)·T_k(y) with y = x/R and I_k the
 // modified Bessel functions (Abramowitz–Stegun 9.6.34), converted to the
 // monomial basis in 512-bit arithmetic and then rounded once to float64.
-// CertErr is [PolyCertifiedError](R, g).
+// CertErr is the truncation part of [PolyCertifiedError](R, g) plus the
+// coefficient rounding measured on the actual coefficients,
+// (1.0001u + 2^−400)·Σ_t |Coef[t]|·R^t·e^R, so CertErr ≤ PolyCertifiedError(R, g).
 type ExpPoly struct {
 	R       float64
 	Coef    []float64
@@ -34,7 +36,8 @@ const maxPolyDegree = 2000
 
 // PolyCertifiedError returns a rigorous upper bound on the relative error
 // sup_{|x|≤R} |P(x) − e^x|/e^x of the degree-g polynomial P built by
-// [NewExpPoly](R, g), float64 coefficients included. Cost O(1).
+// [NewExpPoly](R, g), float64 coefficients included, without building it:
+// it bounds NewExpPoly(R, g).CertErr. Cost O(1).
 //
 // The bound is the sum of three terms, each multiplied by e^R = 1/min e^x:
 //
@@ -67,6 +70,14 @@ func PolyCertifiedError(R float64, g int) float64 {
 	if math.IsInf(R, 1) {
 		return math.Inf(1)
 	}
+	const u = 0x1p-53
+	logRound := math.Log(2*(u*1.0001+0x1p-400)) + math.Sqrt2*R
+	return polyTruncBound(R, g) + math.Exp(R+logRound)*(1+1e-10)
+}
+
+// polyTruncBound is the truncation and underflow part of the certificate
+// (see PolyCertifiedError), for R > 0.
+func polyTruncBound(R float64, g int) float64 {
 	gf := float64(g)
 	var logTail float64 // log of 2·Σ_{k>g} I_k(R)
 	if R < 2*(gf+2) {
@@ -75,13 +86,10 @@ func PolyCertifiedError(R float64, g int) float64 {
 	} else {
 		logTail = R
 	}
-	const u = 0x1p-53
-	logRound := math.Log(2*(u*1.0001+0x1p-400)) + math.Sqrt2*R
 	logUnder := math.Log(gf+1) - 1074*math.Ln2 + gf*math.Log(math.Max(1, R))
-	s := math.Exp(R+logTail) + math.Exp(R+logRound) + math.Exp(R+logUnder)
 	// The float64 evaluation of this formula is accurate to a few ulps per
 	// operation; the factor covers it with a wide margin.
-	return s * (1 + 1e-10)
+	return (math.Exp(R+logTail) + math.Exp(R+logUnder)) * (1 + 1e-10)
 }
 
 // PolyDegree returns the least degree g ≤ 2000 whose certified relative
@@ -118,7 +126,7 @@ func NewExpPoly(R float64, g int) *ExpPoly {
 	if R < 0 || math.IsNaN(R) || math.IsInf(R, 0) {
 		panic("attention: NewExpPoly radius must be finite and ≥ 0")
 	}
-	p := &ExpPoly{R: R, Coef: make([]float64, g+1), CertErr: PolyCertifiedError(R, g)}
+	p := &ExpPoly{R: R, Coef: make([]float64, g+1)}
 	if R == 0 {
 		p.Coef[0] = 1
 		return p
@@ -165,6 +173,10 @@ func NewExpPoly(R float64, g int) *ExpPoly {
 		p.Coef[t], _ = c.Float64()
 		rt.Mul(rt, bR)
 	}
+	// The certificate of these coefficients: truncation, plus their rounding
+	// (≤ (1.0001u + 2^−400)·|c_t| each) measured by Σ_t |c_t|·R^t·e^R.
+	const u = 0x1p-53
+	p.CertErr = polyTruncBound(R, g) + (u*1.0001+0x1p-400)*p.AbsSum(R)*math.Exp(R)*(1+1e-10)
 	return p
 }
 

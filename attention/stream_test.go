@@ -235,3 +235,32 @@ func BenchmarkStream(b *testing.B) {
 		})
 	}
 }
+
+// TestRegistered checks that "exact" and "naive" are registered and agree.
+func TestRegistered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	q, k, v := randDense(rng, 20, 5, 1), randDense(rng, 30, 5, 1), randDense(rng, 30, 2, 1)
+	var outs []*Output
+	for _, name := range []string{"exact", "naive"} {
+		a, err := New(name, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Name() != name {
+			t.Errorf("New(%q).Name() = %q", name, a.Name())
+		}
+		p, err := a.Plan(q, k, v)
+		if err != nil || p.ErrBound != 0 || p.Flops != 2*20*30*7 {
+			t.Errorf("%s.Plan = %+v, %v; want ErrBound 0 and 8400 flops", name, p, err)
+		}
+		out, err := a.Attend(context.Background(), q, k, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	agree(t, "exact vs naive", outs[0], outs[1], v, 1e-12)
+	if _, err := (&naiveAlgo{opts: Options{MaxMemory: 1000}}).Plan(q, k, v); err == nil {
+		t.Error("naive Plan over MaxMemory = nil error; want one")
+	}
+}

@@ -1,0 +1,55 @@
+package attention
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() {
+	Register("naive", func(o Options) (Algorithm, error) { return &naiveAlgo{opts: o}, nil })
+}
+
+// naiveAlgo is Naive behind the Algorithm interface, registered as "naive"
+// for users who want the reference. It forms the n_q × n_k matrix, so Plan
+// refuses it over Options.MaxMemory.
+type naiveAlgo struct{ opts Options }
+
+func (*naiveAlgo) Name() string { return "naive" }
+
+// Plan returns 2·n_q·n_k·(d + d_v) flops and 8·n_q·(n_k + d_v + 2) bytes.
+func (a *naiveAlgo) Plan(q, k, v *mat.Dense) (*Plan, error) {
+	nq, nk, d, dv, err := shapes(q, k, v)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{
+		Algo:  "naive",
+		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
+		Bytes: 8 * int64(nq) * int64(nk+dv+2),
+		Notes: []string{"forms the full n_q × n_k matrix A"},
+	}
+	what := fmt.Sprintf("naive attention's %d × %d matrix", nq, nk)
+	if err := memlimit.Check(what, p.Bytes, a.opts.MaxMemory, "use --algo exact (streaming, O(n·d) memory)"); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Attend runs Naive after Plan's checks; ctx is checked only before it
+// starts.
+func (a *naiveAlgo) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) {
+	if _, err := a.Plan(q, k, v); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := Naive(q, k, v)
+	if a.opts.Progress != nil {
+		a.opts.Progress(1)
+	}
+	return out, nil
+}
