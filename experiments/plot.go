@@ -23,8 +23,8 @@ type Series struct {
 	// Points draws a marker at each point; Line (the default when both are
 	// false) joins them.
 	Points, NoLine bool
-	// Dashed draws the line dashed (e.g. for a fitted line).
-	Dashed bool
+	// Dashed draws the line dashed (e.g. for a fitted line), Dotted dotted.
+	Dashed, Dotted bool
 	// Color selects plotutil.Color(Color−1); 0 picks by the series' position.
 	Color int
 }
@@ -44,6 +44,9 @@ type Figure struct {
 	// values below YFloor are drawn at YFloor (e.g. an error of exactly 0).
 	LogX, LogY bool
 	YFloor     float64
+	// YCeil, if positive, drops points above it (e.g. vacuous error bounds
+	// that would stretch the axis over dozens of decades).
+	YCeil float64
 	// Pow2X labels the x axis with powers of two ("2^10").
 	Pow2X  bool
 	Series []Series
@@ -152,7 +155,7 @@ func (f *Figure) legendRoom(p *plot.Plot) {
 			entries++
 		}
 	}
-	frac := 0.065 * float64(entries) // share of the plot height the legend needs
+	frac := 0.045 * float64(entries) // share of the plot height the legend needs
 	if entries == 0 || frac >= 0.8 {
 		return
 	}
@@ -188,6 +191,9 @@ func (f *Figure) points(s Series) plotter.XYs {
 		if f.LogY && f.YFloor > 0 && y < f.YFloor {
 			y = f.YFloor
 		}
+		if f.YCeil > 0 && y > f.YCeil {
+			continue
+		}
 		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) ||
 			(f.LogX && x <= 0) || (f.LogY && y <= 0) {
 			continue
@@ -209,8 +215,11 @@ func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
 		}
 		l.Color = plotutil.Color(i)
 		l.Width = vg.Points(1.5)
-		if s.Dashed {
+		switch {
+		case s.Dashed:
 			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		case s.Dotted:
+			l.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 		}
 		p.Add(l)
 		thumbs = append(thumbs, l)
@@ -257,10 +266,14 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
 	dense := hi-lo <= 2
+	minors := 10
+	if hi-lo > 12 {
+		minors = 2 // decades only: minor ticks would blacken the axis
+	}
 	var ticks []plot.Tick
 	for e := lo; e <= hi; e++ {
 		base := math.Pow(10, e)
-		for m := 1; m < 10; m++ {
+		for m := 1; m < minors; m++ {
 			v := base * float64(m)
 			t := plot.Tick{Value: v}
 			if m == 1 || (dense && (m == 2 || m == 5)) {
