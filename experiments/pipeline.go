@@ -290,7 +290,7 @@ func pipelineStageSummary(r *Run, data *pipelineData) {
 	for _, s := range pipelineStages {
 		series[s] = &Series{Label: s, Points: true}
 	}
-	series["total"] = &Series{Label: "total", Points: true, Dashed: true}
+	series["total"] = &Series{Label: "total", Points: true, Dashed: true, Color: -1}
 	for _, v := range vs {
 		rows := groups[v]
 		var nsat, nagree int

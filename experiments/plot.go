@@ -25,7 +25,8 @@ type Series struct {
 	Points, NoLine bool
 	// Dashed draws the line dashed (e.g. for a fitted line), Dotted dotted.
 	Dashed, Dotted bool
-	// Color selects plotutil.Color(Color−1); 0 picks by the series' position.
+	// Color selects plotutil.Color(Color−1); 0 picks by the series'
+	// position; −1 is black.
 	Color int
 }
 
@@ -47,6 +48,9 @@ type Figure struct {
 	// YCeil, if positive, drops points above it (e.g. vacuous error bounds
 	// that would stretch the axis over dozens of decades).
 	YCeil float64
+	// YFromZero extends a linear y axis down to 0, so that flat curves look
+	// flat.
+	YFromZero bool
 	// Pow2X labels the x axis with powers of two ("2^10").
 	Pow2X  bool
 	Series []Series
@@ -137,6 +141,9 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 	}
+	if f.YFromZero && !f.LogY && p.Y.Min > 0 {
+		p.Y.Min = 0
+	}
 	f.legendRoom(p)
 	return p, true, nil
 }
@@ -155,7 +162,7 @@ func (f *Figure) legendRoom(p *plot.Plot) {
 			entries++
 		}
 	}
-	frac := 0.045 * float64(entries) // share of the plot height the legend needs
+	frac := 0.05 * float64(entries) // share of the plot height the legend needs
 	if entries == 0 || frac >= 0.8 {
 		return
 	}
@@ -207,13 +214,17 @@ func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
 	if s.Color > 0 {
 		i = s.Color - 1
 	}
+	col := plotutil.Color(i)
+	if s.Color < 0 {
+		col = color.Black
+	}
 	var thumbs []plot.Thumbnailer
 	if !s.NoLine {
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return err
 		}
-		l.Color = plotutil.Color(i)
+		l.Color = col
 		l.Width = vg.Points(1.5)
 		switch {
 		case s.Dashed:
@@ -229,7 +240,7 @@ func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
 		if err != nil {
 			return err
 		}
-		sc.Color = plotutil.Color(i)
+		sc.Color = col
 		sc.Shape = plotutil.Shape(i)
 		sc.Radius = vg.Points(3)
 		p.Add(sc)
