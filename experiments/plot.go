@@ -153,7 +153,7 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 func (f *Figure) legendRoom(p *plot.Plot) {
 	entries := 0
 	for _, s := range f.Series {
-		if s.Label != "" {
+		if s.Label != "" && len(f.points(s)) > 0 {
 			entries++
 		}
 	}
