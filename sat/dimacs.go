@@ -75,8 +75,8 @@ func ReadFile(path string) (*Formula, error) {
 // more clauses than declared. Other failures (I/O, corrupt compression) are
 // returned wrapped with name.
 //
-// Cost O(input size); about one allocation per doubling of the literal
-// count, clauses share one backing array.
+// Cost O(input size). Clauses are slices of a few large shared literal
+// arrays (capacity cut to their length, so appending to one copies it).
 func ReadDIMACS(r io.Reader, name string) (*Formula, error) {
 	br := bufio.NewReaderSize(r, bufSize)
 	dr, err := decompress(br)
@@ -136,13 +136,14 @@ type reader struct {
 
 	header       bool // a "p cnf" line was read
 	headerLine   int
-	vars, decl   int // declared variables and clauses
-	lits         []Lit
-	ends         []int // ends[k] = end of clause k in lits
+	vars, decl   int   // declared variables and clauses
+	arena        []Lit // literals of the current chunk; clauses are slices of it
+	start        int   // start of the open clause in arena
+	clauses      []Clause
 	open         bool  // a clause has literals but no 0 yet
-	lastLine     int   // position just after the last literal read
-	lastCol      int
-	clauseLine   int // start of the open clause
+	lastLine     int   // position just after the last literal read: its line
+	lastEnd      int64 // and its 0-based column
+	clauseLine   int   // start of the open clause
 	clauseColumn int
 }
 
@@ -306,16 +307,10 @@ func (p *reader) finish(percent bool) (*Formula, error) {
 		if percent {
 			found = fmt.Sprintf(`"%%" end marker on line %d`, p.line)
 		}
-		return nil, p.errorf(p.lastLine, p.lastCol, "expected 0 to terminate the clause that starts at line %d column %d, found %s",
+		return nil, p.errorf(p.lastLine, int(p.lastEnd)+1, "expected 0 to terminate the clause that starts at line %d column %d, found %s",
 			p.clauseLine, p.clauseColumn, found)
 	}
-	f := &Formula{Vars: p.vars, Clauses: make([]Clause, len(p.ends))}
-	start := 0
-	for k, end := range p.ends {
-		f.Clauses[k] = Clause(p.lits[start:end:end])
-		start = end
-	}
-	return f, nil
+	return &Formula{Vars: p.vars, Clauses: p.clauses}, nil
 }
 
 // parseHeader reads "p cnf VARS CLAUSES" starting at the 'p'.
@@ -342,8 +337,8 @@ func (p *reader) parseHeader() error {
 		return p.errorf(p.line, col, "expected end of the header line, found %q", p.word())
 	}
 	p.header, p.headerLine = true, line
-	p.lits = make([]Lit, 0, min(3*p.decl, 1<<20))
-	p.ends = make([]int, 0, min(p.decl, 1<<18))
+	p.arena = make([]Lit, 0, min(3*p.decl+8, maxChunk))
+	p.clauses = make([]Clause, 0, min(p.decl, 1<<16))
 	return nil
 }
 
@@ -385,41 +380,72 @@ func (p *reader) headerInt(what string, limit int) (int, error) {
 }
 
 // parseClauses reads the integer tokens of one line, up to its '\n'.
-// This is the hot loop of the reader.
+// This is the hot loop of the reader: it works on local copies of the
+// buffer state and stores literals of an open clause inline; everything
+// else (0, the first literal of a clause, errors, a full arena chunk) goes
+// through literal.
 func (p *reader) parseClauses() error {
+	buf, i, n := p.buf, p.i, p.n
 	for {
-		if p.i >= p.n && !p.fill() {
-			return nil
+		if i >= n {
+			p.i = i
+			ok := p.fill()
+			buf, i, n = p.buf, p.i, p.n
+			if !ok {
+				return nil
+			}
 		}
-		c := p.buf[p.i]
+		c := buf[i]
 		switch class[c] {
 		case clBlank:
-			p.i++
+			i++
 			continue
 		case clNewline:
+			p.i = i
 			return nil
 		}
-		p.tok = p.i
+		p.tok = i
 		neg := c == '-'
 		if neg {
-			p.i++
+			i++
 		}
 		var v uint64
 		nd := 0
-		for nd <= maxDigits && (p.i < p.n || p.fill()) {
-			d := p.buf[p.i] - '0'
+		for nd <= maxDigits {
+			if i >= n {
+				p.i = i
+				ok := p.fill() // keeps the token
+				buf, i, n = p.buf, p.i, p.n
+				if !ok {
+					break
+				}
+			}
+			d := buf[i] - '0'
 			if d > 9 {
 				break
 			}
 			v = v*10 + uint64(d)
 			nd++
-			p.i++
+			i++
 		}
-		if nd == 0 || nd > maxDigits || (p.i < p.n && class[p.buf[p.i]] == clOther) {
+		p.i = i
+		if nd == 0 || nd > maxDigits || (i < n && class[buf[i]] == clOther) {
 			return p.tokenError("expected a literal (a non-zero integer) or 0 to end the clause")
 		}
-		if err := p.literal(v, neg); err != nil {
-			return err
+		switch {
+		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena):
+			l := Lit(v)
+			if neg {
+				l = -l
+			}
+			p.arena = append(p.arena, l)
+			p.lastLine, p.lastEnd = p.line, p.base+int64(i)-p.lineStart
+		case v == 0 && !neg && p.open:
+			p.endClause()
+		default:
+			if err := p.literal(v, neg); err != nil {
+				return err
+			}
 		}
 		p.tok = -1
 	}
@@ -435,14 +461,13 @@ func (p *reader) literal(v uint64, neg bool) error {
 		return p.tokenError("expected a literal (a non-zero integer) or 0 to end the clause")
 	}
 	if !p.open {
-		if len(p.ends) == p.decl {
+		if len(p.clauses) == p.decl {
 			return p.errorf(p.line, tokCol, "more clauses than the %d declared in the header on line %d", p.decl, p.headerLine)
 		}
 		p.clauseLine, p.clauseColumn = p.line, tokCol
 	}
 	if v == 0 {
-		p.ends = append(p.ends, len(p.lits))
-		p.open = false
+		p.endClause()
 		return nil
 	}
 	if v > uint64(p.vars) {
@@ -452,9 +477,12 @@ func (p *reader) literal(v uint64, neg bool) error {
 	if neg {
 		l = -l
 	}
-	p.lits = append(p.lits, l)
+	if len(p.arena) == cap(p.arena) {
+		p.newChunk()
+	}
+	p.arena = append(p.arena, l)
 	p.open = true
-	p.lastLine, p.lastCol = p.line, p.col(p.i)
+	p.lastLine, p.lastEnd = p.line, p.base+int64(p.i)-p.lineStart
 	return nil
 }
 
@@ -507,4 +535,35 @@ func WriteDIMACS(w io.Writer, f *Formula, comments ...string) error {
 		bw.Write(num)
 	}
 	return bw.Flush()
+}
+
+// maxChunk is the size in literals of the reader's arena chunks once the
+// input is large: 8 MiB, so no chunk is copied and at most one is partly
+// unused.
+const maxChunk = 1 << 20
+
+// newChunk starts a new arena chunk, moving the open clause's literals into
+// it. Clauses already read keep pointing into the old chunk, so literals are
+// never copied more than once; chunks grow by doubling up to maxChunk.
+func (p *reader) newChunk() {
+	open := p.arena[p.start:]
+	c := make([]Lit, len(open), max(min(2*cap(p.arena), maxChunk), 2*len(open)))
+	copy(c, open)
+	p.arena, p.start = c, 0
+}
+
+// endClause closes the open clause (possibly empty).
+func (p *reader) endClause() {
+	if len(p.clauses) == cap(p.clauses) {
+		// More clauses than declared is an error, so never grow beyond the
+		// header's count; grow by 8× (not append's 1.25×) towards it, so a
+		// header that lies wastes at most 8× the memory the input needs.
+		cs := make([]Clause, len(p.clauses), min(p.decl, 8*cap(p.clauses)+16))
+		copy(cs, p.clauses)
+		p.clauses = cs
+	}
+	end := len(p.arena)
+	p.clauses = append(p.clauses, Clause(p.arena[p.start:end:end]))
+	p.start = end
+	p.open = false
 }
