@@ -125,7 +125,11 @@ func scanGroup(x *Instance, b0 []uint64, g, g1, j0, j1 int) (Pair, bool) {
 
 // filter4 returns the first k with a_r & b[k] == 0 for one of the four
 // words a_r, or −1. This is the hot loop of FindOrthogonal: one load, four
-// ANDs and four predictable branches per four pairs.
+// ANDs and four predictable branches per four pairs. It is kept out of line:
+// inlined into scanGroup, the loop counter was spilled to the stack and the
+// loop ran 2.8 times slower (measured with perf).
+//
+//go:noinline
 func filter4(a0, a1, a2, a3 uint64, b []uint64) int {
 	for k, y := range b {
 		if a0&y == 0 || a1&y == 0 || a2&y == 0 || a3&y == 0 {

@@ -173,6 +173,10 @@ func countGroup(x *Instance, g, g1 int, bt []uint64, h *[group][]int64, rowMin [
 		count1And(da[r[0]], da[r[1]], da[r[2]], da[r[3]], bt, h, &mins)
 	case w == 1 && xor:
 		count1Xor(da[r[0]], da[r[1]], da[r[2]], da[r[3]], bt, h, &mins)
+	case w == 2 && !xor:
+		count2And(da[r[0]*2:r[0]*2+2], da[r[1]*2:r[1]*2+2], da[r[2]*2:r[2]*2+2], da[r[3]*2:r[3]*2+2], bt, h, &mins)
+	case w == 2 && xor:
+		count2Xor(da[r[0]*2:r[0]*2+2], da[r[1]*2:r[1]*2+2], da[r[2]*2:r[2]*2+2], da[r[3]*2:r[3]*2+2], bt, h, &mins)
 	default:
 		countW(da, r, w, bt, h, &mins, xor)
 	}
@@ -249,32 +253,18 @@ func count1Xor(a0, a1, a2, a3 uint64, bt []uint64, h *[group][]int64, mins *[gro
 	mins[0], mins[1], mins[2], mins[3] = m0, m1, m2, m3
 }
 
-// countW is the kernel for any number of words.
-func countW(da []uint64, r [group]int, w int, bt []uint64, h *[group][]int64, mins *[group]int, xor bool) {
-	a0 := da[r[0]*w : r[0]*w+w]
-	a1 := da[r[1]*w : r[1]*w+w]
-	a2 := da[r[2]*w : r[2]*w+w]
-	a3 := da[r[3]*w : r[3]*w+w]
+// count2And is the w = 2 inner-product kernel.
+func count2And(a0, a1, a2, a3 []uint64, bt []uint64, h *[group][]int64, mins *[group]int) {
+	a00, a01, a10, a11 := a0[0], a0[1], a1[0], a1[1]
+	a20, a21, a30, a31 := a2[0], a2[1], a3[0], a3[1]
 	h0, h1, h2, h3 := h[0], h[1], h[2], h[3]
 	m0, m1, m2, m3 := mins[0], mins[1], mins[2], mins[3]
-	for j := 0; j+w <= len(bt); j += w {
-		b := bt[j : j+w]
-		var c0, c1, c2, c3 int
-		if xor {
-			for k, y := range b {
-				c0 += bits.OnesCount64(a0[k] ^ y)
-				c1 += bits.OnesCount64(a1[k] ^ y)
-				c2 += bits.OnesCount64(a2[k] ^ y)
-				c3 += bits.OnesCount64(a3[k] ^ y)
-			}
-		} else {
-			for k, y := range b {
-				c0 += bits.OnesCount64(a0[k] & y)
-				c1 += bits.OnesCount64(a1[k] & y)
-				c2 += bits.OnesCount64(a2[k] & y)
-				c3 += bits.OnesCount64(a3[k] & y)
-			}
-		}
+	for j := 0; j+1 < len(bt); j += 2 {
+		y0, y1 := bt[j], bt[j+1]
+		c0 := bits.OnesCount64(a00&y0) + bits.OnesCount64(a01&y1)
+		c1 := bits.OnesCount64(a10&y0) + bits.OnesCount64(a11&y1)
+		c2 := bits.OnesCount64(a20&y0) + bits.OnesCount64(a21&y1)
+		c3 := bits.OnesCount64(a30&y0) + bits.OnesCount64(a31&y1)
 		h0[c0]++
 		h1[c1]++
 		h2[c2]++
@@ -282,4 +272,80 @@ func countW(da []uint64, r [group]int, w int, bt []uint64, h *[group][]int64, mi
 		m0, m1, m2, m3 = min(m0, c0), min(m1, c1), min(m2, c2), min(m3, c3)
 	}
 	mins[0], mins[1], mins[2], mins[3] = m0, m1, m2, m3
+}
+
+// count2Xor is count2And for Hamming distances.
+func count2Xor(a0, a1, a2, a3 []uint64, bt []uint64, h *[group][]int64, mins *[group]int) {
+	a00, a01, a10, a11 := a0[0], a0[1], a1[0], a1[1]
+	a20, a21, a30, a31 := a2[0], a2[1], a3[0], a3[1]
+	h0, h1, h2, h3 := h[0], h[1], h[2], h[3]
+	m0, m1, m2, m3 := mins[0], mins[1], mins[2], mins[3]
+	for j := 0; j+1 < len(bt); j += 2 {
+		y0, y1 := bt[j], bt[j+1]
+		c0 := bits.OnesCount64(a00^y0) + bits.OnesCount64(a01^y1)
+		c1 := bits.OnesCount64(a10^y0) + bits.OnesCount64(a11^y1)
+		c2 := bits.OnesCount64(a20^y0) + bits.OnesCount64(a21^y1)
+		c3 := bits.OnesCount64(a30^y0) + bits.OnesCount64(a31^y1)
+		h0[c0]++
+		h1[c1]++
+		h2[c2]++
+		h3[c3]++
+		m0, m1, m2, m3 = min(m0, c0), min(m1, c1), min(m2, c2), min(m3, c3)
+	}
+	mins[0], mins[1], mins[2], mins[3] = m0, m1, m2, m3
+}
+
+// countW is the kernel for any number of words.
+func countW(da []uint64, r [group]int, w int, bt []uint64, h *[group][]int64, mins *[group]int, xor bool) {
+	a0 := da[r[0]*w : r[0]*w+w]
+	a1 := da[r[1]*w : r[1]*w+w]
+	a2 := da[r[2]*w : r[2]*w+w]
+	a3 := da[r[3]*w : r[3]*w+w]
+	if xor {
+		countWXor(a0, a1, a2, a3, bt, h, mins)
+	} else {
+		countWAnd(a0, a1, a2, a3, bt, h, mins)
+	}
+}
+
+// countWAnd is the inner-product kernel for w = len(a0) words.
+func countWAnd(a0, a1, a2, a3 []uint64, bt []uint64, h *[group][]int64, mins *[group]int) {
+	w := len(a0)
+	a1, a2, a3 = a1[:w], a2[:w], a3[:w]
+	for j := 0; j+w <= len(bt); j += w {
+		b := bt[j : j+w]
+		var c0, c1, c2, c3 int
+		for k, y := range b {
+			c0 += bits.OnesCount64(a0[k] & y)
+			c1 += bits.OnesCount64(a1[k] & y)
+			c2 += bits.OnesCount64(a2[k] & y)
+			c3 += bits.OnesCount64(a3[k] & y)
+		}
+		h[0][c0]++
+		h[1][c1]++
+		h[2][c2]++
+		h[3][c3]++
+		mins[0], mins[1], mins[2], mins[3] = min(mins[0], c0), min(mins[1], c1), min(mins[2], c2), min(mins[3], c3)
+	}
+}
+
+// countWXor is countWAnd for Hamming distances.
+func countWXor(a0, a1, a2, a3 []uint64, bt []uint64, h *[group][]int64, mins *[group]int) {
+	w := len(a0)
+	a1, a2, a3 = a1[:w], a2[:w], a3[:w]
+	for j := 0; j+w <= len(bt); j += w {
+		b := bt[j : j+w]
+		var c0, c1, c2, c3 int
+		for k, y := range b {
+			c0 += bits.OnesCount64(a0[k] ^ y)
+			c1 += bits.OnesCount64(a1[k] ^ y)
+			c2 += bits.OnesCount64(a2[k] ^ y)
+			c3 += bits.OnesCount64(a3[k] ^ y)
+		}
+		h[0][c0]++
+		h[1][c1]++
+		h[2][c2]++
+		h[3][c3]++
+		mins[0], mins[1], mins[2], mins[3] = min(mins[0], c0), min(mins[1], c1), min(mins[2], c2), min(mins[3], c3)
+	}
 }

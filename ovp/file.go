@@ -1,0 +1,206 @@
+package ovp
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hardnesslab/hardness/internal/fileio"
+	"github.com/hardnesslab/hardness/internal/memlimit"
+)
+
+// File formats (see the package documentation, # Files):
+//
+//	text: "ov N M m" or "ann N M d t eps", then N + M lines of 0/1
+//	.npz: arrays A (N×m uint8), B (M×m uint8), dims (int64 [N M m]),
+//	      and for Gap-ANN ann (float64 [t eps]).
+
+// IsNPZ reports whether path names a NumPy .npz archive (by extension).
+func IsNPZ(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".npz") }
+
+// WriteFile writes x to path atomically: .npz if path ends in .npz, else
+// the text format ("-" is standard output, text).
+func WriteFile(path string, x *Instance) error { return writeFile(path, x, nil) }
+
+// WriteHammingFile writes the Gap-ANN instance h to path like [WriteFile].
+func WriteHammingFile(path string, h *Hamming) error { return writeFile(path, h.Instance, h) }
+
+func writeFile(path string, x *Instance, h *Hamming) error {
+	return fileio.WriteAtomic(path, func(w io.Writer) error {
+		if IsNPZ(path) {
+			return writeNPZ(w, x, h)
+		}
+		return writeText(w, x, h, nil)
+	})
+}
+
+// WriteText writes x in the text format, with optional comment lines
+// (each written as "c " + line).
+func WriteText(w io.Writer, x *Instance, comments ...string) error {
+	return writeText(w, x, nil, comments)
+}
+
+// WriteHammingText writes h in the text format with an "ann" header.
+func WriteHammingText(w io.Writer, h *Hamming, comments ...string) error {
+	return writeText(w, h.Instance, h, comments)
+}
+
+func writeText(w io.Writer, x *Instance, h *Hamming, comments []string) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range comments {
+		for _, l := range strings.Split(c, "\n") {
+			fmt.Fprintf(bw, "c %s\n", l)
+		}
+	}
+	if h != nil {
+		fmt.Fprintf(bw, "ann %d %d %d %d %s\n", x.N(), x.M(), x.Dim(), h.T, strconv.FormatFloat(h.Eps, 'g', -1, 64))
+	} else {
+		fmt.Fprintf(bw, "ov %d %d %d\n", x.N(), x.M(), x.Dim())
+	}
+	line := make([]byte, x.dim+1)
+	for _, s := range []Side{A, B} {
+		for i := 0; i < x.Len(s); i++ {
+			r := x.Row(s, i)
+			for c := 0; c < x.dim; c++ {
+				line[c] = '0' + byte(r[c>>6]>>(uint(c)&63)&1)
+			}
+			line[x.dim] = '\n'
+			if x.dim == 0 {
+				bw.WriteString("-\n")
+			} else if _, err := bw.Write(line); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// ReadFile reads an instance written by [WriteFile] or [WriteHammingFile]
+// (.npz by extension, else text). h is non-nil, with h.Instance == x, iff
+// the file holds a Gap-ANN instance. Sizes are checked against maxMemory
+// (0: memlimit.Default) before the vectors are allocated. Errors name the
+// file and, for text, the line and column.
+func ReadFile(path string, maxMemory int64) (x *Instance, h *Hamming, err error) {
+	if IsNPZ(path) {
+		return readNPZ(path, maxMemory)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return ReadText(f, path, maxMemory)
+}
+
+// ReadText reads the text format from r; name is used in error messages.
+// See [ReadFile].
+func ReadText(r io.Reader, name string, maxMemory int64) (*Instance, *Hamming, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<30)
+	lineNo := 0
+	errf := func(col int, format string, args ...any) error {
+		pos := fmt.Sprintf("%s:%d", name, lineNo)
+		if col > 0 {
+			pos += fmt.Sprintf(":%d", col)
+		}
+		return fmt.Errorf("%s: %s", pos, fmt.Sprintf(format, args...))
+	}
+	// next returns the next line that is not blank or a comment.
+	next := func() ([]byte, bool) {
+		for sc.Scan() {
+			lineNo++
+			l := bytes.TrimRight(sc.Bytes(), " \t\r")
+			if len(l) == 0 || l[0] == '#' || l[0] == 'c' && (len(l) == 1 || l[1] == ' ' || l[1] == '\t') {
+				continue
+			}
+			return l, true
+		}
+		return nil, false
+	}
+	hdr, ok := next()
+	if !ok {
+		if err := sc.Err(); err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", name, err)
+		}
+		return nil, nil, fmt.Errorf("%s: empty file, expected a header \"ov N M m\" or \"ann N M d t eps\"", name)
+	}
+	x, h, err := parseHeader(string(hdr), maxMemory, errf)
+	if err != nil {
+		return nil, nil, err
+	}
+	total := x.N() + x.M()
+	k := 0
+	for ; ; k++ {
+		l, ok := next()
+		if !ok {
+			break
+		}
+		if k == total {
+			return nil, nil, errf(0, "more vectors than the header's N + M = %d", total)
+		}
+		s, i := A, k
+		if k >= x.N() {
+			s, i = B, k-x.N()
+		}
+		if x.dim == 0 && string(l) == "-" {
+			continue
+		}
+		if len(l) != x.dim {
+			return nil, nil, errf(0, "vector %s[%d] has %d coordinates, expected %d", s, i, len(l), x.dim)
+		}
+		row := x.Row(s, i)
+		for c, ch := range l {
+			switch ch {
+			case '1':
+				row[c>>6] |= 1 << (uint(c) & 63)
+			case '0':
+			default:
+				return nil, nil, errf(c+1, "vector %s[%d]: character %q, expected 0 or 1", s, i, ch)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if k < total {
+		return nil, nil, errf(0, "end of file after %d vectors, the header promises N + M = %d + %d", k, x.N(), x.M())
+	}
+	return x, h, nil
+}
+
+// parseHeader parses "ov N M m" or "ann N M d t eps" and allocates the
+// instance after a memory check.
+func parseHeader(l string, maxMemory int64, errf func(int, string, ...any) error) (*Instance, *Hamming, error) {
+	f := strings.Fields(l)
+	want := map[string]int{"ov": 4, "ann": 6}[f[0]]
+	if want == 0 || len(f) != want {
+		return nil, nil, errf(0, "header %q, expected \"ov N M m\" or \"ann N M d t eps\"", l)
+	}
+	var n [4]int
+	for k := 1; k < min(len(f), 5); k++ {
+		v, err := strconv.Atoi(f[k])
+		if err != nil || v < 0 {
+			return nil, nil, errf(0, "header field %d is %q, expected a non-negative integer", k+1, f[k])
+		}
+		n[k-1] = v
+	}
+	need := Bytes(float64(n[0]), float64(n[1]), n[2])
+	if err := memlimit.Check(fmt.Sprintf("instance of %d + %d vectors of dimension %d", n[0], n[1], n[2]),
+		int64(min(need, math.MaxInt64/2)), maxMemory, "raise --max-memory if the file is right"); err != nil {
+		return nil, nil, errf(0, "%v", err)
+	}
+	x := New(n[0], n[1], n[2])
+	if f[0] == "ov" {
+		return x, nil, nil
+	}
+	eps, err := strconv.ParseFloat(f[5], 64)
+	if err != nil || !(eps > 0) || math.IsInf(eps, 0) {
+		return nil, nil, errf(0, "gap ε is %q, expected a positive number", f[5])
+	}
+	return x, &Hamming{Instance: x, T: n[3], Eps: eps}, nil
+}
