@@ -6,6 +6,15 @@
 // exactly (naive and streaming) and fast (the polynomial method, and the
 // Performer FAVOR+ baseline), behind one [Algorithm] interface.
 //
+// # Overview
+//
+// [New]("exact") is [Stream]: tiles of queries × keys with an online
+// softmax, O((n_q+n_k)(d+d_v)) memory, parallel and cancellable, using the
+// fast [Exp]; it also returns each row's log-normaliser and maximum logit.
+// [New]("naive") wraps [Naive], the O(n_q·n_k)-memory reference. [ReadNPY],
+// [WriteNPY] and [ReadQKV] move matrices to and from NumPy's .npy files
+// with errors that name the file and the problem.
+//
 // # Notation
 //
 // Q is n_q × d, K is n_k × d, V is n_k × d_v; the output T is n_q × d_v.

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"github.com/hardnesslab/hardness/internal/progress"
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+)
+
+func init() { subcommands = append(subcommands, newAttentionCmd) }
+
+type attentionOptions struct {
+	q, k, v string
+	out     string
+	json    bool
+	algo    algoFlags
+}
+
+func newAttentionCmd() *cobra.Command {
+	o := &attentionOptions{}
+	cmd := &cobra.Command{
+		Use:   "attention --q Q.npy --k K.npy --v V.npy -o T.npy",
+		Short: "Compute T = Att(Q, K, V) from .npy files",
+		Long: `attention computes T = diag(A·1)⁻¹·A·V with A = exp(Q·Kᵀ/d), Q n_q×d, K n_k×d,
+V n_k×d_v read from float64 (or float32) .npy files, and writes T (n_q×d_v) as
+a float64 .npy file. The default algorithm, exact, streams over tiles with an
+online softmax in O((n_q+n_k)(d+d_v)) memory on all cores.
+
+On stderr it reports the algorithm and its plan (certified error bound, flops,
+memory), the time, the peak memory, and the instance's entry bound
+B = max|Q|, |K| next to √(ln n): the theorem's threshold is B ≈ √(ln n).
+--json prints the same report as JSON on stdout. Runs whose memory estimate
+exceeds --max-memory are refused.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.q, "q", "", "queries Q (n_q × d .npy)")
+	f.StringVar(&o.k, "k", "", "keys K (n_k × d .npy)")
+	f.StringVar(&o.v, "v", "", "values V (n_k × d_v .npy)")
+	f.StringVarP(&o.out, "out", "o", "", "output T (n_q × d_v .npy)")
+	f.BoolVar(&o.json, "json", false, "print a JSON report on stdout")
+	o.algo.register(f)
+	for _, name := range []string{"q", "k", "v", "out"} {
+		cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+// attentionReport is the --json output; the same facts go to stderr.
+type attentionReport struct {
+	Algo        string   `json:"algo"`
+	NQ          int      `json:"n_q"`
+	NK          int      `json:"n_k"`
+	D           int      `json:"d"`
+	DV          int      `json:"d_v"`
+	Flops       float64  `json:"flops"`
+	PlanBytes   int64    `json:"plan_bytes"`
+	ErrBound    *float64 `json:"err_bound"` // null when no bound is known (+Inf)
+	Notes       []string `json:"notes,omitempty"`
+	Seconds     float64  `json:"seconds"`
+	PeakBytes   int64    `json:"peak_rss_bytes"`
+	B           float64  `json:"B"`
+	SqrtLnN     float64  `json:"sqrt_ln_n"`
+	BOverSqrtLn float64  `json:"B_over_sqrt_ln_n"`
+	Out         string   `json:"out"`
+}
+
+func (o *attentionOptions) run(cmd *cobra.Command) error {
+	q, k, v, err := attention.ReadQKV(o.q, o.k, o.v)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	opts, err := o.algo.options()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	bar := progress.New(cmd.ErrOrStderr(), 1000, o.algo.algo)
+	var mu sync.Mutex
+	opts.Progress = func(done float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		bar.Set(int64(1000 * done))
+	}
+	alg, err := attention.New(o.algo.algo, opts)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	plan, err := alg.Plan(q, k, v)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	start := time.Now()
+	res, err := alg.Attend(cmd.Context(), q, k, v)
+	elapsed := time.Since(start)
+	bar.Finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return withCode(exitMismatch, err)
+		}
+		var me *memlimit.Error
+		if errors.As(err, &me) {
+			return withCode(exitBadInput, err)
+		}
+		return withCode(exitBadInput, fmt.Errorf("%s on %s, %s, %s: %w", alg.Name(), o.q, o.k, o.v, err))
+	}
+	if err := attention.WriteNPY(o.out, res.T); err != nil {
+		return withCode(exitMismatch, err)
+	}
+	rep := o.report(alg.Name(), plan, res, q, k, v, elapsed)
+	o.printReport(cmd, rep, plan)
+	if o.json {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return nil
+}
+
+func (o *attentionOptions) report(name string, plan *attention.Plan, res *attention.Output, q, k, v *mat.Dense, elapsed time.Duration) *attentionReport {
+	nq, d := q.Dims()
+	nk, dv := v.Dims()
+	b := max(maxEntry(q), maxEntry(k))
+	n := max(nq, nk)
+	sq := math.Sqrt(math.Log(float64(n)))
+	rep := &attentionReport{Algo: name, NQ: nq, NK: nk, D: d, DV: dv, Flops: plan.Flops, PlanBytes: plan.Bytes,
+		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: b / sq, Out: o.out}
+	eb := res.ErrBound
+	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
+		rep.ErrBound = &eb
+	}
+	return rep
+}
+
+func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, plan *attention.Plan) {
+	w := cmd.ErrOrStderr()
+	eb := "none known"
+	if r.ErrBound != nil {
+		eb = fmt.Sprintf("%.3g", *r.ErrBound)
+	}
+	fmt.Fprintf(w, "algorithm %s: Q %d×%d, K %d×%d, V %d×%d\n", r.Algo, r.NQ, r.D, r.NK, r.D, r.NK, r.DV)
+	fmt.Fprintf(w, "plan: error bound %s, %.3g flops, %s working memory", eb, r.Flops, memlimit.Bytes(r.PlanBytes))
+	if len(plan.Notes) > 0 {
+		fmt.Fprintf(w, "; %s", strings.Join(plan.Notes, "; "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "time %.3f s (%.2f Gflop/s), peak memory %s\n", r.Seconds, r.Flops/r.Seconds/1e9, memlimit.Bytes(r.PeakBytes))
+	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %.3g\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), r.BOverSqrtLn)
+	fmt.Fprintf(w, "wrote %s (%d×%d)\n", r.Out, r.NQ, r.DV)
+}
+
+// maxEntry returns max |a_ij|.
+func maxEntry(a *mat.Dense) float64 {
+	m := 0.0
+	r, c := a.Dims()
+	for i := range r {
+		for _, x := range a.RawRowView(i)[:c] {
+			m = max(m, math.Abs(x))
+		}
+	}
+	return m
+}
