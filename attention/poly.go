@@ -254,6 +254,9 @@ func (in *PolyInfo) notes(nq, nk int) {
 	if !math.IsInf(in.ErrBound, 1) {
 		add("certified additive error on Att: %.3g (approximation 2ε/(1-ε)·‖V‖ = %.3g, rounding %.3g)",
 			in.ErrBound, in.ApproxBound, in.RoundingBound)
+		if in.ErrBound >= 2*in.VMax && in.VMax > 0 {
+			add("WARNING: the additive bound is ≥ 2·‖V‖ = %.3g: it says nothing (any row of values meets it)", 2*in.VMax)
+		}
 	}
 	add("predicted cost %.3g flops vs exact %.3g flops (n_q·n_k·(d+d_v)·2): ratio %.3g", in.Flops, in.ExactFlops, in.ExactFlops/in.Flops)
 	if in.Rank >= float64(max(nq, nk)) || in.Flops >= in.ExactFlops {
