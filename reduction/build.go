@@ -40,12 +40,12 @@ func FromOV(x *ovp.Instance, delta float64) (*Instance, error) {
 // FromGapANN builds Q, K, V from the Hamming Gap-ANN instance x with
 // distance threshold t and gap ε (DESIGN §2.3, with the scaled reference
 // keys of the package documentation): q_i = s√d·(a_i, 1−a_i), real keys
-// s√d·(b_j, 1−b_j), M reference keys s√d·(1 − t/d0)·𝟏, s² = ln(4(M+1))/(εt),
-// d = 2·d0. If every pair has distance ≤ t or ≥ (1+ε)t, row i of the output
-// exceeds Params.Threshold iff a_i has a partner within distance t. It
-// returns an error if t ∉ (0, d0], ε ≤ 0 or a side is empty. Time and
-// memory O((N+M)·d0).
-func FromGapANN(x *ovp.Instance, t, eps float64) (*Instance, error) {
+// s√d·(b_j, 1−b_j), M reference keys s√d·(1 − t/d0)·𝟏, d = 2·d0,
+// s² = ln(4(M+1))/(far − t) with far = [Far](t, ε). If every pair has
+// distance ≤ t or ≥ far, row i of the output exceeds Params.Threshold iff
+// a_i has a partner within distance t. It returns an error if t ∉ [0, d0],
+// ε ≤ 0 or a side is empty. Time and memory O((N+M)·d0).
+func FromGapANN(x *ovp.Instance, t int, eps float64) (*Instance, error) {
 	d0 := x.Dim()
 	p, err := ANNParams(x.N(), x.M(), d0, t, eps)
 	if err != nil {
@@ -55,7 +55,7 @@ func FromGapANN(x *ovp.Instance, t, eps float64) (*Instance, error) {
 	in := &Instance{Params: p}
 	in.Q = equalised(x, ovp.A, c, x.N())
 	in.K = equalised(x, ovp.B, c, p.Keys)
-	ref := c * (1 - t/float64(d0))
+	ref := c * (1 - float64(t)/float64(d0))
 	for j := p.M; j < p.Keys; j++ {
 		row := in.K.RawRowView(j)
 		for k := range row {

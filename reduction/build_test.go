@@ -124,8 +124,8 @@ func TestFromOVDimensionZero(t *testing.T) {
 }
 
 // hammingInstance returns random vectors with a planted pair at distance
-// ≤ t (if yes) and every other pair at distance ≥ (1+ε)t, by rejection.
-func hammingInstance(t *testing.T, n, m, d0 int, tt, eps float64, yes bool, seed uint64) *ovp.Instance {
+// ≤ t (if yes) and every other pair at distance ≥ Far(t, ε), by rejection.
+func hammingInstance(t *testing.T, n, m, d0, tt int, eps float64, yes bool, seed uint64) *ovp.Instance {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, seed))
 	x := ovp.New(n, m, d0)
@@ -140,14 +140,13 @@ func hammingInstance(t *testing.T, n, m, d0 int, tt, eps float64, yes bool, seed
 		if yes { // b_0 = a_pi with ⌊t⌋ bits flipped
 			pi := r.IntN(n)
 			for c := range d0 {
-				x.Set(ovp.B, 0, c, x.Bit(ovp.A, pi, c) != (c < int(tt)))
+				x.Set(ovp.B, 0, c, x.Bit(ovp.A, pi, c) != (c < tt))
 			}
 		}
 		ok := true
 		for i := range n {
 			for j := range m {
-				d := float64(x.Dist(i, j))
-				if d > tt && d < (1+eps)*tt {
+				if d := x.Dist(i, j); d > tt && d < Far(tt, eps) {
 					ok = false
 				}
 			}
@@ -180,8 +179,8 @@ func TestFromGapANNClosedForm(t *testing.T) {
 		for i := range n {
 			s, rowYes := 0.0, false
 			for j := range m {
-				dist := float64(x.Dist(i, j))
-				s += math.Exp(s2 * (tt - dist))
+				dist := x.Dist(i, j)
+				s += math.Exp(s2 * float64(tt-dist))
 				rowYes = rowYes || dist <= tt
 			}
 			anyYes = anyYes || rowYes

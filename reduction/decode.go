@@ -108,10 +108,10 @@ func Partner(x *ovp.Instance, i int) int {
 
 // NearPartner returns the j with the smallest Hamming distance to a_i if
 // that distance is at most t, or −1. Cost O(M·d0/64).
-func NearPartner(x *ovp.Instance, i int, t float64) int {
-	best, bestDist := -1, math.Inf(1)
+func NearPartner(x *ovp.Instance, i, t int) int {
+	best, bestDist := -1, t+1
 	for j := range x.M() {
-		if d := float64(x.Dist(i, j)); d <= t && d < bestDist {
+		if d := x.Dist(i, j); d < bestDist {
 			best, bestDist = j, d
 		}
 	}

@@ -14,9 +14,15 @@
 // [FromGapANN] builds them from a Hamming Gap-ANN instance (DESIGN §2.3).
 // Both return a [Params] holding every constant of the construction: β (or
 // s), the entry bound B, the sizes, the threshold τ, the additive error the
-// decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone;
+// decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone,
+// [Partner] and [NearPartner] find the witness pair by a linear scan.
 // [Run] is the whole pipeline CNF → OV → Q, K, V → attention → decode →
-// verify → gini, with per-stage timings in a [Report].
+// verify → gini, with per-stage timings in a [Report]; [RunOV] and [RunANN]
+// start from an OV or a Hamming instance and check against a brute-force
+// scan instead of gini. The attention algorithm is any
+// attention.Algorithm: the reduction does not care which one runs, but it
+// compares the algorithm's certified error with the tolerance before the
+// run and reports whether the verdict can be trusted.
 //
 // # Notation
 //
@@ -90,9 +96,9 @@
 //
 // # Gap-ANN → attention (DESIGN §2.3)
 //
-// A Hamming Gap-ANN instance has A, B ⊂ {0,1}^d0, a threshold t and a gap
-// ε: YES if some pair has dist(a,b) ≤ t, NO if every pair has dist ≥ (1+ε)t.
-// Equalise the weights, a' = (a, 1−a) and b' = (b, 1−b) in {0,1}^(2·d0), so
+// A Hamming Gap-ANN instance has A, B ⊂ {0,1}^d0, an integer threshold t
+// and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
+// dist ≥ (1+ε)t (Rubinstein 2018). Equalise the weights, a' = (a, 1−a) and b' = (b, 1−b) in {0,1}^(2·d0), so
 // that |a'| = |b'| = d0 and ⟨a',b'⟩ = d0 − dist(a,b). With d = 2·d0 set
 //
 //	q_i     = s·√d·a'_i                     (i = 1..N)
@@ -105,26 +111,34 @@
 //
 //	T_i = S_i/(S_i + M),  S_i = Σ_j exp(s²·(t − dist(a_i, b_j))).
 //
-// A YES row has a term ≥ e⁰, so S_i ≥ 1; a NO row has every term
-// ≤ e^(−s²εt). Choosing s² = ln(4(M+1))/(ε·t) makes e^(−s²εt) = 1/(4(M+1)),
-// and the analysis of the OV case applies word for word: τ = 5/(8(M+1)),
-// tol = 3/(8(M+1)). The entries of Q and K lie in [0, s√d] and those of V
-// in {0, 1}, so B = max(s√d, 1), where
+// A YES row has a term ≥ e⁰, so S_i ≥ 1. Distances are integers, so a NO
+// row has every distance ≥ far = max(t+1, ⌈(1+ε)t⌉) ([Far], the rounding
+// of ovp.Hamming.Far) and every term ≤ e^(−s²(far−t)). Choosing
 //
-//	s·√d = √(2·d0·ln(4(M+1))/(ε·t)),
+//	s² = ln(4(M+1))/(far − t),   far − t ≥ max(1, ε·t),
 //
-// and with t = ρ·d0 this is √(2·ln(4(M+1))/(ε·ρ)) = Θ(√(log n/(ε·ρ))):
+// makes e^(−s²(far−t)) = 1/(4(M+1)), and the analysis of the OV case
+// applies word for word: τ = 5/(8(M+1)), tol = 3/(8(M+1)). DESIGN §2.3
+// writes s²·ε·t = ln(4(M+1)); the integer gap far − t is never smaller
+// than ε·t, so our s (and B) is never larger, and it also covers t = 0
+// (exact nearest neighbour, far = 1), where ε·t = 0 would make s infinite.
+// The entries of Q and K lie in [0, s√d] and those of V in {0, 1}, so
+// B = max(s√d, 1), where
+//
+//	s·√d = √(2·d0·ln(4(M+1))/(far − t)) ≤ √(2·d0·ln(4(M+1))/(ε·t)),
+//
+// and with t = ρ·d0 this is at most √(2·ln(4(M+1))/(ε·ρ)) = Θ(√(log n/(ε·ρ))):
 // B/√(ln n) ≤ 2/√(ερ) for M ≥ 2, bounded for constant ε and ρ.
 //
 // Design change. DESIGN §2.3 puts the reference keys at s·√d·𝟏, whose logit
 // s²·d0 is the row maximum. That is correct, but then
 // T_i = S_i/(S_i + M·e^(s²t)) with S_i as above, both bounds shrink by the
 // factor e^(−s²t) = (4(M+1))^(−1/ε), and so do τ and the tolerance: at ε = 1/2
-// the tolerance is of order M^(−3) instead of M^(−1). Scaling the reference
-// keys by (1 − t/d0) moves their logit to s²(d0 − t) and restores the
-// tolerance 3/(8(M+1)) of the OV case for every ε and t, at no cost in B (the
-// reference entries s√d(1 − t/d0) stay within [0, B]). We implement the
-// scaled form.
+// the tolerance is of order M^(−3) instead of M^(−1). Scaling the
+// reference keys by (1 − t/d0) moves their logit to s²(d0 − t) and restores
+// the tolerance 3/(8(M+1)) of the OV case for every ε and t, at no cost in
+// B (the reference entries s√d(1 − t/d0) stay within [0, B]). We implement
+// the scaled form.
 //
 // # Decoding (DESIGN §2.4)
 //

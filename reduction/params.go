@@ -27,10 +27,11 @@ type Params struct {
 	Size  int   `json:"n"`         // n = max(N, 2M)
 
 	Delta float64 `json:"delta,omitempty"` // OV gap δ
-	T     float64 `json:"t,omitempty"`     // ANN distance threshold t
+	T     int     `json:"t,omitempty"`     // ANN distance threshold t
 	Eps   float64 `json:"eps,omitempty"`   // ANN gap ε
+	Far   int     `json:"far,omitempty"`   // ANN: NO pairs have distance ≥ Far
 
-	// Scale is β (OV) or s (ANN): β² = ln(4(M+1))/δ, s² = ln(4(M+1))/(ε·t).
+	// Scale is β (OV) or s (ANN): β² = ln(4(M+1))/δ, s² = ln(4(M+1))/(far−t).
 	Scale float64 `json:"scale"`
 	// B is the largest |entry| of Q, K and V: max(β, 1) or max(s·√d, 1).
 	B float64 `json:"B"`
@@ -66,23 +67,34 @@ func OVParams(n, m, dim int, delta float64) (Params, error) {
 }
 
 // ANNParams returns the constants of the Gap-ANN construction for N query
-// and M key vectors in {0,1}^d0, distance threshold t ∈ (0, d0] and gap
-// ε > 0. It returns an error for sizes below 1 or t, ε out of range.
-func ANNParams(n, m, d0 int, t, eps float64) (Params, error) {
+// and M key vectors in {0,1}^d0, distance threshold t ∈ [0, d0] and gap
+// ε > 0. Distances are integers, so a NO pair has distance at least
+// far = max(t+1, ⌈(1+ε)t⌉) (ovp.Hamming.Far) and the construction uses the
+// integer gap far − t ≥ max(1, ε·t): s² = ln(4(M+1))/(far − t). It returns
+// an error for sizes below 1 or t, ε out of range.
+func ANNParams(n, m, d0, t int, eps float64) (Params, error) {
 	if err := checkSizes(n, m, d0); err != nil {
 		return Params{}, err
 	}
-	if !(t > 0 && t <= float64(d0)) {
-		return Params{}, fmt.Errorf("reduction: threshold t = %g, want 0 < t ≤ d0 = %d", t, d0)
+	if t < 0 || t > d0 {
+		return Params{}, fmt.Errorf("reduction: threshold t = %d, want 0 ≤ t ≤ d0 = %d", t, d0)
 	}
 	if !(eps > 0 && !math.IsInf(eps, 1)) {
 		return Params{}, fmt.Errorf("reduction: gap ε = %g, want ε > 0", eps)
 	}
-	s := math.Sqrt(lnRef(m) / (eps * t))
+	far := Far(t, eps)
+	s := math.Sqrt(lnRef(m) / float64(far-t))
 	d := 2 * d0
 	p := newParams(RouteANN, n, m, d0, d, s, s*math.Sqrt(float64(d)))
-	p.T, p.Eps = t, eps
+	p.T, p.Eps, p.Far = t, eps, far
 	return p, nil
+}
+
+// Far returns max(t+1, ⌈(1+ε)t⌉), the least integer distance a NO pair of
+// a Gap-ANN instance with threshold t and gap ε can have (the same rounding
+// as ovp.Hamming.Far).
+func Far(t int, eps float64) int {
+	return max(t+1, int(math.Ceil((1+eps)*float64(t)-1e-9)))
 }
 
 func checkSizes(n, m, dim int) error {

@@ -62,17 +62,23 @@ func TestOVParamsByHand(t *testing.T) {
 //     B² = 8·s² = 4 ln 8 = 12 ln 2, n = 2, B/√ln n = √12.
 //   - N = 8, M = 3, d0 = 8, t = 2, ε = 1/2: s² = ln 16/1 = 4 ln 2, d = 16,
 //     B² = 64 ln 2, n = 8, B²/ln n = 64/3.
+//   - N = 8, M = 3, d0 = 8, t = 3, ε = 1/2: far = ⌈4.5⌉ = 5, so the integer
+//     gap is 2 (not εt = 1.5): s² = ln 16/2 = 2 ln 2, B² = 32 ln 2,
+//     B²/ln n = 32/3.
+//   - N = 8, M = 3, d0 = 8, t = 0, ε = 1: far = 1, s² = 4 ln 2 as above.
 func TestANNParamsByHand(t *testing.T) {
 	ln2 := math.Ln2
 	tests := []struct {
-		n, m, d0 int
-		t, eps   float64
-		s2, b2   float64
-		d        int
-		ratio2   float64
+		n, m, d0, t int
+		eps         float64
+		s2, b2      float64
+		d           int
+		ratio2      float64
 	}{
 		{1, 1, 4, 2, 1, 1.5 * ln2, 12 * ln2, 8, 12},
 		{8, 3, 8, 2, 0.5, 4 * ln2, 64 * ln2, 16, 64.0 / 3},
+		{8, 3, 8, 3, 0.5, 2 * ln2, 32 * ln2, 16, 32.0 / 3},
+		{8, 3, 8, 0, 1, 4 * ln2, 64 * ln2, 16, 64.0 / 3},
 	}
 	for _, tc := range tests {
 		p, err := ANNParams(tc.n, tc.m, tc.d0, tc.t, tc.eps)
@@ -81,7 +87,7 @@ func TestANNParamsByHand(t *testing.T) {
 		}
 		if !near(p.Scale*p.Scale, tc.s2) || !near(p.B*p.B, tc.b2) || p.D != tc.d ||
 			!near(p.BOverSqrtLnN*p.BOverSqrtLnN, tc.ratio2) {
-			t.Errorf("ANNParams(%d, %d, %d, %g, %g) = s² %v, B² %v, d %d, (B/√ln n)² %v; want %v, %v, %d, %v",
+			t.Errorf("ANNParams(%d, %d, %d, %d, %g) = s² %v, B² %v, d %d, (B/√ln n)² %v; want %v, %v, %d, %v",
 				tc.n, tc.m, tc.d0, tc.t, tc.eps, p.Scale*p.Scale, p.B*p.B, p.D, p.BOverSqrtLnN*p.BOverSqrtLnN,
 				tc.s2, tc.b2, tc.d, tc.ratio2)
 		}
@@ -156,12 +162,12 @@ func TestParamsErrors(t *testing.T) {
 		}
 	}
 	ann := []struct {
-		d0     int
-		t, eps float64
-	}{{4, 0, 1}, {4, 5, 1}, {4, 2, 0}, {4, 2, math.Inf(1)}, {0, 1, 1}}
+		d0, t int
+		eps   float64
+	}{{4, -1, 1}, {4, 5, 1}, {4, 2, 0}, {4, 2, math.Inf(1)}, {0, 1, 1}}
 	for _, c := range ann {
 		if _, err := ANNParams(2, 2, c.d0, c.t, c.eps); err == nil {
-			t.Errorf("ANNParams(2, 2, %d, %g, %g) = nil error; want an error", c.d0, c.t, c.eps)
+			t.Errorf("ANNParams(2, 2, %d, %d, %g) = nil error; want an error", c.d0, c.t, c.eps)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package reduction
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -33,6 +32,9 @@ type Options struct {
 	Keep bool
 	// OnStage, if non-nil, is called as each stage starts.
 	OnStage func(name string)
+	// GapProgress, if non-nil, receives the progress of the gap
+	// measurement: pairs done out of N·M (see ovp.Options.Progress).
+	GapProgress func(done, total int64)
 }
 
 // Stage names, in pipeline order.
@@ -52,8 +54,10 @@ const (
 // verify it, and compare with gini (sat.Solve). Each stage is timed.
 //
 // Memory is estimated from the formula's sizes before anything large is
-// allocated; above the limit Run returns a *memlimit.Error. Bad options
-// (a gap outside (0, 1], a split out of range) are errors. If ctx ends
+// allocated, and again with the algorithm's planned working memory; above
+// the limit Run returns a *memlimit.Error and no report. Bad options (a gap
+// outside (0, 1], a split out of range) and an algorithm that refuses to
+// plan are errors without a report. If ctx ends
 // during a stage, Run returns the report so far, with Verdict Unknown, and
 // ctx's error. Otherwise the error is nil and the report says whether the
 // verdict agrees with gini. Cost: near-linear in N + M = 2^h + 2^(v−h)
@@ -96,6 +100,9 @@ func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	}
 	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
 	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
 		return nil, err
 	}
 	if err := r.attend(ctx, in, opt); err != nil {
@@ -183,8 +190,9 @@ func (r *Report) build(opt Options, f func() (*Instance, error)) (*Instance, err
 	return in, nil
 }
 
-// attend plans, decides trust, runs the algorithm and reads the decision.
-func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
+// plan asks the algorithm for its plan, decides trust and checks the
+// memory of the whole run.
+func (r *Report) plan(in *Instance, opt Options) error {
 	var plan *attention.Plan
 	err := r.stage(StagePlan, opt, func() (err error) {
 		plan, err = opt.Algo.Plan(in.Q, in.K, in.V)
@@ -205,8 +213,13 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 		need, opt.MaxMemory, "use a smaller instance or an algorithm with less working memory"); err != nil {
 		return err
 	}
+	return nil
+}
+
+// attend runs the algorithm and reads the decision from T.
+func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 	var out *attention.Output
-	err = r.stage(StageAttention, opt, func() (err error) {
+	err := r.stage(StageAttention, opt, func() (err error) {
 		out, err = opt.Algo.Attend(ctx, in.Q, in.K, in.V)
 		return err
 	})
@@ -228,26 +241,17 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 // decodeCNF turns a SAT decision into a verified assignment, or a
 // decoding failure.
 func (r *Report) decodeCNF(cnf *ovp.CNF) {
-	if r.Decision.Verdict != Sat {
+	r.decodeOV(cnf.Instance)
+	w := r.Witness
+	if w == nil || !w.Verified {
 		return
 	}
-	i := r.Decision.Row
-	w := &Witness{Row: i, Partner: Partner(cnf.Instance, i), Dot: -1}
-	r.Witness = w
-	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
-		r.Verdict = DecodingFailure
-		return
-	}
-	w.Dot = cnf.Dot(i, w.Partner)
-	a := cnf.Assignment(i, w.Partner)
+	a := cnf.Assignment(w.Row, w.Partner)
 	w.Assignment = a.Lits()
 	if err := sat.Verify(cnf.Formula, a); err != nil {
-		w.Error = err.Error()
+		w.Error, w.Verified = err.Error(), false
 		r.Verdict = DecodingFailure
-		return
 	}
-	w.Verified = true
 }
 
 // judge compares the verdict with the check and explains a disagreement.
@@ -271,6 +275,9 @@ func (r *Report) judge() {
 			r.Reason += fmt.Sprintf(": no row of T is above τ = %.4g (max %.4g)", r.Params.Threshold, float64(r.Decision.Max))
 		}
 		r.Reason += r.untrustedNote()
+		if c.GapViolations > 0 {
+			r.Reason += fmt.Sprintf(" (%d pairs break the gap promise, so the instance is neither YES nor NO)", c.GapViolations)
+		}
 	default:
 		r.Agree = true
 	}
@@ -295,7 +302,150 @@ func (r *Report) stage(name string, opt Options, f func() error) error {
 	return err
 }
 
-// errCanceled reports whether err comes from a context.
-func errCanceled(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+// RunANN is the Gap-ANN route (DESIGN §2.3) on the Hamming instance x with
+// threshold t and gap ε: build Q, K, V (FromGapANN), plan and run opt.Algo,
+// decode the verdict from T, check the arg-max row's partner is within
+// distance t, and compare with a brute-force scan (ovp.MinDistance, a
+// quadratic pass reported as the check stage), which also counts the pairs
+// that break the gap promise. Gap, MeasureGap and Split are ignored. Errors
+// and cancellation as in [Run].
+func RunANN(ctx context.Context, x *ovp.Instance, t int, eps float64, opt Options) (*Report, error) {
+	if opt.Algo == nil {
+		panic("reduction: RunANN with a nil Options.Algo")
+	}
+	if _, err := ANNParams(x.N(), x.M(), x.Dim(), t, eps); err != nil {
+		return nil, err
+	}
+	r := &Report{Route: RouteANN}
+	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
+	r.Gap = GapInfo{Source: "instance", Pairs: x.Pairs()}
+	s := sizes{n: float64(x.N()), m: float64(x.M()), dim: float64(x.Dim()), d: 2 * float64(x.Dim()), instance: float64(r.OV.Bytes)}
+	if err := r.checkMemory(s, opt); err != nil {
+		return nil, err
+	}
+	in, err := r.build(opt, func() (*Instance, error) { return FromGapANN(x, t, eps) })
+	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
+		return nil, err
+	}
+	if err := r.attend(ctx, in, opt); err != nil {
+		return r, err
+	}
+	r.stage(StageDecode, opt, func() error { r.decodeANN(x, t); return nil })
+	err = r.stage(StageCheck, opt, func() error {
+		st, err := ovp.MinDistance(ctx, x, ovp.Options{Progress: opt.GapProgress})
+		r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
+		if err != nil {
+			return err
+		}
+		r.Check.MinDist, r.Check.Verdict = st.Min, Unsat
+		if st.Min <= t {
+			r.Check.Verdict = Sat
+		}
+		for dist := t + 1; dist < in.Far && dist < len(st.Hist); dist++ {
+			r.Check.GapViolations += st.Hist[dist]
+		}
+		return nil
+	})
+	if r.Check != nil {
+		r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
+	}
+	r.judge()
+	if err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// decodeANN checks the arg-max row of a YES decision for a partner within
+// distance t.
+func (r *Report) decodeANN(x *ovp.Instance, t int) {
+	if r.Decision.Verdict != Sat {
+		return
+	}
+	i := r.Decision.Row
+	w := &Witness{Row: i, Partner: NearPartner(x, i, t), Dot: -1}
+	r.Witness = w
+	if w.Partner < 0 {
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no partner within distance %d", i, i, t)
+		r.Verdict = DecodingFailure
+		return
+	}
+	w.Dot = x.Dist(i, w.Partner)
+	w.Verified = true
+}
+
+// RunOV is the pipeline on a plain OV instance (a planted Gap-OV one, say):
+// choose δ as [Run] does (opt.Gap, opt.MeasureGap, or 1/m), build Q, K, V
+// (FromOV), plan and run opt.Algo, decode the verdict and the witness pair
+// from T, and compare with a brute-force search (ovp.FindOrthogonal, a
+// quadratic pass reported as the check stage). Split is ignored. Errors
+// and cancellation as in [Run].
+func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
+	if opt.Algo == nil {
+		panic("reduction: RunOV with a nil Options.Algo")
+	}
+	if opt.Gap != 0 && !(opt.Gap > 0 && opt.Gap <= 1) {
+		return nil, fmt.Errorf("reduction: gap δ = %g, want 0 < δ ≤ 1", opt.Gap)
+	}
+	r := &Report{Route: RouteOV}
+	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
+	d := float64(max(x.Dim(), 1))
+	s := sizes{n: float64(x.N()), m: float64(x.M()), dim: float64(x.Dim()), d: d, instance: float64(r.OV.Bytes)}
+	if err := r.checkMemory(s, opt); err != nil {
+		return nil, err
+	}
+	delta, err := r.chooseGap(ctx, x, opt)
+	if err != nil {
+		return r, err
+	}
+	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
+	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(in, opt); err != nil {
+		return nil, err
+	}
+	if err := r.attend(ctx, in, opt); err != nil {
+		return r, err
+	}
+	r.stage(StageDecode, opt, func() error { r.decodeOV(x); return nil })
+	err = r.stage(StageCheck, opt, func() error {
+		res, err := ovp.FindOrthogonal(ctx, x, ovp.Options{})
+		r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
+		if err != nil {
+			return err
+		}
+		r.Check.Verdict = Unsat
+		if res.Found {
+			r.Check.Verdict = Sat
+		}
+		return nil
+	})
+	r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
+	r.judge()
+	if err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// decodeOV finds the orthogonal partner of the arg-max row of a YES
+// decision, or declares a decoding failure.
+func (r *Report) decodeOV(x *ovp.Instance) {
+	if r.Decision.Verdict != Sat {
+		return
+	}
+	i := r.Decision.Row
+	w := &Witness{Row: i, Partner: Partner(x, i), Dot: -1}
+	r.Witness = w
+	if w.Partner < 0 {
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
+		r.Verdict = DecodingFailure
+		return
+	}
+	w.Dot = 0
+	w.Verified = true
 }

@@ -13,11 +13,14 @@ import (
 	"github.com/hardnesslab/hardness/sat"
 )
 
-// exactAlgo is the exact algorithm the pipeline tests run: naiveAlgo until
-// the streaming "exact" is registered.
+// exactAlgo is the registered streaming exact attention, "exact".
 func exactAlgo(t testing.TB) attention.Algorithm {
 	t.Helper()
-	return naiveAlgo{}
+	a, err := attention.New("exact", attention.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // randomFormulas returns count random k-CNF formulas with v from 2 to vmax
@@ -204,7 +207,7 @@ func TestRunMemoryRefusal(t *testing.T) {
 	}
 	// The algorithm's own working memory counts too: naive needs 8·N·2M.
 	f, _ = sat.Random(sat.GenOptions{Vars: 16, Clauses: 60, K: 3, Seed: 1})
-	_, err = Run(context.Background(), f, Options{Algo: exactAlgo(t), MaxMemory: 1 << 20})
+	_, err = Run(context.Background(), f, Options{Algo: naiveAlgo{}, MaxMemory: 1 << 20})
 	if !errors.As(err, &me) || !strings.Contains(me.What, "attention") {
 		t.Fatalf("Run(v=16, limit 1 MiB) = %v; want the attention stage refused", err)
 	}

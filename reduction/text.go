@@ -25,9 +25,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("formula", "v = %d variables, m = %d clauses, %d literals", f.Vars, f.Clauses, f.Lits)
 		line("OV", "split h = %d: N = %s vectors (x1..x%d), M = %s vectors (x%d..x%d), dimension m = %d, %s",
 			r.OV.Split, pow2(r.OV.N), r.OV.Split, pow2(r.OV.M), r.OV.Split+1, f.Vars, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
+	} else if r.Route == RouteOV {
+		line("OV", "N = %d, M = %d vectors in {0,1}^%d, %s", r.OV.N, r.OV.M, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else {
-		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %g, ε = %g: YES iff some dist ≤ %g, NO if all ≥ %g",
-			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, (1+p.Eps)*p.T)
+		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %d, ε = %g: YES if some distance ≤ %d, NO if all ≥ ⌈(1+ε)t⌉ = %d",
+			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, p.Far)
 	}
 	r.writeGap(line)
 	if p.Route == "" {
@@ -97,10 +99,13 @@ func (r *Report) writeDecision(line lineFunc) {
 		return
 	}
 	p := r.Params
-	if d.Above > 0 {
-		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; largest below %s)",
+	switch {
+	case d.Above > 0 && d.Above == p.N:
+		line("decision", "max T = %.4g at row %d > τ = %.4g (all %d rows above τ)", float64(d.Max), d.Row, p.Threshold, p.N)
+	case d.Above > 0:
+		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; the largest below is %s)",
 			float64(d.Max), d.Row, p.Threshold, d.Above, p.N, fmtNum(d.MaxBelow))
-	} else {
+	default:
 		line("decision", "max T = %s ≤ τ = %.4g: no row above τ", fmtNum(d.Max), p.Threshold)
 	}
 	if d.NaNRows > 0 {
@@ -112,6 +117,8 @@ func (r *Report) writeDecision(line lineFunc) {
 		line("verdict", "%v", r.label(r.Verdict))
 	case w.Verified && r.Route == RouteANN:
 		line("verdict", "%v: witness pair (a_%d, b_%d) at distance %d ≤ t", r.label(r.Verdict), w.Row, w.Partner, w.Dot)
+	case w.Verified && r.Formula == nil:
+		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0", r.label(r.Verdict), w.Row, w.Partner)
 	case w.Verified:
 		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0, assignment verified", r.Verdict, w.Row, w.Partner)
 		line("assignment", "%s", litsString(w))
@@ -125,13 +132,16 @@ func (r *Report) writeCheck(line lineFunc) {
 	if c == nil {
 		return
 	}
-	if r.Route == RouteANN {
+	switch {
+	case c.By == "gini":
+		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
+	case r.Route == RouteANN:
 		line("check", "brute force: %v (min distance %d over %d pairs) in %v", r.label(c.Verdict), c.MinDist, r.Gap.Pairs, round(c.Seconds.Duration()))
 		if c.GapViolations > 0 {
-			line("", "%d pairs lie strictly between t and (1+ε)t: the gap promise is broken", c.GapViolations)
+			line("", "%d pairs lie strictly between t and ⌈(1+ε)t⌉: the gap promise is broken", c.GapViolations)
 		}
-	} else {
-		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
+	default:
+		line("check", "brute force (all pairs): %v in %v", r.label(c.Verdict), round(c.Seconds.Duration()))
 	}
 	if r.Agree {
 		line("agreement", "yes")
@@ -140,9 +150,9 @@ func (r *Report) writeCheck(line lineFunc) {
 	}
 }
 
-// label names a verdict in the route's terms: YES/NO for Gap-ANN.
+// label names a verdict in the instance's terms: YES/NO without a formula.
 func (r *Report) label(v Verdict) string {
-	if r.Route == RouteANN {
+	if r.Formula == nil {
 		switch v {
 		case Sat:
 			return "YES"
@@ -158,10 +168,10 @@ func (r *Report) regime() string {
 	switch {
 	case r.Route == RouteANN:
 		return "Θ(√log n) for constant ε and t/d0"
-	case r.Gap.Source == "guaranteed":
-		return "δ = 1/m: B = Θ(log n), any formula"
+	case r.Params.Delta*float64(r.Params.Dim) <= 1+1e-9:
+		return "δ = 1/m: B = Θ(log n) when m = Θ(log n); any formula"
 	}
-	return fmt.Sprintf("bounded by √(2/δ) = %.3g: the Θ(√log n) regime", math.Sqrt(2/r.Params.Delta))
+	return fmt.Sprintf("≤ √(2/δ) = %.3g for every n: B = Θ(√log n) for constant δ", math.Sqrt(2/r.Params.Delta))
 }
 
 func litsString(w *Witness) string {

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/reduction"
+	"github.com/hardnesslab/hardness/sat"
+	"github.com/spf13/cobra"
+)
+
+func init() { subcommands = append(subcommands, newRunCmd) }
+
+// defaultCNF is the instance `hardness run` uses without a file: planted
+// 3-SAT, v = 22, m = 94 (ratio 4.26), seed 2023; exact attention on its
+// 2048 × 4096 instance takes about a second.
+//
+//go:embed run_default.cnf
+var defaultCNF []byte
+
+const defaultName = "embedded default (planted 3-SAT, v = 22, m = 94, seed 2023)"
+
+type runOptions struct {
+	algo       algoFlags
+	gap        float64
+	measureGap bool
+	json       bool
+	save       string
+	timeout    time.Duration
+	split      int
+	ann        bool
+}
+
+func newRunCmd() *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [FILE.cnf]",
+		Short: "Reduce a CNF formula to attention, decode SAT/UNSAT from the output, check it against gini",
+		Long: `run is the reduction of Alman and Song (2023), end to end:
+
+  CNF ─split-and-list─▶ OV ─▶ Q, K, V (entries ≤ B) ─attention─▶ T ─decode─▶ verdict ─▶ gini
+
+It prints a stage-by-stage report: the formula; the OV instance; the shapes of
+Q, K, V, the scale β, the entry bound B, √ln n and B/√ln n; the attention
+algorithm's certified error against the tolerance the decoder needs (an
+approximate algorithm whose error is not below it is flagged untrusted before
+it runs); the verdict read from T alone (some row above the threshold τ), the
+witness row, its orthogonal partner and the satisfying assignment (verified);
+gini's verdict; agreement; and the time of each stage.
+
+Without FILE it runs on an embedded planted 3-SAT instance with 22 variables.
+FILE may be compressed (.gz, .xz, .bz2). With --ann, FILE is a Gap-ANN Hamming
+instance (hardness gen ov --planted … --ann) and the check is a brute-force scan.
+
+The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
+--gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
+computes the true gap first with a quadratic pass.
+
+Exit status: 0 when the verdict agrees with the check, 1 when it does not (or
+a stage did not finish), 2 on bad input.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
+	}
+	fs := cmd.Flags()
+	o.algo.register(fs)
+	fs.Float64Var(&o.gap, "gap", 0, "promised OV gap δ in (0,1] (default 1/m, which every formula has)")
+	fs.BoolVar(&o.measureGap, "measure-gap", false, "measure the true gap first (a quadratic pass over all pairs)")
+	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
+	fs.StringVar(&o.save, "save", "", "write Q.npy, K.npy, V.npy, T.npy and report.json into `DIR`")
+	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
+	fs.IntVar(&o.split, "split", 0, "variables on side A of the OV instance (0: ⌊v/2⌋)")
+	fs.BoolVar(&o.ann, "ann", false, "FILE is a Gap-ANN Hamming instance: run the paper's Gap-ANN route")
+	return cmd
+}
+
+func (o *runOptions) run(cmd *cobra.Command, args []string) error {
+	if o.ann {
+		return o.runANN(cmd, args)
+	}
+	ctx, cancel := o.context(cmd)
+	defer cancel()
+	start := time.Now()
+	f, source, err := readFormula(args)
+	if err != nil {
+		return err
+	}
+	readTime := time.Since(start)
+	ropt, bars, err := o.pipelineOptions(cmd)
+	if err != nil {
+		return err
+	}
+	r, err := reduction.Run(ctx, f, ropt)
+	bars.finish()
+	if r == nil {
+		return err
+	}
+	r.Source = source
+	r.Stages = append([]reduction.Stage{{Name: "read", Seconds: reduction.Seconds(readTime.Seconds())}}, r.Stages...)
+	r.Total += reduction.Seconds(readTime.Seconds())
+	return o.finish(cmd, r, err)
+}
+
+// context applies --timeout to the command's context.
+func (o *runOptions) context(cmd *cobra.Command) (context.Context, context.CancelFunc) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if o.timeout > 0 {
+		return context.WithTimeout(ctx, o.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// readFormula reads FILE, or the embedded default without one.
+func readFormula(args []string) (*sat.Formula, string, error) {
+	if len(args) == 0 {
+		f, err := sat.ReadDIMACS(bytes.NewReader(defaultCNF), "run_default.cnf")
+		return f, defaultName, err
+	}
+	f, err := sat.ReadFile(args[0])
+	return f, args[0], err
+}
+
+// pipelineOptions builds the algorithm and the reduction options, with
+// progress bars on a terminal stderr.
+func (o *runOptions) pipelineOptions(cmd *cobra.Command) (reduction.Options, *stageBars, error) {
+	if o.gap != 0 && !(o.gap > 0 && o.gap <= 1) {
+		return reduction.Options{}, nil, fmt.Errorf("--gap %g: want a gap δ with 0 < δ ≤ 1", o.gap)
+	}
+	aopt, err := o.algo.options()
+	if err != nil {
+		return reduction.Options{}, nil, err
+	}
+	bars := &stageBars{w: cmd.ErrOrStderr()}
+	aopt.Progress = bars.fraction
+	algo, err := attention.New(o.algo.algo, aopt)
+	if err != nil {
+		return reduction.Options{}, nil, err
+	}
+	return reduction.Options{
+		Algo: algo, Gap: o.gap, MeasureGap: o.measureGap, Split: o.split,
+		MaxMemory: aopt.MaxMemory, Keep: o.save != "",
+		OnStage: bars.stage, GapProgress: bars.pairs,
+	}, bars, nil
+}
+
+// finish prints the report, saves it, and turns disagreement into exit 1.
+func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr error) error {
+	out := cmd.OutOrStdout()
+	if err := o.print(out, r); err != nil {
+		return err
+	}
+	if o.save != "" {
+		if err := saveRun(o.save, r); err != nil {
+			return withCode(exitMismatch, err)
+		}
+		if !o.json {
+			fmt.Fprintf(out, "%-11s Q.npy, K.npy, V.npy, T.npy and report.json in %s\n", "saved", o.save)
+		}
+	}
+	switch {
+	case runErr != nil && errors.Is(runErr, context.DeadlineExceeded):
+		return withCode(exitMismatch, fmt.Errorf("timed out after %v: %s", o.timeout, r.Reason))
+	case runErr != nil:
+		return withCode(exitMismatch, runErr)
+	case !r.Agree:
+		return withCode(exitMismatch, errors.New(r.Reason))
+	}
+	return nil
+}
+
+func (o *runOptions) print(w io.Writer, r *reduction.Report) error {
+	if !o.json {
+		return r.WriteText(w)
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
