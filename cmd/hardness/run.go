@@ -87,7 +87,7 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	ctx, cancel := o.context(cmd)
 	defer cancel()
 	start := time.Now()
-	f, source, err := readFormula(args)
+	f, source, err := readRunFormula(args)
 	if err != nil {
 		return err
 	}
@@ -119,8 +119,8 @@ func (o *runOptions) context(cmd *cobra.Command) (context.Context, context.Cance
 	return context.WithCancel(ctx)
 }
 
-// readFormula reads FILE, or the embedded default without one.
-func readFormula(args []string) (*sat.Formula, string, error) {
+// readRunFormula reads FILE, or the embedded default without one.
+func readRunFormula(args []string) (*sat.Formula, string, error) {
 	if len(args) == 0 {
 		f, err := sat.ReadDIMACS(bytes.NewReader(defaultCNF), "run_default.cnf")
 		return f, defaultName, err

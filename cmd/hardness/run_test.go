@@ -11,8 +11,8 @@ import (
 	"github.com/hardnesslab/hardness/reduction"
 )
 
-// writeCNF writes a DIMACS file into a temporary directory.
-func writeCNF(t *testing.T, name, text string) string {
+// writeRunCNF writes a DIMACS file into a temporary directory.
+func writeRunCNF(t *testing.T, name, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
@@ -61,7 +61,7 @@ func TestRunFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := writeCNF(t, "f.cnf", tt.cnf)
+			p := writeRunCNF(t, "f.cnf", tt.cnf)
 			code, out, errOut := runCLI(t, nil, append([]string{"run", p}, tt.args...)...)
 			if code != tt.code {
 				t.Fatalf("hardness run %s %v = %d, stderr %q; want %d\n%s", p, tt.args, code, errOut, tt.code, out)
@@ -79,8 +79,8 @@ func TestRunFiles(t *testing.T) {
 }
 
 func TestRunBadInput(t *testing.T) {
-	bad := writeCNF(t, "bad.cnf", "p cnf 2 1\n1 x 0\n")
-	good := writeCNF(t, "good.cnf", smallSat)
+	bad := writeRunCNF(t, "bad.cnf", "p cnf 2 1\n1 x 0\n")
+	good := writeRunCNF(t, "good.cnf", smallSat)
 	tests := []struct {
 		name string
 		args []string
@@ -106,7 +106,7 @@ func TestRunBadInput(t *testing.T) {
 
 // TestRunTimeout checks that a run cut short exits 1 and says so.
 func TestRunTimeout(t *testing.T) {
-	p := writeCNF(t, "f.cnf", smallSat)
+	p := writeRunCNF(t, "f.cnf", smallSat)
 	code, _, errOut := runCLI(t, nil, "run", p, "--timeout", "1ns")
 	if code != exitMismatch || !strings.Contains(errOut, "timed out") {
 		t.Errorf("hardness run --timeout 1ns = %d, %q; want %d and a timeout", code, errOut, exitMismatch)
@@ -116,7 +116,7 @@ func TestRunTimeout(t *testing.T) {
 // TestRunJSONAndSave checks --json and the files of --save: Q, K, V, T in
 // NumPy format with the report's shapes, and report.json.
 func TestRunJSONAndSave(t *testing.T) {
-	p := writeCNF(t, "f.cnf", smallSat)
+	p := writeRunCNF(t, "f.cnf", smallSat)
 	dir := filepath.Join(t.TempDir(), "out")
 	code, out, errOut := runCLI(t, nil, "run", p, "--json", "--save", dir)
 	if code != exitOK {
