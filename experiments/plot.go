@@ -23,9 +23,10 @@ type Series struct {
 	// Points draws a marker at each point; Line (the default when both are
 	// false) joins them.
 	Points, NoLine bool
-	// Dashed draws the line dashed (e.g. for a fitted line).
-	Dashed bool
-	// Color selects plotutil.Color(Color−1); 0 picks by the series' position.
+	// Dashed draws the line dashed (e.g. for a fitted line), Dotted dotted.
+	Dashed, Dotted bool
+	// Color selects plotutil.Color(Color−1); 0 picks by the series'
+	// position; −1 is black.
 	Color int
 }
 
@@ -44,6 +45,12 @@ type Figure struct {
 	// values below YFloor are drawn at YFloor (e.g. an error of exactly 0).
 	LogX, LogY bool
 	YFloor     float64
+	// YCeil, if positive, drops points above it (e.g. vacuous error bounds
+	// that would stretch the axis over dozens of decades).
+	YCeil float64
+	// YFromZero extends a linear y axis down to 0, so that flat curves look
+	// flat.
+	YFromZero bool
 	// Pow2X labels the x axis with powers of two ("2^10").
 	Pow2X  bool
 	Series []Series
@@ -134,6 +141,9 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 	}
+	if f.YFromZero && !f.LogY && p.Y.Min > 0 {
+		p.Y.Min = 0
+	}
 	f.legendRoom(p)
 	return p, true, nil
 }
@@ -143,7 +153,7 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 func (f *Figure) legendRoom(p *plot.Plot) {
 	entries := 0
 	for _, s := range f.Series {
-		if s.Label != "" {
+		if s.Label != "" && len(f.points(s)) > 0 {
 			entries++
 		}
 	}
@@ -152,7 +162,7 @@ func (f *Figure) legendRoom(p *plot.Plot) {
 			entries++
 		}
 	}
-	frac := 0.065 * float64(entries) // share of the plot height the legend needs
+	frac := 0.05 * float64(entries) // share of the plot height the legend needs
 	if entries == 0 || frac >= 0.8 {
 		return
 	}
@@ -188,6 +198,9 @@ func (f *Figure) points(s Series) plotter.XYs {
 		if f.LogY && f.YFloor > 0 && y < f.YFloor {
 			y = f.YFloor
 		}
+		if f.YCeil > 0 && y > f.YCeil {
+			continue
+		}
 		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) ||
 			(f.LogX && x <= 0) || (f.LogY && y <= 0) {
 			continue
@@ -201,16 +214,23 @@ func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
 	if s.Color > 0 {
 		i = s.Color - 1
 	}
+	col := plotutil.Color(i)
+	if s.Color < 0 {
+		col = color.Black
+	}
 	var thumbs []plot.Thumbnailer
 	if !s.NoLine {
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return err
 		}
-		l.Color = plotutil.Color(i)
+		l.Color = col
 		l.Width = vg.Points(1.5)
-		if s.Dashed {
+		switch {
+		case s.Dashed:
 			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		case s.Dotted:
+			l.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 		}
 		p.Add(l)
 		thumbs = append(thumbs, l)
@@ -220,7 +240,7 @@ func addSeries(p *plot.Plot, s Series, xys plotter.XYs, i int) error {
 		if err != nil {
 			return err
 		}
-		sc.Color = plotutil.Color(i)
+		sc.Color = col
 		sc.Shape = plotutil.Shape(i)
 		sc.Radius = vg.Points(3)
 		p.Add(sc)
@@ -257,10 +277,14 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
 	dense := hi-lo <= 2
+	minors := 10
+	if hi-lo > 12 {
+		minors = 2 // decades only: minor ticks would blacken the axis
+	}
 	var ticks []plot.Tick
 	for e := lo; e <= hi; e++ {
 		base := math.Pow(10, e)
-		for m := 1; m < 10; m++ {
+		for m := 1; m < minors; m++ {
 			v := base * float64(m)
 			t := plot.Tick{Value: v}
 			if m == 1 || (dense && (m == 2 || m == 5)) {

@@ -41,7 +41,7 @@ func scalingConfig(quick bool) scalingSizes {
 	if quick {
 		return scalingSizes{ns: pow2(8, 11), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 300 * time.Millisecond, sample: 32}
 	}
-	return scalingSizes{ns: pow2(10, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 25 * time.Second, sample: 256}
+	return scalingSizes{ns: pow2(10, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 15 * time.Second, sample: 256}
 }
 
 // scalingPoint is one timed run.
@@ -167,7 +167,6 @@ func reportScaling(r *Run) error {
 	fig := &Figure{Name: "time", Title: fmt.Sprintf("Wall time against n (d = %d; poly: ε = %g); dashed: least-squares fits", data.sizes.d, data.sizes.eps),
 		XLabel: "n", YLabel: "seconds", LogX: true, LogY: true, Pow2X: true, LegendLeft: true}
 	ns := data.sizes.ns
-	xlo, xhi := float64(ns[0]), float64(ns[len(ns)-1])
 	tb := r.Summary.AddTable("Wall time (seconds)", append([]string{"n"}, sweepLabels(data.sweeps)...)...)
 	for i, sw := range data.sweeps {
 		var xs, ys []float64
@@ -179,7 +178,8 @@ func reportScaling(r *Run) error {
 		label := sw.label()
 		if sw.fitErr == nil {
 			label += fmt.Sprintf(": slope %.2f", sw.fit.Slope)
-			fig.Series = append(fig.Series, Series{X: []float64{xlo, xhi}, Y: []float64{sw.fit.At(xlo), sw.fit.At(xhi)}, Dashed: true, Color: i + 1})
+			lo, hi := fx[0], fx[len(fx)-1]
+			fig.Series = append(fig.Series, Series{X: []float64{lo, hi}, Y: []float64{sw.fit.At(lo), sw.fit.At(hi)}, Dashed: true, Color: i + 1})
 		}
 		fig.Series = append(fig.Series, Series{Label: label, X: xs, Y: ys, Points: true, Color: i + 1})
 		if sw.stopped != "" {
@@ -207,12 +207,12 @@ func reportScaling(r *Run) error {
 	return nil
 }
 
-// fitTail returns the points used for a fit: those with n ≥ 2^12 when there
-// are at least three of them (small sizes are dominated by fixed overheads),
-// else all.
+// fitTail returns the points used for a fit: those with n ≥ 2^11 when there
+// are at least three of them (the smallest sizes are dominated by fixed
+// overheads), else all.
 func fitTail(xs, ys []float64) ([]float64, []float64) {
 	for i, x := range xs {
-		if x >= 4096 && len(xs)-i >= 3 {
+		if x >= 2048 && len(xs)-i >= 3 {
 			return xs[i:], ys[i:]
 		}
 	}
