@@ -123,8 +123,8 @@ func (l *lesson) fastTable(eps float64) error {
 		"Alman 2022), and the rank r = C(d+g, g) with it. The same functions "+
 		"the solver uses, at this instance's d = %d and ε = %s (this "+
 		"instance's B %s; the method beats exact attention only while "+
-		"r < n, and \"none\" means no degree reaches ε in float64, the "+
-		"certified ε shown being the best there is):",
+		"r < n, and \"none\" means the solver finds no degree that reaches "+
+		"ε in float64; the certified ε is then that of the degree it settles on):",
 		p.D, Sci(eps, 3), Marked)
 	t := &Table{Header: []string{"B", "B/√ln n", "R = B²", "degree g", "certified ε", "rank r", "r/n"}}
 	bs := append(append([]float64(nil), fastPathBs...), p.B)
