@@ -150,6 +150,9 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if R > polyMaxRadius {
+		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(polyMaxRadius))
+	}
 	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers()}
 	if err := p.chooseDegree(in, d); err != nil {
 		return nil, err
@@ -254,6 +257,9 @@ func (in *PolyInfo) notes(nq, nk int) {
 	if !math.IsInf(in.ErrBound, 1) {
 		add("certified additive error on Att: %.3g (approximation 2ε/(1-ε)·‖V‖ = %.3g, rounding %.3g)",
 			in.ErrBound, in.ApproxBound, in.RoundingBound)
+		if in.ErrBound >= 2*in.VMax && in.VMax > 0 {
+			add("WARNING: the additive bound is ≥ 2·‖V‖ = %.3g: it says nothing (any row of values meets it)", 2*in.VMax)
+		}
 	}
 	add("predicted cost %.3g flops vs exact %.3g flops (n_q·n_k·(d+d_v)·2): ratio %.3g", in.Flops, in.ExactFlops, in.ExactFlops/in.Flops)
 	if in.Rank >= float64(max(nq, nk)) || in.Flops >= in.ExactFlops {
@@ -285,6 +291,10 @@ func (p *Poly) checkMemory(in *PolyInfo) error {
 	}
 	return memlimit.Check(what, need, p.opts.MaxMemory, "lower the degree (--eps larger, --degree or --max-rank) or use fewer workers")
 }
+
+// polyMaxRadius is the largest logit radius Poly accepts: beyond it e^{±R}
+// leaves the float64 range.
+const polyMaxRadius = 700
 
 // ErrNonPositiveNormaliser is returned when a row sum Σ_j P(x_ij) comes out
 // ≤ 0 or non-finite, which a certified relative error < 1 rules out: the

@@ -262,6 +262,10 @@ func TestNewPolyRejectsBadOptions(t *testing.T) {
 	if _, err := mustPoly(t, Options{Degree: 5, MaxRank: 3}).Plan(q, k, v); err == nil {
 		t.Error("Plan with degree 5 and max rank 3 = nil error; want a rank error")
 	}
+	big := mat.NewDense(1, 2, []float64{100, 100})
+	if _, err := mustPoly(t, Options{Degree: 3}).Plan(big, big, mat.NewDense(1, 1, []float64{1})); err == nil || !strings.Contains(err.Error(), "radius") {
+		t.Errorf("Plan with R = 1e4 = %v; want a refusal naming the radius", err)
+	}
 	q.Set(2, 1, math.NaN())
 	if _, err := mustPoly(t, Options{Eps: 1e-3}).Plan(q, k, v); err == nil || !strings.Contains(err.Error(), "Q[2][1]") {
 		t.Errorf("Plan with NaN in Q = %v; want an error naming Q[2][1]", err)

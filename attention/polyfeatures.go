@@ -30,17 +30,22 @@ type polyMonomials struct {
 	// rounded to float64 (exact below 2^53).
 	multi []float64
 	start []int
+	// last[p] is the largest coordinate of monomial p (0 for the constant),
+	// kept for the parents p < start[g]: the children of p are contiguous,
+	// p·x_l for l = last[p] … d−1, in the order of their parents.
+	last []int32
 }
 
 // newPolyMonomials builds the program: a monomial x^α with |α| = t is generated
 // once, from the parent obtained by removing one copy of its largest
 // coordinate, so children of a parent whose largest coordinate is L use the
-// coordinates L … d−1. Cost O(r) time and memory (20 bytes per feature).
+// coordinates L … d−1. Cost O(r) time and memory (24 bytes per feature).
 func newPolyMonomials(d, g, r int) *polyMonomials {
 	m := &polyMonomials{d: d, g: g, parent: make([]int32, r), coord: make([]int32, r),
 		multi: make([]float64, r), start: make([]int, g+2)}
 	last := make([]int32, r)    // largest coordinate of the monomial (0 for the constant)
 	lastExp := make([]int32, r) // its exponent
+	m.last = last
 	m.multi[0] = 1
 	n := 1
 	m.start[1] = 1
@@ -61,15 +66,23 @@ func newPolyMonomials(d, g, r int) *polyMonomials {
 	if n != r {
 		panic("attention: monomial count disagrees with Rank")
 	}
+	m.last = last[:m.start[g]:m.start[g]]
 	return m
 }
 
-// eval writes the monomials x^α of x (length d) into dst (length r).
+// eval writes the monomials x^α of x (length d) into dst (length r): one
+// multiplication each, parent times coordinate; the children of parent p
+// are p·x_l for l = last[p] … d−1, stored contiguously.
 func (m *polyMonomials) eval(dst, x []float64) {
 	dst[0] = 1
-	parent, coord := m.parent[1:len(dst)], m.coord[1:len(dst)]
-	for i, p := range parent {
-		dst[i+1] = dst[p] * x[coord[i]]
+	c, d := 1, m.d
+	x = x[:d]
+	for p, l := range m.last {
+		s := dst[p]
+		for j := int(l); j < d; j++ {
+			dst[c] = s * x[j]
+			c++
+		}
 	}
 }
 

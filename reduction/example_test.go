@@ -31,7 +31,7 @@ func ExampleFromOV() {
 	// By hand: M = 2, n = max(2, 4) = 4, β²δ = ln 12. Row 0 has inner
 	// products 1, 1: S = 2/12, T = S/(S+2) = 1/13. Row 1 has 1, 0:
 	// S = 13/12, T = 13/37. τ = 5/24.
-	//
+
 	// Output:
 	// β² = 3·ln 12 = 7.4547, B/√ln n = 2.319
 	// τ = 0.2083, T = [0.0769 0.3514]
@@ -59,7 +59,7 @@ func ExampleRun() {
 	fmt.Printf("Q %d×%d, K %d×%d\n", r.Params.N, r.Params.D, r.Params.Keys, r.Params.D)
 	fmt.Println(r.Verdict, r.Witness.Assignment, "gini:", r.Check.Verdict, "agree:", r.Agree)
 	// Split h = ⌊3/2⌋ = 1: N = 2, M = 4, so K has 2M = 8 rows.
-	//
+
 	// Output:
 	// Q 2×4, K 8×4
 	// SAT [-1 2 -3] gini: SAT agree: true

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 )
@@ -14,9 +16,7 @@ import (
 // pipeline order.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	line := func(label, format string, args ...any) {
-		fmt.Fprintf(&b, "%-11s %s\n", label, fmt.Sprintf(format, args...))
-	}
+	line := func(label, format string, args ...any) { wrapLine(&b, label, format, args...) }
 	if r.Source != "" {
 		line("input", "%s", r.Source)
 	}
@@ -60,11 +60,87 @@ func (r *Report) WriteText(w io.Writer) error {
 	r.writeDecision(line)
 	r.writeCheck(line)
 	var st []string
+	var args []any
 	for _, s := range r.Stages {
-		st = append(st, fmt.Sprintf("%s %v", s.Name, round(s.Seconds.Duration())))
+		st = append(st, "%s %v")
+		args = append(args, s.Name, round(s.Seconds.Duration()))
 	}
-	line("stages", "%s; total %v", strings.Join(st, " · "), round(r.Total.Duration()))
+	line("stages", strings.Join(st, " · ")+"; total %v", append(args, round(r.Total.Duration()))...)
 	return write(w, &b)
+}
+
+// Layout of the text report: a label column, then the text wrapped so that
+// no line exceeds textWidth columns (an 80-column terminal).
+const (
+	textWidth  = 80
+	labelWidth = 12 // "%-11s "
+)
+
+// durationSlot is the width a duration is laid out with: the longest
+// [round] produces below an hour ("59m59.999s" is 10 runes). Laying out
+// every duration at this width makes the line breaks independent of the
+// measured times, so reports of two runs differ only in the times.
+var durationSlot = strings.Repeat("0", 10)
+
+// byteUnits are the units [memlimit.Bytes] writes after a number.
+var byteUnits = map[string]bool{"B": true, "KiB": true, "MiB": true, "GiB": true, "TiB": true, "PiB": true, "EiB": true}
+
+// wrapLine writes label and the formatted text to b, wrapped at spaces.
+// It never breaks before a one-symbol word such as "=", "×" or "≤", nor
+// after one other than "·", so that "N = 64" and "64 × 51" stay whole, and
+// never before a duration ("attention 1.2s") or a unit of memory ("4.5 MiB").
+func wrapLine(b *strings.Builder, label, format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	wide := make([]any, len(args))
+	for i, a := range args {
+		wide[i] = a
+		if _, ok := a.(time.Duration); ok {
+			wide[i] = durationSlot
+		}
+	}
+	words, slots := strings.Fields(text), strings.Fields(fmt.Sprintf(format, wide...))
+	if len(words) != len(slots) {
+		slots = words
+	}
+	type unit struct {
+		text  string
+		width int
+	}
+	var units []unit
+	for i, w := range words {
+		n := utf8.RuneCountInString(slots[i])
+		if i > 0 && (isSymbol(w) || isSymbol(words[i-1]) && words[i-1] != "·" ||
+			slots[i] == durationSlot || byteUnits[strings.TrimRight(w, ",;.)")]) {
+			u := &units[len(units)-1]
+			u.text += " " + w
+			u.width += 1 + n
+			continue
+		}
+		units = append(units, unit{w, n})
+	}
+	fmt.Fprintf(b, "%-*s", labelWidth, label)
+	col := 0
+	for _, u := range units {
+		switch {
+		case col == 0:
+		case col+1+u.width > textWidth-labelWidth:
+			fmt.Fprintf(b, "\n%*s", labelWidth, "")
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(u.text)
+		col += u.width
+	}
+	b.WriteByte('\n')
+}
+
+// isSymbol reports whether w is a single rune that is neither a letter nor
+// a digit (an operator or a separator).
+func isSymbol(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 func write(w io.Writer, b *strings.Builder) error {

@@ -1,0 +1,420 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/hardnesslab/hardness/attention"
+)
+
+func init() {
+	register(&Experiment{
+		Name:  "transition",
+		Short: "where the polynomial method stops being fast: predicted exponent and measured error against B/√ln n",
+		Long: `Where the fast path stops being fast. *Predicted*: for n ∈ {2^10, 2^14, 2^18, 2^22},
+d = log2 n, entries bounded by B = c·√ln n and target relative error ε = 1/n, the
+polynomial method needs the least degree g whose certified error on the logit
+interval [−B², B²] is ≤ ε, and r = C(d+g, g) features; its cost exponent is
+log_n(n·r·d), against 2 for exact attention. The degree and the rank come from the
+same code the solver uses. *Measured*: for n = 4096 and 16384, d = 8, Q and K
+uniform in [−B, B] and V uniform in [−1, 1], the max error against exact attention
+of the polynomial method at a fixed rank budget and of Performer (FAVOR+) at the
+same number of features, over a grid of B/√ln n through 1.`,
+		run:    runTransition,
+		report: reportTransition,
+	})
+}
+
+// transitionSizes are the sweep's parameters for one mode.
+type transitionSizes struct {
+	predN    []int     // n for the predicted exponents
+	cs       []float64 // c = B/√ln n, predicted
+	measN    []int     // n for the measured errors
+	measC    []float64 // c, measured
+	d        int       // dimension, measured
+	dv       int       // value columns, measured
+	degree   int       // polynomial degree of the fixed rank budget, measured
+	checkRow int       // rows on which exact is checked against the naive definition
+}
+
+func transitionConfig(quick bool) transitionSizes {
+	s := transitionSizes{
+		predN: pow2Steps(10, 22, 4),
+		cs:    grid(0.1, 2, 0.05),
+		measN: []int{4096, 16384},
+		measC: []float64{0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1.25, 1.5, 2},
+		d:     8, dv: 4, degree: 6, checkRow: 256,
+	}
+	if quick {
+		s.cs = grid(0.1, 2, 0.1)
+		s.measN = []int{512, 1024}
+		s.measC = []float64{0.25, 0.5, 1, 1.5}
+		s.degree = 4
+		s.checkRow = 64
+	}
+	return s
+}
+
+// predictedPoint is one (n, c) of the predicted sweep.
+type predictedPoint struct {
+	n, d, degree int
+	c, b, r, eps float64
+	rank         float64 // C(d+g, g), as a float: it overflows int for large c
+	certErr      float64 // the certified relative error at degree g
+	certified    bool    // certErr ≤ ε: false where no float64 polynomial reaches ε
+	exponent     float64 // log_n(n·r·d)
+}
+
+// measuredPoint is one (n, c, algorithm) of the measured sweep.
+type measuredPoint struct {
+	n       int
+	c, b    float64
+	algo    string
+	rank    int     // features (poly, performer); 0 for exact
+	maxErr  float64 // max |T̃ − T| against the reference
+	bound   float64 // certified bound from the algorithm's plan (+Inf if none)
+	seconds float64
+	note    string // why the algorithm produced no output, if it did not
+}
+
+type transitionData struct {
+	sizes     transitionSizes
+	predicted []predictedPoint
+	measured  []measuredPoint
+}
+
+func runTransition(ctx context.Context, r *Run) error {
+	s := transitionConfig(r.Quick)
+	data := &transitionData{sizes: s}
+	r.state = data
+	r.Summary.AddParam("predicted n", s.predN)
+	r.Summary.AddParam("predicted d", "log2 n")
+	r.Summary.AddParam("predicted c = B/√ln n", fmt.Sprintf("%g … %g (%d values)", s.cs[0], s.cs[len(s.cs)-1], len(s.cs)))
+	r.Summary.AddParam("predicted ε", "1/n")
+	r.Summary.AddParam("measured n", s.measN)
+	r.Summary.AddParam("measured d, d_v", fmt.Sprintf("%d, %d", s.d, s.dv))
+	r.Summary.AddParam("measured c = B/√ln n", s.measC)
+	r.Summary.AddParam("measured rank budget", fmt.Sprintf("degree %d, r = C(%d+%d, %d) = %.0f features (Performer: the same count)",
+		s.degree, s.d, s.degree, s.degree, polyRank(s.d, s.degree)))
+	pred := r.Table("predicted", "n", "log2_n", "d", "c", "B", "logit_bound_R", "eps", "degree", "certified_err", "certified", "rank", "log10_rank", "exponent")
+	if err := predictTransition(ctx, s, data, pred); err != nil {
+		return err
+	}
+	meas := r.Table("measured", "n", "d", "c", "B", "sqrt_ln_n", "algo", "features", "max_err", "certified_bound", "seconds", "note")
+	return measureTransition(ctx, r, s, data, meas)
+}
+
+// predictTransition fills the predicted table from the polynomial method's
+// own degree and rank functions.
+func predictTransition(ctx context.Context, s transitionSizes, data *transitionData, t *Table) error {
+	for _, n := range s.predN {
+		lnN := math.Log(float64(n))
+		d := log2(n)
+		for _, c := range s.cs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b := c * math.Sqrt(lnN)
+			eps := 1 / float64(n)
+			rr := b * b // |⟨q,k⟩|/d ≤ d·B²/d
+			g, certErr := polyDegree(rr, eps)
+			rank := polyRank(d, g)
+			p := predictedPoint{n: n, d: d, degree: g, c: c, b: b, r: rr, eps: eps, rank: rank, certErr: certErr,
+				certified: certErr <= eps, exponent: 1 + math.Log(rank*float64(d))/lnN}
+			data.predicted = append(data.predicted, p)
+			t.Append(n, log2(n), d, c, b, rr, eps, g, certErr, p.certified, rank, math.Log10(rank), p.exponent)
+		}
+	}
+	return nil
+}
+
+// measureTransition runs exact, poly and Performer on random instances.
+func measureTransition(ctx context.Context, r *Run, s transitionSizes, data *transitionData, t *Table) error {
+	bar := r.Bar(len(s.measN)*len(s.measC), "transition: measured")
+	defer bar.Finish()
+	features := int(polyRank(s.d, s.degree))
+	for ni, n := range s.measN {
+		sq := math.Sqrt(math.Log(float64(n)))
+		for ci, c := range s.measC {
+			b := c * sq
+			rng := newRand(subSeed(r.Seed, 1, uint64(ni), uint64(ci)))
+			q := uniform(rng, n, s.d, -b, b)
+			k := uniform(rng, n, s.d, -b, b)
+			v := uniform(rng, n, s.dv, -1, 1)
+			pts, err := measureOne(ctx, r, s, n, c, b, features, q, k, v, rng)
+			for _, p := range pts {
+				data.measured = append(data.measured, p)
+				t.Append(p.n, s.d, p.c, p.b, sq, p.algo, p.rank, p.maxErr, p.bound, p.seconds, p.note)
+			}
+			if err != nil {
+				return err
+			}
+			bar.Add(1)
+		}
+	}
+	return nil
+}
+
+// measureOne measures one random instance: exact attention (checked against
+// the naive definition on sampled rows) is the reference for the
+// polynomial method and Performer.
+func measureOne(ctx context.Context, r *Run, s transitionSizes, n int, c, b float64, features int,
+	q, k, v *mat.Dense, rng *rand.Rand) ([]measuredPoint, error) {
+	var pts []measuredPoint
+	exact, err := attention.New("exact", attention.Options{MaxMemory: r.MaxMemory})
+	if err != nil {
+		return nil, err
+	}
+	ref, secs, err := timed(ctx, exact, q, k, v)
+	if err != nil {
+		return nil, fmt.Errorf("exact at n = %d, c = %g: %w", n, c, err)
+	}
+	rows := sampleRows(rng, n, s.checkRow)
+	naive := attention.Naive(rowsOf(q, rows), k, v)
+	pts = append(pts, measuredPoint{n: n, c: c, b: b, algo: "exact", maxErr: maxAbsDiff(naive.T, rowsOf(ref.T, rows)),
+		bound: ref.ErrBound, seconds: secs.Seconds()})
+	for _, name := range []string{"poly", "performer"} {
+		o := attention.Options{Degree: s.degree, Features: features, Seed: subSeed(r.Seed, 2, uint64(n), math.Float64bits(c)),
+			MaxMemory: r.MaxMemory}
+		alg, err := attention.New(name, o)
+		if err != nil {
+			return pts, err
+		}
+		plan, err := alg.Plan(q, k, v)
+		if err != nil {
+			return pts, fmt.Errorf("%s at n = %d, c = %g: %w", name, n, c, err)
+		}
+		out, secs, err := timed(ctx, alg, q, k, v)
+		p := measuredPoint{n: n, c: c, b: b, algo: name, rank: features, bound: plan.ErrBound, seconds: secs.Seconds()}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return pts, err
+		case err != nil:
+			// The method itself gave up (e.g. a row sum that is not positive
+			// at this degree): no output, an unbounded error.
+			p.maxErr, p.note = math.Inf(1), err.Error()
+		default:
+			p.maxErr = maxAbsDiff(out.T, ref.T)
+		}
+		pts = append(pts, p)
+	}
+	return pts, nil
+}
+
+func reportTransition(r *Run) error {
+	data, ok := r.state.(*transitionData)
+	if !ok {
+		return nil
+	}
+	reportPredicted(r, data)
+	reportMeasured(r, data)
+	return nil
+}
+
+func reportPredicted(r *Run, data *transitionData) {
+	if len(data.predicted) == 0 {
+		return
+	}
+	fig := &Figure{Name: "predicted_exponent", Title: "Polynomial method: predicted cost exponent log_n(n·r·d), ε = 1/n, d = log2 n",
+		XLabel: "c = B / √ln n", YLabel: "exponent of n", LegendLeft: true,
+		HLines: []Ref{{Value: 2, Label: "exact attention (n²)"}}, VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
+	tb := r.Summary.AddTable("Predicted exponent log_n(n·r·d) (degree g, rank r)", "c", "n", "d", "g", "r", "exponent")
+	for _, n := range data.sizes.predN {
+		var cs, ex []float64
+		var pts []predictedPoint
+		uncert := math.NaN()
+		for _, p := range data.predicted {
+			if p.n != n {
+				continue
+			}
+			if !p.certified {
+				if math.IsNaN(uncert) {
+					uncert = p.c
+				}
+				continue
+			}
+			cs, ex, pts = append(cs, p.c), append(ex, p.exponent), append(pts, p)
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		fig.Series = append(fig.Series, Series{Label: fmt.Sprintf("n = 2^%d", log2(n)), X: cs, Y: ex, Points: true})
+		mono := nonDecreasing(ex)
+		cross, crosses := Crossing(cs, ex, 2, false)
+		first, last := pts[0], pts[len(pts)-1]
+		msg := fmt.Sprintf("n = 2^%d (d = %d): exponent %.2f at c = %g (g = %d, r = %.3g) rising to %.2f at c = %g (g = %d, r = %.3g)",
+			log2(n), first.d, first.exponent, first.c, first.degree, first.rank, last.exponent, last.c, last.degree, last.rank)
+		switch {
+		case first.exponent >= 2:
+			msg += "; above 2 over the whole range: at this n the fast path never beats n²"
+		case crosses:
+			msg += fmt.Sprintf("; it crosses the exact exponent 2 at c ≈ %.2f", cross)
+		default:
+			msg += "; it stays below 2 over the range"
+		}
+		if !mono {
+			msg += " (not monotone in c)"
+		}
+		if !math.IsNaN(uncert) {
+			msg += fmt.Sprintf("; from c = %g on no float64 polynomial certifies ε = 1/n at all", uncert)
+		}
+		r.Summary.AddFinding("%s.", msg)
+		for _, p := range pts {
+			if isOneOf(p.c, 0.1, 0.5, 1, 1.5, 2) {
+				tb.Append(p.c, fmt.Sprintf("2^%d", log2(p.n)), p.d, p.degree, p.rank, p.exponent)
+			}
+		}
+	}
+	r.Figure(fig)
+	r.Summary.AddNote("The logit interval is the paper's bound [−B², B²] (|⟨q,k⟩|/d ≤ B²); the degree is the least with certified relative error ≤ ε on it, as chosen by the polynomial method itself, and r = C(d+g, g) is computed in floating point (it exceeds 2^63 for large c). Where the certified error cannot reach ε (the float64 coefficients put a floor of about 2^−53·e^{(1+√2)R} under it) the point is marked certified = false in predicted.csv and left out of the plot: there the fast path cannot promise 1/poly(n) accuracy at any cost.")
+}
+
+func reportMeasured(r *Run, data *transitionData) {
+	if len(data.measured) == 0 {
+		return
+	}
+	s := data.sizes
+	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, polyRank(s.d, s.degree)),
+		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true,
+		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
+	type key struct {
+		n    int
+		algo string
+	}
+	series := map[key]*Series{}
+	var order []key
+	worstExact, bad := 0.0, 0
+	failed := map[string][]string{}
+	for _, p := range data.measured {
+		kk := key{p.n, p.algo}
+		if series[kk] == nil {
+			series[kk] = &Series{Label: fmt.Sprintf("%s, n = %d", p.algo, p.n), Points: true,
+				Color: algoColor(p.algo), Dashed: p.n != s.measN[0]}
+			order = append(order, kk)
+		}
+		series[kk].X = append(series[kk].X, p.c)
+		series[kk].Y = append(series[kk].Y, p.maxErr)
+		if p.algo == "exact" {
+			worstExact = math.Max(worstExact, p.maxErr)
+		}
+		if p.algo == "poly" && p.note == "" && p.maxErr > p.bound {
+			bad++
+		}
+		if p.note != "" {
+			failed[p.algo] = append(failed[p.algo], fmt.Sprintf("n = %d, c = %g", p.n, p.c))
+		}
+	}
+	for _, kk := range order {
+		fig.Series = append(fig.Series, *series[kk])
+	}
+	var bx, by []float64
+	last := s.measN[len(s.measN)-1]
+	for _, p := range data.measured {
+		if p.algo == "poly" && p.n == last {
+			bx, by = append(bx, p.c), append(by, p.bound)
+		}
+	}
+	fig.Series = append(fig.Series, Series{Label: fmt.Sprintf("poly certified bound, n = %d (drawn where ≤ 10)", last), X: bx, Y: by,
+		Dotted: true, Color: algoColor("poly")})
+	r.Figure(fig)
+	r.Summary.AddFinding("Exact (streaming) attention agrees with the naive definition to %.2g (max over sampled rows of every instance): float64 rounding.", worstExact)
+	for _, kk := range order {
+		if kk.algo == "exact" {
+			continue
+		}
+		sr := series[kk]
+		msg := fmt.Sprintf("%s, n = %d: max error %.2g at c = %g, %.2g at c = 1, %.2g at c = %g",
+			kk.algo, kk.n, sr.Y[0], sr.X[0], valueAt(sr.X, sr.Y, 1), sr.Y[len(sr.Y)-1], sr.X[len(sr.X)-1])
+		if at, ok := Crossing(sr.X, sr.Y, 1e-3, true); ok && sr.Y[0] > 0 {
+			msg += fmt.Sprintf("; it passes 1e-3 at c ≈ %.2f", at)
+		}
+		r.Summary.AddFinding("%s.", msg)
+	}
+	for _, algo := range []string{"poly", "performer"} {
+		if f := failed[algo]; len(f) > 0 {
+			r.Summary.AddFinding("%s gave up (no output: a row normaliser was not positive, so the approximation of exp is useless at this rank) at %d points: %s; their error is recorded as +Inf.",
+				algo, len(f), strings.Join(f, "; "))
+		}
+	}
+	if bad == 0 {
+		r.Summary.AddFinding("The polynomial method's measured error is within its certified bound at every point where it produced an output.")
+	} else {
+		r.Summary.AddFinding("WARNING: the polynomial method's measured error exceeds its certified bound at %d points.", bad)
+	}
+	tb := r.Summary.AddTable("Measured max error against exact", "n", "c", "B", "exact vs naive", "poly", "poly certified", "performer")
+	type nc struct {
+		n int
+		c float64
+	}
+	byPoint := map[nc]map[string]measuredPoint{}
+	var points []nc
+	for _, p := range data.measured {
+		kk := nc{p.n, p.c}
+		if byPoint[kk] == nil {
+			byPoint[kk] = map[string]measuredPoint{}
+			points = append(points, kk)
+		}
+		byPoint[kk][p.algo] = p
+	}
+	cell := func(m map[string]measuredPoint, algo string, bound bool) any {
+		p, ok := m[algo]
+		switch {
+		case !ok:
+			return "–"
+		case bound:
+			return p.bound
+		}
+		return p.maxErr
+	}
+	for _, kk := range points {
+		m := byPoint[kk]
+		tb.Append(kk.n, kk.c, kk.c*math.Sqrt(math.Log(float64(kk.n))), cell(m, "exact", false), cell(m, "poly", false),
+			cell(m, "poly", true), cell(m, "performer", false))
+	}
+}
+
+// algoColor gives each algorithm its colour in every plot.
+func algoColor(algo string) int {
+	switch algo {
+	case "exact":
+		return 1
+	case "poly":
+		return 2
+	case "performer":
+		return 3
+	}
+	return 4
+}
+
+// valueAt returns y at the x equal to x0, or NaN.
+func valueAt(xs, ys []float64, x0 float64) float64 {
+	for i, x := range xs {
+		if math.Abs(x-x0) < 1e-9 {
+			return ys[i]
+		}
+	}
+	return math.NaN()
+}
+
+func nonDecreasing(y []float64) bool {
+	for i := 1; i < len(y); i++ {
+		if y[i] < y[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+func isOneOf(x float64, vals ...float64) bool {
+	for _, v := range vals {
+		if math.Abs(x-v) < 1e-9 {
+			return true
+		}
+	}
+	return false
+}
