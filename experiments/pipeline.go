@@ -285,7 +285,7 @@ func pipelineStageSummary(r *Run, data *pipelineData) {
 	}
 	tb := r.Summary.AddTable("Mean time per stage, by number of variables", append(header, "total (s)")...)
 	fig := &Figure{Name: "stage_times", Title: "Pipeline: mean wall time per stage (exact attention)", XLabel: "variables v",
-		YLabel: "seconds", LogY: true, LegendLeft: true}
+		YLabel: "seconds", LogY: true, LegendLeft: true, XStep: 2}
 	series := map[string]*Series{}
 	for _, s := range pipelineStages {
 		series[s] = &Series{Label: s, Points: true}

@@ -221,7 +221,7 @@ func reportPredicted(r *Run, data *transitionData) {
 		return
 	}
 	fig := &Figure{Name: "predicted_exponent", Title: "Polynomial method: predicted cost exponent log_n(n·r·d), ε = 1/n, d = log2 n",
-		XLabel: "c = B / √ln n", YLabel: "exponent of n", LegendLeft: true,
+		XLabel: "c = B / √ln n", YLabel: "exponent of n", LegendLeft: true, XStep: 0.25,
 		HLines: []Ref{{Value: 2, Label: "exact attention (n²)"}}, VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
 	tb := r.Summary.AddTable("Predicted exponent log_n(n·r·d) (degree g, rank r)", "c", "n", "d", "g", "r", "exponent")
 	for _, n := range data.sizes.predN {
@@ -280,7 +280,7 @@ func reportMeasured(r *Run, data *transitionData) {
 	}
 	s := data.sizes
 	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, polyRank(s.d, s.degree)),
-		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true,
+		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true, XStep: 0.25,
 		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
 	type key struct {
 		n    int
@@ -312,6 +312,13 @@ func reportMeasured(r *Run, data *transitionData) {
 	for _, kk := range order {
 		fig.Series = append(fig.Series, *series[kk])
 	}
+	var fx, fy []float64 // runs that gave no output, drawn at 1
+	for _, p := range data.measured {
+		if math.IsInf(p.maxErr, 1) {
+			fx, fy = append(fx, p.c), append(fy, 1)
+		}
+	}
+	fig.Series = append(fig.Series, Series{Label: "no output: row normaliser ≤ 0 (drawn at 1)", X: fx, Y: fy, NoLine: true, Color: -1})
 	var bx, by []float64
 	last := s.measN[len(s.measN)-1]
 	for _, p := range data.measured {
