@@ -107,7 +107,7 @@ func runHardness(ctx context.Context, r *Run) error {
 	for _, k := range s.ovLogN {
 		for _, yes := range []bool{true, false} {
 			h, err := hardnessPlanted(ctx, r, s, k, yes)
-			if h != nil {
+			if h != nil && err == nil { // an interrupted instance is not a result
 				add(h)
 			}
 			if err != nil {
@@ -119,7 +119,7 @@ func runHardness(ctx context.Context, r *Run) error {
 	for _, v := range s.cnfVars {
 		for _, planted := range []bool{true, false} {
 			h, err := hardnessCNF(ctx, r, s, v, planted)
-			if h != nil {
+			if h != nil && err == nil { // an interrupted instance is not a result
 				add(h)
 			}
 			if err != nil {

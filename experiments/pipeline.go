@@ -98,7 +98,7 @@ func runPipeline(ctx context.Context, r *Run) error {
 	defer bar.Finish()
 	for _, path := range files {
 		row, err := pipelineFile(ctx, r, exact, path)
-		if row != nil {
+		if row != nil && err == nil { // an interrupted file is not a result
 			data.rows = append(data.rows, *row)
 			vals := []any{row.file, row.vars, row.clauses, row.n, row.m, row.d, row.delta, row.b, row.bRatio,
 				row.verdict, row.gini, row.agree, row.verified, row.errMsg}
