@@ -2,7 +2,6 @@ package attention
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -135,25 +134,17 @@ type engine struct {
 	invd          float64
 	out           *Output
 
-	next atomic.Int64 // next query tile to take
-	stop atomic.Bool  // set when ctx is done
+	ctx  context.Context // checked between tiles
+	next atomic.Int64    // next query tile to take
 }
 
-// errStopped is returned by workers when stop is set.
-var errStopped = errors.New("attention: stopped")
-
 func (e *engine) run(ctx context.Context, workers int, progress func(float64)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.ctx = ctx
 	tiles := (e.nq + e.bq - 1) / e.bq
 	workers = max(1, min(workers, tiles))
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			e.stop.Store(true)
-		case <-done:
-		}
-	}()
 	var mu sync.Mutex
 	finished := 0
 	report := func(rows int) {
@@ -171,7 +162,7 @@ func (e *engine) run(ctx context.Context, workers int, progress func(float64)) e
 			w := e.newWorker()
 			for {
 				t := int(e.next.Add(1)) - 1
-				if t >= tiles || e.stop.Load() {
+				if t >= tiles || e.ctx.Err() != nil {
 					return
 				}
 				i0, i1 := t*e.bq, min((t+1)*e.bq, e.nq)
@@ -183,10 +174,7 @@ func (e *engine) run(ctx context.Context, workers int, progress func(float64)) e
 		})
 	}
 	wg.Wait()
-	if e.stop.Load() {
-		return ctx.Err()
-	}
-	return nil
+	return ctx.Err()
 }
 
 // worker holds one goroutine's scratch: the scores of two query rows over
@@ -211,7 +199,7 @@ func (e *engine) newWorker() *worker {
 }
 
 // queryTile computes rows [i0, i1) of the output. It returns false when
-// stopped.
+// the context is done (checked before each key tile).
 func (w *worker) queryTile(i0, i1 int) bool {
 	n, d, dv := i1-i0, w.d, w.dv
 	for r := range n {
@@ -219,7 +207,7 @@ func (w *worker) queryTile(i0, i1 int) bool {
 	}
 	clear(w.acc[:n*dv])
 	for j0 := 0; j0 < w.nk; j0 += w.bk {
-		if w.stop.Load() {
+		if w.ctx.Err() != nil {
 			return false
 		}
 		kn := min(w.bk, w.nk-j0)
