@@ -15,9 +15,18 @@
 // [WriteNPY] and [ReadQKV] move matrices to and from NumPy's .npy files
 // with errors that name the file and the problem.
 //
+// [New]("poly") is [Poly], the polynomial method: exp replaced on [−R, R]
+// by a degree-g polynomial with a certified relative error ([ExpPoly],
+// [PolyDegree], [PolyCertifiedError]), r = [Rank](d, g) monomial features,
+// O((n_q+n_k)·r·d_v) time, and a certified additive bound on T (+Inf when
+// the certificate is vacuous). [New]("performer") is [Performer], FAVOR+
+// positive orthogonal random features, with no certificate.
+//
 // # Notation
 //
 // Q is n_q × d, K is n_k × d, V is n_k × d_v; the output T is n_q × d_v.
 // Logits are x_ij = ⟨q_i, k_j⟩ / d (divided by d, not √d, as in the paper).
-// B is the largest |entry| of Q and K.
+// B is the largest |entry| of Q and K. R = max_i‖q_i‖·max_j‖k_j‖/d ≤ B²
+// bounds every |x_ij|; g is a polynomial degree, r = C(d+g, g) the number of
+// features, ε_P a certified relative error of the polynomial on [−R, R].
 package attention

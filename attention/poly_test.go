@@ -204,8 +204,8 @@ func TestPolyBudgetHonest(t *testing.T) {
 		o       Options
 		vacuous bool
 	}{
-		{"rank 5 at B=2", 2, Options{MaxRank: 5}, true},
-		{"degree 1 at B=2", 2, Options{Degree: 1}, true},
+		{"rank 5 at B=3", 3, Options{MaxRank: 5}, true},
+		{"degree 1 at B=3", 3, Options{Degree: 1}, true},
 		{"degree 2 at B=1", 1, Options{Degree: 2}, false},
 		{"rank 15 at B=1", 1, Options{MaxRank: 15}, false},
 		{"rank 70 at B=1", 1, Options{MaxRank: 70}, false},
@@ -261,6 +261,10 @@ func TestNewPolyRejectsBadOptions(t *testing.T) {
 	q, k, v := uniformDense(rng, 4, 2, 1), uniformDense(rng, 4, 2, 1), uniformDense(rng, 4, 1, 1)
 	if _, err := mustPoly(t, Options{Degree: 5, MaxRank: 3}).Plan(q, k, v); err == nil {
 		t.Error("Plan with degree 5 and max rank 3 = nil error; want a rank error")
+	}
+	big := mat.NewDense(1, 2, []float64{100, 100})
+	if _, err := mustPoly(t, Options{Degree: 3}).Plan(big, big, mat.NewDense(1, 1, []float64{1})); err == nil || !strings.Contains(err.Error(), "radius") {
+		t.Errorf("Plan with R = 1e4 = %v; want a refusal naming the radius", err)
 	}
 	q.Set(2, 1, math.NaN())
 	if _, err := mustPoly(t, Options{Eps: 1e-3}).Plan(q, k, v); err == nil || !strings.Contains(err.Error(), "Q[2][1]") {
