@@ -88,15 +88,30 @@ func TestFromCNFErrors(t *testing.T) {
 }
 
 // bruteMinFalsified returns the least number of clauses of f falsified by
-// any assignment, by trying all 2^v of them.
+// any assignment, by trying all 2^v of them. Bit v−1 of the integer x is
+// the value of variable v; a clause is satisfied iff x has a 1 under one
+// of its positive variables or a 0 under one of its negated ones.
 func bruteMinFalsified(f *sat.Formula) int {
-	best := len(f.Clauses)
-	a := sat.NewAssignment(f.Vars)
-	for bits := 0; bits < 1<<f.Vars; bits++ {
-		for v := 1; v <= f.Vars; v++ {
-			a[v] = bits>>(v-1)&1 == 1
+	pos := make([]uint64, len(f.Clauses))
+	neg := make([]uint64, len(f.Clauses))
+	for i, c := range f.Clauses {
+		for _, l := range c {
+			if l.Neg() {
+				neg[i] |= 1 << (l.Var() - 1)
+			} else {
+				pos[i] |= 1 << (l.Var() - 1)
+			}
 		}
-		best = min(best, a.Falsified(f))
+	}
+	best := len(f.Clauses)
+	for x := uint64(0); x < 1<<f.Vars; x++ {
+		n := 0
+		for i := range pos {
+			if x&pos[i] == 0 && ^x&neg[i] == 0 {
+				n++
+			}
+		}
+		best = min(best, n)
 	}
 	return best
 }

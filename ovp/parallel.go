@@ -41,11 +41,12 @@ const (
 )
 
 // blockRows returns the rows per block for n rows and w workers: at least
-// 8 blocks per worker when n allows, a multiple of group, at most maxBlock.
+// 8 blocks per worker when n allows, a multiple of 8 (the rows of the
+// decision kernel), at most maxBlock.
 func blockRows(n, w int) int {
 	r := n / (8 * w)
-	r = r / group * group
-	return min(max(r, group), maxBlock)
+	r = r / 8 * 8
+	return min(max(r, 8), maxBlock)
 }
 
 // tileRows returns the rows of B per tile for vectors of words words.

@@ -3,6 +3,7 @@ package ovp
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -178,5 +179,45 @@ func TestProgress(t *testing.T) {
 	}
 	if calls == 0 || last != x.Pairs() || total != x.Pairs() {
 		t.Errorf("progress: %d calls, last %d of %d; want ≥ 1 call ending at %d", calls, last, total, x.Pairs())
+	}
+}
+
+// TestSolversEveryDim runs all solvers against the references for every m
+// from 1 to 300, with densities that make orthogonal pairs neither certain
+// nor impossible: (1−ρ²)^m ≈ 0.5% per pair, about even odds for 143 pairs.
+func TestSolversEveryDim(t *testing.T) {
+	found := 0
+	for m := 1; m <= 300; m++ {
+		rho := min(0.9, math.Sqrt(5.3/float64(m)))
+		x := randomInstance(11, 13, m, rho, uint64(5000+m))
+		want, wantOK := naiveFirst(x)
+		got, err := FindOrthogonal(context.Background(), x, Options{Workers: 1 + m%2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Found != wantOK || got.Found && got.Pair != want {
+			t.Errorf("m=%d: FindOrthogonal = %v %v; want %v %v", m, got.Found, got.Pair, wantOK, want)
+		}
+		if wantOK {
+			found++
+		}
+		for _, xor := range []bool{false, true} {
+			f := MinInnerProduct
+			if xor {
+				f = MinDistance
+			}
+			s, err := f(context.Background(), x, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := naiveStats(x, xor)
+			if s.Min != w.Min || s.MinPair != w.MinPair || s.MinNonzero != w.MinNonzero || !slices.Equal(s.Hist, w.Hist) {
+				t.Errorf("m=%d xor=%v:\n got %v\nwant %v", m, xor, s, w)
+			}
+		}
+	}
+	t.Logf("%d of 300 instances have an orthogonal pair", found)
+	if found < 30 || found > 270 {
+		t.Errorf("%d of 300 instances have an orthogonal pair; want a mix", found)
 	}
 }
