@@ -225,7 +225,7 @@ func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
 	})
 	if err != nil {
 		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("%s attention did not finish: %v", r.Algo.Name, err)
+		r.Reason = fmt.Sprintf("%s attention failed: %v", r.Algo.Name, err)
 		return err
 	}
 	r.Algo.RunErrBound = Number(out.ErrBound)

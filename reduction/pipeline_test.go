@@ -29,7 +29,7 @@ func exactAlgo(t testing.TB) attention.Algorithm {
 func randomFormulas(t *testing.T, count, vmax int, seed uint64) []*sat.Formula {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, seed))
-	thresholds := map[int]float64{2: 1, 3: 4.26, 4: 9.93}
+	thresholds := map[int]float64{2: 2, 3: 4.26, 4: 9.93} // 2: above the asymptotic 1, for small v
 	var fs []*sat.Formula
 	for len(fs) < count {
 		// Mostly small formulas: v ≤ 12 three times in four.
@@ -54,7 +54,9 @@ func randomFormulas(t *testing.T, count, vmax int, seed uint64) []*sat.Formula {
 func TestRunRandomFormulas(t *testing.T) {
 	fs := randomFormulas(t, 300, 20, 1)
 	var nSat, nUnsat, nOdd, nEven, vMax int
+	byK := map[int][2]int{} // clause width → SAT, UNSAT counts
 	for n, f := range fs {
+		k := len(f.Clauses[0])
 		r, err := Run(context.Background(), f, Options{Algo: exactAlgo(t)})
 		if err != nil {
 			t.Fatalf("formula %d (v=%d, m=%d): %v", n, f.Vars, len(f.Clauses), err)
@@ -66,6 +68,13 @@ func TestRunRandomFormulas(t *testing.T) {
 		if r.Verdict != Verdict(g.Status) || !r.Agree {
 			t.Errorf("formula %d (v=%d, m=%d): verdict %v, agree %v (%s); gini %v", n, f.Vars, len(f.Clauses), r.Verdict, r.Agree, r.Reason, g.Status)
 		}
+		c := byK[k]
+		if r.Verdict == Sat {
+			c[0]++
+		} else {
+			c[1]++
+		}
+		byK[k] = c
 		if r.Verdict == Sat {
 			nSat++
 			a := sat.NewAssignment(f.Vars)
@@ -85,7 +94,12 @@ func TestRunRandomFormulas(t *testing.T) {
 		}
 		vMax = max(vMax, f.Vars)
 	}
-	t.Logf("%d SAT, %d UNSAT, %d odd v, %d even v, max v %d", nSat, nUnsat, nOdd, nEven, vMax)
+	t.Logf("%d SAT, %d UNSAT, %d odd v, %d even v, max v %d; by k (SAT, UNSAT): %v", nSat, nUnsat, nOdd, nEven, vMax, byK)
+	for k := 2; k <= 4; k++ {
+		if byK[k][0] < 10 || byK[k][1] < 10 {
+			t.Errorf("k = %d: %d SAT, %d UNSAT; want ≥ 10 of each", k, byK[k][0], byK[k][1])
+		}
+	}
 	if nSat < 50 || nUnsat < 50 || nOdd < 50 || nEven < 50 || vMax < 18 {
 		t.Errorf("unbalanced sample: %d SAT, %d UNSAT, %d odd, %d even, max v %d; want ≥ 50 each and max v ≥ 18", nSat, nUnsat, nOdd, nEven, vMax)
 	}

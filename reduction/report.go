@@ -135,6 +135,13 @@ func (r *Report) AddStage(name string, d time.Duration) {
 	r.Total += Seconds(d.Seconds())
 }
 
+// PrependStage puts a stage of duration d first and adds it to the total:
+// for reading the input, which happens before Run.
+func (r *Report) PrependStage(name string, d time.Duration) {
+	r.Stages = append([]Stage{{name, Seconds(d.Seconds())}}, r.Stages...)
+	r.Total += Seconds(d.Seconds())
+}
+
 // StageTime returns the duration of the named stage, 0 if absent.
 func (r *Report) StageTime(name string) time.Duration {
 	for _, s := range r.Stages {

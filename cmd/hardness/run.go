@@ -57,7 +57,7 @@ gini's verdict; agreement; and the time of each stage.
 
 Without FILE it runs on an embedded planted 3-SAT instance with 22 variables.
 FILE may be compressed (.gz, .xz, .bz2). With --ann, FILE is a Gap-ANN Hamming
-instance (hardness gen ov --planted … --ann) and the check is a brute-force scan.
+instance (hardness gen ov --ann … -o FILE) and the check is a brute-force scan.
 
 The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
 --gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
@@ -102,8 +102,7 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	r.Source = source
-	r.Stages = append([]reduction.Stage{{Name: "read", Seconds: reduction.Seconds(readTime.Seconds())}}, r.Stages...)
-	r.Total += reduction.Seconds(readTime.Seconds())
+	r.PrependStage("read", readTime)
 	return o.finish(cmd, r, err)
 }
 

@@ -12,9 +12,10 @@ import (
 // (the attention and the gap measurement) when stderr is a terminal. Its
 // methods are safe for concurrent use and do nothing off a terminal.
 type stageBars struct {
-	w   io.Writer
-	mu  sync.Mutex
-	bar *progress.Bar
+	w        io.Writer
+	mu       sync.Mutex
+	bar      *progress.Bar
+	checkBar bool // the check stage is a quadratic scan (Gap-ANN), not gini
 }
 
 // barSteps is the resolution of a bar driven by a fraction.
@@ -32,6 +33,10 @@ func (b *stageBars) stage(name string) {
 		b.bar = progress.New(b.w, barSteps, "attention")
 	case reduction.StageGap:
 		b.bar = progress.New(b.w, barSteps, "gap (all pairs)")
+	case reduction.StageCheck:
+		if b.checkBar {
+			b.bar = progress.New(b.w, barSteps, "check (all pairs)")
+		}
 	}
 }
 
@@ -42,7 +47,8 @@ func (b *stageBars) fraction(done float64) {
 	b.bar.Set(int64(done * barSteps))
 }
 
-// pairs is reduction.Options.GapProgress.
+// pairs is reduction.Options.GapProgress, also the progress of the
+// Gap-ANN check.
 func (b *stageBars) pairs(done, total int64) {
 	if total > 0 {
 		b.fraction(float64(done) / float64(total))
