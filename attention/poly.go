@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/mat"
@@ -32,6 +33,10 @@ func init() {
 // ([PolyDegree]). Options.Eps is ignored when Degree or MaxRank is set.
 type Poly struct {
 	opts Options
+
+	mu     sync.Mutex
+	cache  *PolyInfo // degree and polynomial for the last (R, d)
+	cacheD int
 }
 
 // NewPoly returns the polynomial method configured by o. It returns an
@@ -59,9 +64,8 @@ type PolyInfo struct {
 	R      float64 // logit radius: every ⟨q_i,k_j⟩/d lies in [−R, R]
 	Degree int     // g
 	Rank   float64 // r = C(d+g, g) (float64: may exceed int)
-	// CertRelErr is the certified relative error ε_P of P on [−R, R]:
-	// [ExpPoly].CertErr (≤ [PolyCertifiedError](R, g), which is used for
-	// g > 300); ≥ 1 means the bound is vacuous.
+	// CertRelErr is the certified relative error ε_P of P on [−R, R],
+	// [PolyCertifiedError](R, g); ≥ 1 means the bound is vacuous.
 	CertRelErr float64
 	// TargetEps is Options.Eps when it chose the degree, else 0.
 	TargetEps float64
@@ -77,7 +81,7 @@ type PolyInfo struct {
 	Workers                              int
 	Notes                                []string
 
-	poly *ExpPoly // the polynomial (nil when g > 300: built by Attend)
+	poly *ExpPoly // the polynomial (nil when g > polyBuildMaxDegree: built by Attend)
 	pbar float64  // upper bound on Σ_t |c_t|·R^t
 }
 
@@ -139,7 +143,8 @@ func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
 
 // Analyze computes the degree, rank, certified bounds, predicted cost and
 // memory for these inputs, without the memory check of Plan. Cost
-// O((n_q + n_k)·d + g²) (the g² for the 512-bit coefficients, g ≤ 300).
+// O((n_q + n_k)·d) plus the construction and certification of P (a few ms
+// to a second, growing with g and R; see [PolyDegree]).
 func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	R, err := LogitRadius(q, k)
@@ -154,14 +159,13 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(polyMaxRadius))
 	}
 	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers()}
-	if err := p.chooseDegree(in, d); err != nil {
+	if err := p.chooseDegreeCached(in, d); err != nil {
 		return nil, err
 	}
 	in.Rank = Rank(d, in.Degree)
-	in.CertRelErr = PolyCertifiedError(R, in.Degree)
+	in.CertRelErr = polyAPrioriError(R, in.Degree)
 	in.pbar = 2 * math.Exp(math.Sqrt2*R) // a priori bound on Σ_t |c_t|·R^t
-	if in.Degree <= 300 {
-		in.poly = NewExpPoly(R, in.Degree)
+	if in.poly != nil {
 		in.CertRelErr = in.poly.CertErr
 		in.pbar = in.poly.AbsSum(R) * (1 + 1e-12)
 	}
@@ -178,7 +182,27 @@ func (p *Poly) workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// chooseDegree sets in.Degree (and in.TargetEps) from the options.
+// chooseDegreeCached is chooseDegree remembering the last (R, d), so that
+// Plan followed by Attend on the same inputs builds P once.
+func (p *Poly) chooseDegreeCached(in *PolyInfo, d int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cache != nil && p.cache.R == in.R && p.cacheD == d {
+		in.Degree, in.TargetEps, in.poly = p.cache.Degree, p.cache.TargetEps, p.cache.poly
+		return nil
+	}
+	if err := p.chooseDegree(in, d); err != nil {
+		return err
+	}
+	if in.poly == nil && in.Degree <= polyBuildMaxDegree {
+		in.poly = NewExpPoly(in.R, in.Degree)
+	}
+	p.cache, p.cacheD = &PolyInfo{R: in.R, Degree: in.Degree, TargetEps: in.TargetEps, poly: in.poly}, d
+	return nil
+}
+
+// chooseDegree sets in.Degree (and in.TargetEps, and in.poly when the
+// search built it) from the options.
 func (p *Poly) chooseDegree(in *PolyInfo, d int) error {
 	o := p.opts
 	switch {
@@ -191,14 +215,14 @@ func (p *Poly) chooseDegree(in *PolyInfo, d int) error {
 	case o.MaxRank > 0:
 		// Largest g within the budget, but no higher than where the
 		// certificate stops improving.
-		useful, _ := PolyDegree(in.R, 1e-300)
+		useful, _ := polyAPrioriDegree(in.R, 1e-300)
 		g := 0
 		for g < useful && Rank(d, g+1) <= float64(o.MaxRank) {
 			g++
 		}
 		in.Degree = g
 	default:
-		in.Degree, _ = PolyDegree(in.R, o.Eps)
+		in.Degree, _, in.poly = polyDegreeBuild(in.R, o.Eps)
 		in.TargetEps = o.Eps
 	}
 	return nil
@@ -316,10 +340,11 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	_, d := q.Dims()
 	r := int(in.Rank)
 	mono := newPolyMonomials(d, in.Degree, r)
-	if in.poly == nil {
-		in.poly = NewExpPoly(in.R, in.Degree)
+	poly := in.poly
+	if poly == nil {
+		poly = NewExpPoly(in.R, in.Degree)
 	}
-	w := mono.weights(in.poly.Coef)
+	w := mono.weights(poly.Coef)
 	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ func ExampleNewPoly() {
 	// Output:
 	// R = 0.62, degree 6, rank 210
 	// certified relative error on exp ≤ 1e-6: true
-	// max error 6e-10 within the certified bound 4e-07: true
+	// max error 1e-09 within the certified bound 3e-07: true
 }
 
 // The Performer baseline has no certificate: its ErrBound is +Inf.

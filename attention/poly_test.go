@@ -204,8 +204,8 @@ func TestPolyBudgetHonest(t *testing.T) {
 		o       Options
 		vacuous bool
 	}{
-		{"rank 5 at B=2", 2, Options{MaxRank: 5}, true},
-		{"degree 1 at B=2", 2, Options{Degree: 1}, true},
+		{"rank 5 at B=3", 3, Options{MaxRank: 5}, true},
+		{"degree 1 at B=3", 3, Options{Degree: 1}, true},
 		{"degree 2 at B=1", 1, Options{Degree: 2}, false},
 		{"rank 15 at B=1", 1, Options{MaxRank: 15}, false},
 		{"rank 70 at B=1", 1, Options{MaxRank: 70}, false},

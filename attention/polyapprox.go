@@ -18,7 +18,7 @@ import (
 // degree g, e^{R·y} = I_0(R) + 2·Σ_{k≥1} I_k(R)·T_k(y) with y = x/R and I_k the
 // modified Bessel functions (Abramowitz–Stegun 9.6.34), converted to the
 // monomial basis in 512-bit arithmetic and then rounded once to float64.
-// CertErr is the truncation part of [PolyCertifiedError](R, g) plus the
+// CertErr is the truncation part of polyAPrioriError(R, g) plus the
 // coefficient rounding measured on the actual coefficients,
 // (1.0001u + 2^−400)·Σ_t |Coef[t]|·R^t·e^R, so CertErr ≤ PolyCertifiedError(R, g).
 type ExpPoly struct {
@@ -31,13 +31,33 @@ type ExpPoly struct {
 // Chebyshev-to-monomial conversion.
 const expPolyPrec = 512
 
+// polyPieces is the number of pieces of [−R, R] on which the near-minimax
+// polynomial is certified.
+const polyPieces = 16
+
 // maxPolyDegree caps every degree search.
 const maxPolyDegree = 2000
 
-// PolyCertifiedError returns a rigorous upper bound on the relative error
-// sup_{|x|≤R} |P(x) − e^x|/e^x of the degree-g polynomial P built by
-// [NewExpPoly](R, g), float64 coefficients included, without building it:
-// it bounds NewExpPoly(R, g).CertErr. Cost O(1).
+// PolyCertifiedError returns the certified relative error
+// sup_{|x|≤R} |P(x) − e^x|/e^x of the degree-g polynomial P that [Poly]
+// uses, NewExpPoly(R, g).CertErr (for g > 300, where building P is slow,
+// the a-priori bound of the truncated Chebyshev series). The experiments and
+// the solver share it. Cost O(g·(g+R)²) big-float operations, a few ms for
+// small g.
+func PolyCertifiedError(R float64, g int) float64 {
+	if g <= polyBuildMaxDegree && R <= polyMaxRadius {
+		return NewExpPoly(R, g).CertErr
+	}
+	return polyAPrioriError(R, g)
+}
+
+// polyBuildMaxDegree is the largest degree for which the certificate is
+// computed from the built polynomial.
+const polyBuildMaxDegree = 300
+
+// polyAPrioriError returns a rigorous upper bound on the relative error of
+// the truncated Chebyshev series of degree g built by [NewExpPoly], float64
+// coefficients included, without building it. Cost O(1).
 //
 // The bound is the sum of three terms, each multiplied by e^R = 1/min e^x:
 //
@@ -57,7 +77,7 @@ const maxPolyDegree = 2000
 // tighter than the Chebyshev-interpolation bound R^{g+1}·e^R/(2^g·(g+1)!)·e^R
 // (which loses e^R twice) by about e^{R/2}, and than the Taylor remainder
 // e^R·R^{g+1}/(g+1)! by about 2^g.
-func PolyCertifiedError(R float64, g int) float64 {
+func polyAPrioriError(R float64, g int) float64 {
 	if g < 0 {
 		panic("attention: PolyCertifiedError with negative degree")
 	}
@@ -92,18 +112,64 @@ func polyTruncBound(R float64, g int) float64 {
 	return (math.Exp(R+logTail) + math.Exp(R+logUnder)) * (1 + 1e-10)
 }
 
-// PolyDegree returns the least degree g ≤ 2000 whose certified relative
-// error [PolyCertifiedError](R, g) is at most eps, and that error. When no
-// degree reaches eps (float64 coefficients put a floor of about
-// u·e^{(1+√2)R} under the bound), it returns the degree past which the bound
-// stops improving, with its error > eps: callers must compare. Cost O(g).
+// PolyDegree returns the least degree g whose certified relative error
+// [PolyCertifiedError](R, g) is at most eps, and that error: it takes the
+// least degree the O(1) a-priori bound certifies and steps down while the
+// built polynomial's certificate still meets eps. When no degree reaches eps
+// (float64 coefficients put a floor of about u·e^{2R} under any relative
+// bound), it returns the degree past which the bound stops improving, with
+// its error > eps: callers must compare.
 func PolyDegree(R, eps float64) (g int, certErr float64) {
 	if !(eps > 0) {
 		panic("attention: PolyDegree needs eps > 0")
 	}
-	best, bestErr := 0, PolyCertifiedError(R, 0)
+	g, certErr, _ = polyDegreeBuild(R, eps)
+	return g, certErr
+}
+
+// polyDegreeBuild is PolyDegree also returning the polynomial it certified
+// (nil when g > polyBuildMaxDegree: then the certificate is a priori).
+// The a-posteriori certificate is typically below the a-priori one by a
+// factor up to about e^R, so the scan starts at the a-priori degree for
+// 4·e^R·eps and moves up (at most to the a-priori degree for eps, which is
+// certified) or down from there.
+func polyDegreeBuild(R, eps float64) (int, float64, *ExpPoly) {
+	hi, ehi := polyAPrioriDegree(R, eps)
+	if hi > polyBuildMaxDegree || R > polyMaxRadius {
+		return hi, ehi, nil
+	}
+	if ehi > eps {
+		// Floor case: the best certificate near the a-priori degree.
+		best := NewExpPoly(R, hi)
+		for g := max(0, hi-8); g <= min(hi+8, polyBuildMaxDegree); g++ {
+			if p := NewExpPoly(R, g); p.CertErr < best.CertErr*(1-1e-3) || p.CertErr <= eps && g < len(best.Coef)-1 {
+				best = p
+			}
+		}
+		return len(best.Coef) - 1, best.CertErr, best
+	}
+	start, _ := polyAPrioriDegree(R, math.Min(4*math.Exp(R)*eps, 0.5))
+	g := min(max(0, start-1), hi)
+	p := NewExpPoly(R, g)
+	for p.CertErr > eps && g < hi {
+		g++
+		p = NewExpPoly(R, g)
+	}
+	for g > 0 {
+		q := NewExpPoly(R, g-1)
+		if q.CertErr > eps {
+			break
+		}
+		g, p = g-1, q
+	}
+	return g, p.CertErr, p
+}
+
+// polyAPrioriDegree is PolyDegree for the O(1) bound polyAPrioriError.
+func polyAPrioriDegree(R, eps float64) (g int, certErr float64) {
+	best, bestErr := 0, polyAPrioriError(R, 0)
 	for g := 0; g <= maxPolyDegree; g++ {
-		e := PolyCertifiedError(R, g)
+		e := polyAPrioriError(R, g)
 		if e <= eps {
 			return g, e
 		}
@@ -131,7 +197,28 @@ func NewExpPoly(R float64, g int) *ExpPoly {
 		p.Coef[0] = 1
 		return p
 	}
-	beta := polyChebExpCoefs(R, g)
+	p.Coef = polyChebToMonomial(polyChebExpCoefs(R, g), R)
+	// The certificate of these coefficients: truncation, plus their rounding
+	// (≤ (1.0001u + 2^−400)·|c_t| each) measured by Σ_t |c_t|·R^t·e^R.
+	const u = 0x1p-53
+	p.CertErr = polyTruncBound(R, g) + (u*1.0001+0x1p-400)*p.AbsSum(R)*math.Exp(R)*(1+1e-10)
+	// The same polynomial checked a posteriori, and the near-minimax one.
+	if R <= polyMinimaxMaxR && g >= 1 && g <= polyMinimaxMaxDegree {
+		p.CertErr = math.Min(p.CertErr, polyPosterioriError(R, p.Coef, 1))
+		if mm := polyMinimax(R, g); mm != nil {
+			if e := polyPosterioriError(R, mm, polyPieces); e < p.CertErr {
+				p.Coef, p.CertErr = mm, e
+			}
+		}
+	}
+	return p
+}
+
+// polyChebToMonomial converts Σ_k β_k·T_k(x/R) to monomial coefficients
+// c_t of x^t, in 512-bit arithmetic, rounded once to float64.
+func polyChebToMonomial(beta []*big.Float, R float64) []float64 {
+	g := len(beta) - 1
+	coef := make([]float64, g+1)
 	// Chebyshev polynomials T_k(y) = Σ_t tau[k][t]·y^t by T_{k+1} = 2y·T_k − T_{k−1},
 	// accumulating C_t = Σ_k β_k·tau[k][t] on the way.
 	prev := []*big.Int{big.NewInt(1)}               // T_0
@@ -170,14 +257,10 @@ func NewExpPoly(R float64, g int) *ExpPoly {
 	bR := polyBig().SetFloat64(R)
 	for t := range acc {
 		c := polyBig().Quo(acc[t], rt)
-		p.Coef[t], _ = c.Float64()
+		coef[t], _ = c.Float64()
 		rt.Mul(rt, bR)
 	}
-	// The certificate of these coefficients: truncation, plus their rounding
-	// (≤ (1.0001u + 2^−400)·|c_t| each) measured by Σ_t |c_t|·R^t·e^R.
-	const u = 0x1p-53
-	p.CertErr = polyTruncBound(R, g) + (u*1.0001+0x1p-400)*p.AbsSum(R)*math.Exp(R)*(1+1e-10)
-	return p
+	return coef
 }
 
 // Eval returns P(x) by Horner's rule (for tests and diagnostics; the

@@ -31,16 +31,16 @@ func expRelErrOnGrid(p *ExpPoly, n int) float64 {
 // than a modest factor where it is meaningful (well above rounding level).
 func TestPolyCertifiedErrorOnGrid(t *testing.T) {
 	const slack = 4 * 0x1p-53 // math.Exp and the final rounding of P(x)
-	for _, R := range []float64{0.0625, 0.25, 1, 2.5, 4, 8, 16} {
-		for g := 0; g <= 40; g += 1 + g/8 {
+	for _, R := range []float64{0.0625, 0.25, 1, 2.5, 4, 8} {
+		for _, g := range []int{0, 1, 2, 4, 7, 11, 16, 22, 30, 40} {
 			p := NewExpPoly(R, g)
-			got := expRelErrOnGrid(p, 1500)
+			got := expRelErrOnGrid(p, 1000)
 			if got > p.CertErr+slack {
 				t.Errorf("R=%g g=%d: measured relative error %.4g > certified %.4g", R, g, got, p.CertErr)
 			}
-			// Tightness, where the truncation term dominates: within 40×.
-			if p.CertErr < 0.1 && p.CertErr > 1e-11 && got < p.CertErr/40 {
-				t.Errorf("R=%g g=%d: certificate %.4g is more than 40× the measured %.4g", R, g, p.CertErr, got)
+			// Tightness where rounding does not dominate: within 3×.
+			if p.CertErr < 0.1 && p.CertErr > 1e-12 && got < p.CertErr/3 {
+				t.Errorf("R=%g g=%d: certificate %.4g is more than 3× the measured %.4g", R, g, p.CertErr, got)
 			}
 		}
 	}
@@ -50,7 +50,7 @@ func TestPolyCertifiedErrorOnGrid(t *testing.T) {
 // remainder e^R·R^{g+1}/(g+1)! of the same degree whenever it is < 1.
 func TestPolyCertifiedErrorTaylorComparison(t *testing.T) {
 	for _, R := range []float64{0.5, 1, 4} {
-		for g := 1; g < 30; g++ {
+		for g := 1; g < 30; g += 3 {
 			c := PolyCertifiedError(R, g)
 			lg, _ := math.Lgamma(float64(g + 2))
 			taylor := math.Exp(R + float64(g+1)*math.Log(R) - lg)

@@ -30,6 +30,9 @@
 //   - pipeline: CNF files through the whole pipeline, checked against gini,
 //     with time per stage.
 //
+// The outputs of the full runs, with the commands that produced them, are
+// committed under experiments/results; its README.md shows the plots.
+//
 // # Notation
 //
 // n is the number of keys (and queries), d the dimension, B the bound on

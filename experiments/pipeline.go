@@ -98,7 +98,7 @@ func runPipeline(ctx context.Context, r *Run) error {
 	defer bar.Finish()
 	for _, path := range files {
 		row, err := pipelineFile(ctx, r, exact, path)
-		if row != nil {
+		if row != nil && err == nil { // an interrupted file is not a result
 			data.rows = append(data.rows, *row)
 			vals := []any{row.file, row.vars, row.clauses, row.n, row.m, row.d, row.delta, row.b, row.bRatio,
 				row.verdict, row.gini, row.agree, row.verified, row.errMsg}
@@ -285,7 +285,7 @@ func pipelineStageSummary(r *Run, data *pipelineData) {
 	}
 	tb := r.Summary.AddTable("Mean time per stage, by number of variables", append(header, "total (s)")...)
 	fig := &Figure{Name: "stage_times", Title: "Pipeline: mean wall time per stage (exact attention)", XLabel: "variables v",
-		YLabel: "seconds", LogY: true, LegendLeft: true}
+		YLabel: "seconds", LogY: true, LegendLeft: true, XStep: 2}
 	series := map[string]*Series{}
 	for _, s := range pipelineStages {
 		series[s] = &Series{Label: s, Points: true}

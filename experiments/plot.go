@@ -51,6 +51,9 @@ type Figure struct {
 	// YFromZero extends a linear y axis down to 0, so that flat curves look
 	// flat.
 	YFromZero bool
+	// XStep, if positive, puts a labelled tick at every multiple of XStep
+	// (linear x axes).
+	XStep float64
 	// Pow2X labels the x axis with powers of two ("2^10").
 	Pow2X  bool
 	Series []Series
@@ -136,6 +139,9 @@ func (f *Figure) plot() (p *plot.Plot, ok bool, err error) {
 	}
 	if f.Pow2X {
 		p.X.Tick.Marker = pow2Ticks{}
+	}
+	if f.XStep > 0 && !f.LogX {
+		p.X.Tick.Marker = stepTicks(f.XStep)
 	}
 	if f.LogY {
 		p.Y.Scale = plot.LogScale{}
@@ -329,6 +335,19 @@ func (pow2Ticks) Ticks(min, max float64) []plot.Tick {
 			t.Label = "2^" + strconv.Itoa(k)
 		}
 		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// stepTicks labels every multiple of a step.
+type stepTicks float64
+
+func (s stepTicks) Ticks(min, max float64) []plot.Tick {
+	step := float64(s)
+	var ticks []plot.Tick
+	for k := math.Ceil(min/step - 1e-9); k*step <= max+1e-9; k++ {
+		v := k * step
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 4, 64)})
 	}
 	return ticks
 }

@@ -41,7 +41,7 @@ func scalingConfig(quick bool) scalingSizes {
 	if quick {
 		return scalingSizes{ns: pow2(8, 11), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 300 * time.Millisecond, sample: 32}
 	}
-	return scalingSizes{ns: pow2(10, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 15 * time.Second, sample: 256}
+	return scalingSizes{ns: pow2(8, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 15 * time.Second, sample: 256}
 }
 
 // scalingPoint is one timed run.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -51,7 +53,9 @@ func transitionConfig(quick bool) transitionSizes {
 		d:     8, dv: 4, degree: 6, checkRow: 256,
 	}
 	if quick {
-		s.cs = grid(0.1, 2, 0.1)
+		// Small c only: near the float64 floor the degree search certifies
+		// polynomials of degree 40 and more, seconds per point.
+		s.cs = []float64{0.1, 0.2, 0.35, 0.5, 0.65}
 		s.measN = []int{512, 1024}
 		s.measC = []float64{0.25, 0.5, 1, 1.5}
 		s.degree = 4
@@ -102,7 +106,7 @@ func runTransition(ctx context.Context, r *Run) error {
 	r.Summary.AddParam("measured rank budget", fmt.Sprintf("degree %d, r = C(%d+%d, %d) = %.0f features (Performer: the same count)",
 		s.degree, s.d, s.degree, s.degree, polyRank(s.d, s.degree)))
 	pred := r.Table("predicted", "n", "log2_n", "d", "c", "B", "logit_bound_R", "eps", "degree", "certified_err", "certified", "rank", "log10_rank", "exponent")
-	if err := predictTransition(ctx, s, data, pred); err != nil {
+	if err := predictTransition(ctx, r, s, data, pred); err != nil {
 		return err
 	}
 	meas := r.Table("measured", "n", "d", "c", "B", "sqrt_ln_n", "algo", "features", "max_err", "certified_bound", "seconds", "note")
@@ -110,27 +114,58 @@ func runTransition(ctx context.Context, r *Run) error {
 }
 
 // predictTransition fills the predicted table from the polynomial method's
-// own degree and rank functions.
-func predictTransition(ctx context.Context, s transitionSizes, data *transitionData, t *Table) error {
+// own degree and rank functions. The degree search builds and certifies
+// polynomials in extended precision (tenths of a second per point), so the
+// grid is computed by all cores; rows are appended in grid order, and a
+// cancellation keeps the rows of every n finished before it.
+func predictTransition(ctx context.Context, r *Run, s transitionSizes, data *transitionData, t *Table) error {
+	bar := r.Bar(len(s.predN)*len(s.cs), "transition: predicted")
+	defer bar.Finish()
 	for _, n := range s.predN {
-		lnN := math.Log(float64(n))
-		d := log2(n)
-		for _, c := range s.cs {
-			if err := ctx.Err(); err != nil {
-				return err
+		pts := make([]predictedPoint, len(s.cs))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					pts[i] = predictPoint(n, s.cs[i])
+					bar.Add(1)
+				}
+			}()
+		}
+		for i := range s.cs {
+			if ctx.Err() != nil {
+				break
 			}
-			b := c * math.Sqrt(lnN)
-			eps := 1 / float64(n)
-			rr := b * b // |⟨q,k⟩|/d ≤ d·B²/d
-			g, certErr := polyDegree(rr, eps)
-			rank := polyRank(d, g)
-			p := predictedPoint{n: n, d: d, degree: g, c: c, b: b, r: rr, eps: eps, rank: rank, certErr: certErr,
-				certified: certErr <= eps, exponent: 1 + math.Log(rank*float64(d))/lnN}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, p := range pts {
 			data.predicted = append(data.predicted, p)
-			t.Append(n, log2(n), d, c, b, rr, eps, g, certErr, p.certified, rank, math.Log10(rank), p.exponent)
+			t.Append(p.n, log2(p.n), p.d, p.c, p.b, p.r, p.eps, p.degree, p.certErr, p.certified, p.rank, math.Log10(p.rank), p.exponent)
 		}
 	}
 	return nil
+}
+
+// predictPoint is one (n, c) of the prediction: d = log2 n, B = c·√ln n,
+// ε = 1/n, logits in [−B², B²] (|⟨q,k⟩|/d ≤ d·B²/d).
+func predictPoint(n int, c float64) predictedPoint {
+	lnN := math.Log(float64(n))
+	d := log2(n)
+	b := c * math.Sqrt(lnN)
+	eps := 1 / float64(n)
+	rr := b * b
+	g, certErr := polyDegree(rr, eps)
+	rank := polyRank(d, g)
+	return predictedPoint{n: n, d: d, degree: g, c: c, b: b, r: rr, eps: eps, rank: rank, certErr: certErr,
+		certified: certErr <= eps, exponent: 1 + math.Log(rank*float64(d))/lnN}
 }
 
 // measureTransition runs exact, poly and Performer on random instances.
@@ -221,7 +256,7 @@ func reportPredicted(r *Run, data *transitionData) {
 		return
 	}
 	fig := &Figure{Name: "predicted_exponent", Title: "Polynomial method: predicted cost exponent log_n(n·r·d), ε = 1/n, d = log2 n",
-		XLabel: "c = B / √ln n", YLabel: "exponent of n", LegendLeft: true,
+		XLabel: "c = B / √ln n", YLabel: "exponent of n", LegendLeft: true, XStep: 0.25,
 		HLines: []Ref{{Value: 2, Label: "exact attention (n²)"}}, VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
 	tb := r.Summary.AddTable("Predicted exponent log_n(n·r·d) (degree g, rank r)", "c", "n", "d", "g", "r", "exponent")
 	for _, n := range data.sizes.predN {
@@ -280,7 +315,7 @@ func reportMeasured(r *Run, data *transitionData) {
 	}
 	s := data.sizes
 	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, polyRank(s.d, s.degree)),
-		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true,
+		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true, XStep: 0.25,
 		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
 	type key struct {
 		n    int
@@ -312,6 +347,13 @@ func reportMeasured(r *Run, data *transitionData) {
 	for _, kk := range order {
 		fig.Series = append(fig.Series, *series[kk])
 	}
+	var fx, fy []float64 // runs that gave no output, drawn at 1
+	for _, p := range data.measured {
+		if math.IsInf(p.maxErr, 1) {
+			fx, fy = append(fx, p.c), append(fy, 1)
+		}
+	}
+	fig.Series = append(fig.Series, Series{Label: "no output: row normaliser ≤ 0 (drawn at 1)", X: fx, Y: fy, NoLine: true, Color: -1})
 	var bx, by []float64
 	last := s.measN[len(s.measN)-1]
 	for _, p := range data.measured {
