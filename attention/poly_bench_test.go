@@ -63,14 +63,14 @@ func BenchmarkPolyVsExact(b *testing.B) {
 
 // BenchmarkPolyScaling: time against n = 2^12 … 2^18 at d = 8, B = 1, with
 // the degree chosen for ε = 1e−6 (it may step up with n, as R = max‖q‖·max‖k‖/d
-// grows with the sample) and with the degree fixed at 7.
+// grows with the sample) and with the degree fixed at 6.
 //
 //	go test ./attention -run '^$' -bench PolyScaling -benchtime 1x -count 3
 func BenchmarkPolyScaling(b *testing.B) {
 	for _, mode := range []struct {
 		name string
 		o    Options
-	}{{"eps=1e-6", Options{Eps: 1e-6}}, {"g=7", Options{Degree: 7}}} {
+	}{{"eps=1e-6", Options{Eps: 1e-6}}, {"g=6", Options{Degree: 6}}} {
 		for lg := 12; lg <= 18; lg++ {
 			q, k, v := benchQKV(1<<lg, 1, uint64(lg))
 			p, _ := NewPoly(mode.o)
