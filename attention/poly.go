@@ -16,7 +16,8 @@ func init() {
 	Register("poly", func(o Options) (Algorithm, error) { return NewPoly(o) })
 }
 
-// Poly is the polynomial method of Alman and Song (2023, §3; DESIGN §3):
+// Poly is the polynomial method, the upper bound of Alman and Song (2023)
+// (degrees as in Aggarwal and Alman, CCC 2022; DESIGN §3):
 // exp is replaced on the logit interval [−R, R] by a polynomial P of degree
 // g with a certified relative error ε_P ([NewExpPoly]), and
 //
@@ -25,7 +26,9 @@ func init() {
 // with r = C(d+g, g) features (all monomials of degree ≤ g), so that
 // T̃ = diag(U1·(U2ᵀ·1))⁻¹·U1·(U2ᵀ·V) never forms the n×n matrix A.
 // Cost O((n_q + n_k)·r·(d_v + 1)) time, O(workers·r·(d_v+1)) memory beyond
-// the inputs and output; all cores.
+// the inputs and output; all cores. The certified additive error on T is
+// 2ε_P/(1−ε_P)·‖V‖_max plus a rigorous bound on the float64 rounding
+// ([Poly.Analyze]); it is +Inf when ε_P ≥ 1.
 //
 // The degree comes from Options: Degree fixes g (a budget); otherwise
 // MaxRank fixes the largest g with r ≤ MaxRank (capped where the bound stops

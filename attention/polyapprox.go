@@ -14,13 +14,23 @@ import (
 // coefficients to float64 is part of the certificate; the rounding of
 // evaluating P is not: [Poly] bounds it separately).
 //
-// The construction is the Chebyshev series of e^x on [−R, R] truncated at
-// degree g, e^{R·y} = I_0(R) + 2·Σ_{k≥1} I_k(R)·T_k(y) with y = x/R and I_k the
-// modified Bessel functions (Abramowitz–Stegun 9.6.34), converted to the
-// monomial basis in 512-bit arithmetic and then rounded once to float64.
-// CertErr is the truncation part of polyAPrioriError(R, g) plus the
-// coefficient rounding measured on the actual coefficients,
-// (1.0001u + 2^−400)·Σ_t |Coef[t]|·R^t·e^R, so CertErr ≤ PolyCertifiedError(R, g).
+// Two candidates are built and the one with the smaller certificate kept:
+//
+//   - the Chebyshev series of e^x on [−R, R] truncated at degree g,
+//     e^{R·y} = I_0(R) + 2·Σ_{k≥1} I_k(R)·T_k(y) with y = x/R and I_k the
+//     modified Bessel functions (Abramowitz–Stegun 9.6.34), converted to the
+//     monomial basis in 512-bit arithmetic and rounded once to float64; its
+//     a-priori certificate is the truncation part of polyAPrioriError plus
+//     the coefficient rounding (1.0001u + 2^−400)·Σ_t |Coef[t]|·R^t·e^R;
+//   - for R ≤ 16 and g ≤ 60, a near-best approximation in the relative
+//     sense (Lawson's algorithm), certified a posteriori by
+//     polyPosterioriError, a rigorous bound for its float64 coefficients.
+//
+// The truncated series loses a factor up to e^R in relative terms (its
+// error is uniform in absolute terms); the relative one does not, so it
+// needs a lower degree when R is not small (ε = 1e−6: g = 13 instead of 15
+// at R = 4, 19 instead of 25 at R = 8). The certificates are within
+// 1.1–1.8× of the error measured on a dense grid (tests check ≤ 3×).
 type ExpPoly struct {
 	R       float64
 	Coef    []float64
@@ -113,9 +123,8 @@ func polyTruncBound(R float64, g int) float64 {
 }
 
 // PolyDegree returns the least degree g whose certified relative error
-// [PolyCertifiedError](R, g) is at most eps, and that error: it takes the
-// least degree the O(1) a-priori bound certifies and steps down while the
-// built polynomial's certificate still meets eps. When no degree reaches eps
+// [PolyCertifiedError](R, g) is at most eps, and that error, scanning
+// degrees from an estimate (the certificate decreases with g). When no degree reaches eps
 // (float64 coefficients put a floor of about u·e^{2R} under any relative
 // bound), it returns the degree past which the bound stops improving, with
 // its error > eps: callers must compare.
@@ -139,10 +148,15 @@ func polyDegreeBuild(R, eps float64) (int, float64, *ExpPoly) {
 		return hi, ehi, nil
 	}
 	if ehi > eps {
-		// Floor case: the best certificate near the a-priori degree.
-		best := NewExpPoly(R, hi)
+		// Floor case of the a-priori bound: the least degree near it that
+		// the built polynomial certifies, else the best certificate.
+		var best *ExpPoly
 		for g := max(0, hi-8); g <= min(hi+8, polyBuildMaxDegree); g++ {
-			if p := NewExpPoly(R, g); p.CertErr < best.CertErr*(1-1e-3) || p.CertErr <= eps && g < len(best.Coef)-1 {
+			p := NewExpPoly(R, g)
+			if p.CertErr <= eps {
+				return g, p.CertErr, p
+			}
+			if best == nil || p.CertErr < best.CertErr*(1-1e-3) {
 				best = p
 			}
 		}
@@ -182,9 +196,11 @@ func polyAPrioriDegree(R, eps float64) (g int, certErr float64) {
 	return best, bestErr
 }
 
-// NewExpPoly builds the degree-g truncated Chebyshev series of e^x on
-// [−R, R] in the monomial basis (see [ExpPoly]). Cost O(g·(g + R + 600))
-// operations on 512-bit floats; R must be finite and ≥ 0.
+// NewExpPoly builds the degree-g approximation of e^x on [−R, R] with the
+// smaller certificate (see [ExpPoly]). Cost O(g·(g + R + 600)) operations
+// on 512-bit floats for the series, and O(16·(g + eR + 60)²) on 320-bit
+// floats for the a-posteriori certificate: about 8 ms at g = 6, R = 0.8 and
+// 0.1 s at g = 40, R = 8. R must be finite and ≥ 0.
 func NewExpPoly(R float64, g int) *ExpPoly {
 	if g < 0 || g > maxPolyDegree {
 		panic("attention: NewExpPoly degree out of range")
