@@ -198,7 +198,7 @@ func (p *Poly) chooseDegreeCached(in *PolyInfo, d int) error {
 		return err
 	}
 	if in.poly == nil && in.Degree <= polyBuildMaxDegree {
-		in.poly = NewExpPoly(in.R, in.Degree)
+		in.poly = expPoly(in.R, in.Degree)
 	}
 	p.cache, p.cacheD = &PolyInfo{R: in.R, Degree: in.Degree, TargetEps: in.TargetEps, poly: in.poly}, d
 	return nil
@@ -345,7 +345,7 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	mono := newPolyMonomials(d, in.Degree, r)
 	poly := in.poly
 	if poly == nil {
-		poly = NewExpPoly(in.R, in.Degree)
+		poly = expPoly(in.R, in.Degree)
 	}
 	w := mono.weights(poly.Coef)
 	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)

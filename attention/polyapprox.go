@@ -3,6 +3,7 @@ package attention
 import (
 	"math"
 	"math/big"
+	"sync"
 )
 
 // ExpPoly is a polynomial P(x) = Σ_{t≤g} Coef[t]·x^t that approximates e^x
@@ -56,7 +57,7 @@ const maxPolyDegree = 2000
 // small g.
 func PolyCertifiedError(R float64, g int) float64 {
 	if g <= polyBuildMaxDegree && R <= polyMaxRadius {
-		return NewExpPoly(R, g).CertErr
+		return expPoly(R, g).CertErr
 	}
 	return polyAPrioriError(R, g)
 }
@@ -152,7 +153,7 @@ func polyDegreeBuild(R, eps float64) (int, float64, *ExpPoly) {
 		// the built polynomial certifies, else the best certificate.
 		var best *ExpPoly
 		for g := max(0, hi-8); g <= min(hi+8, polyBuildMaxDegree); g++ {
-			p := NewExpPoly(R, g)
+			p := expPoly(R, g)
 			if p.CertErr <= eps {
 				return g, p.CertErr, p
 			}
@@ -164,13 +165,13 @@ func polyDegreeBuild(R, eps float64) (int, float64, *ExpPoly) {
 	}
 	start, _ := polyAPrioriDegree(R, math.Min(4*math.Exp(R)*eps, 0.5))
 	g := min(max(0, start-1), hi)
-	p := NewExpPoly(R, g)
+	p := expPoly(R, g)
 	for p.CertErr > eps && g < hi {
 		g++
-		p = NewExpPoly(R, g)
+		p = expPoly(R, g)
 	}
 	for g > 0 {
-		q := NewExpPoly(R, g-1)
+		q := expPoly(R, g-1)
 		if q.CertErr > eps {
 			break
 		}
@@ -200,8 +201,46 @@ func polyAPrioriDegree(R, eps float64) (g int, certErr float64) {
 // smaller certificate (see [ExpPoly]). Cost O(g·(g + R + 600)) operations
 // on 512-bit floats for the series, and O(16·(g + eR + 60)²) on 320-bit
 // floats for the a-posteriori certificate: about 8 ms at g = 6, R = 0.8 and
-// 0.1 s at g = 40, R = 8. R must be finite and ≥ 0.
+// 0.1 s at g = 40, R = 8. R must be finite and ≥ 0. Results are memoised
+// per (R, g); the caller owns the returned copy.
 func NewExpPoly(R float64, g int) *ExpPoly {
+	p := expPoly(R, g)
+	return &ExpPoly{R: p.R, Coef: append([]float64(nil), p.Coef...), CertErr: p.CertErr}
+}
+
+// expPolyMemo caches built polynomials: the degree search, the experiments'
+// sweeps and explain's tables ask for the same (R, g) many times, and each
+// build costs milliseconds to seconds of big-float work.
+var expPolyMemo struct {
+	sync.Mutex
+	m map[[2]float64]*ExpPoly
+}
+
+// expPolyMemoMax bounds the cache; it is cleared when full.
+const expPolyMemoMax = 1 << 12
+
+// expPoly is NewExpPoly without the copy: the result is shared and must not
+// be modified.
+func expPoly(R float64, g int) *ExpPoly {
+	key := [2]float64{R, float64(g)}
+	expPolyMemo.Lock()
+	p, ok := expPolyMemo.m[key]
+	expPolyMemo.Unlock()
+	if ok {
+		return p
+	}
+	p = buildExpPoly(R, g)
+	expPolyMemo.Lock()
+	if expPolyMemo.m == nil || len(expPolyMemo.m) >= expPolyMemoMax {
+		expPolyMemo.m = make(map[[2]float64]*ExpPoly)
+	}
+	expPolyMemo.m[key] = p
+	expPolyMemo.Unlock()
+	return p
+}
+
+// buildExpPoly builds the polynomial of NewExpPoly.
+func buildExpPoly(R float64, g int) *ExpPoly {
 	if g < 0 || g > maxPolyDegree {
 		panic("attention: NewExpPoly degree out of range")
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,11 +148,10 @@ func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, p
 		eb = fmt.Sprintf("%.3g", *r.ErrBound)
 	}
 	fmt.Fprintf(w, "algorithm %s: Q %d×%d, K %d×%d, V %d×%d\n", r.Algo, r.NQ, r.D, r.NK, r.D, r.NK, r.DV)
-	fmt.Fprintf(w, "plan: error bound %s, %.3g flops, %s working memory", eb, r.Flops, memlimit.Bytes(r.PlanBytes))
-	if len(plan.Notes) > 0 {
-		fmt.Fprintf(w, "; %s", strings.Join(plan.Notes, "; "))
+	fmt.Fprintf(w, "plan: error bound %s, %.3g flops, %s working memory\n", eb, r.Flops, memlimit.Bytes(r.PlanBytes))
+	for _, n := range plan.Notes {
+		fmt.Fprintf(w, "  %s\n", n)
 	}
-	fmt.Fprintln(w)
 	fmt.Fprintf(w, "time %.3f s (%.2f Gflop/s), peak memory %s\n", r.Seconds, r.Flops/r.Seconds/1e9, memlimit.Bytes(r.PeakBytes))
 	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %.3g\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), r.BOverSqrtLn)
 	fmt.Fprintf(w, "wrote %s (%d×%d)\n", r.Out, r.NQ, r.DV)
