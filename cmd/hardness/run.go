@@ -36,6 +36,7 @@ type runOptions struct {
 	timeout    time.Duration
 	split      int
 	ann        bool
+	ov         bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -57,7 +58,10 @@ gini's verdict; agreement; and the time of each stage.
 
 Without FILE it runs on an embedded planted 3-SAT instance with 22 variables.
 FILE may be compressed (.gz, .xz, .bz2). With --ann, FILE is a Gap-ANN Hamming
-instance (hardness gen ov --ann … -o FILE) and the check is a brute-force scan.
+instance (hardness gen ov --ann … -o FILE); with --ov, FILE is an OV instance
+(hardness gen ov --planted … -o FILE, a Gap-OV instance with a constant gap:
+give it with --gap or --measure-gap for B = Θ(√log n)); for both the check is
+a brute-force scan of all pairs instead of gini.
 
 The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
 --gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
@@ -77,12 +81,13 @@ a stage did not finish), 2 on bad input.`,
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
 	fs.IntVar(&o.split, "split", 0, "variables on side A of the OV instance (0: ⌊v/2⌋)")
 	fs.BoolVar(&o.ann, "ann", false, "FILE is a Gap-ANN Hamming instance: run the paper's Gap-ANN route")
+	fs.BoolVar(&o.ov, "ov", false, "FILE is an OV instance (e.g. planted Gap-OV): run the OV route")
 	return cmd
 }
 
 func (o *runOptions) run(cmd *cobra.Command, args []string) error {
-	if o.ann {
-		return o.runANN(cmd, args)
+	if o.ann || o.ov {
+		return o.runInstance(cmd, args)
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()

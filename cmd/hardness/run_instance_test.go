@@ -38,6 +38,32 @@ func TestRunANN(t *testing.T) {
 	}
 }
 
+// TestRunOV runs the Gap-OV route on planted instances with a constant gap,
+// promised (--gap) and measured (--measure-gap), YES and NO.
+func TestRunOV(t *testing.T) {
+	for _, yes := range []bool{true, false} {
+		p, err := ovp.PlantGap(context.Background(), ovp.GapOptions{N: 128, M: 128, Dim: 64, Density: 0.5, Gap: 0.2, Yes: yes, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "p.ov")
+		if err := ovp.WriteFile(path, p.Instance); err != nil {
+			t.Fatal(err)
+		}
+		want := "NO"
+		if yes {
+			want = "YES: witness pair"
+		}
+		for _, gapFlag := range []string{"--gap=0.2", "--measure-gap"} {
+			code, out, errOut := runCLI(t, nil, "run", "--ov", path, gapFlag)
+			if code != exitOK || !strings.Contains(out, "verdict     "+want) || !strings.Contains(out, "agreement   yes") ||
+				!strings.Contains(out, "B = Θ(√log n)") {
+				t.Errorf("hardness run --ov %s (yes %v) = %d, %q\n%s; want 0, %q, agreement, B = Θ(√log n)", gapFlag, yes, code, errOut, out, want)
+			}
+		}
+	}
+}
+
 func TestRunANNBadInput(t *testing.T) {
 	ann := writeANN(t, true)
 	plain := filepath.Join(t.TempDir(), "x.ov")
@@ -51,7 +77,10 @@ func TestRunANNBadInput(t *testing.T) {
 	}{
 		{"no file", []string{"--ann"}, "needs a FILE"},
 		{"OV file", []string{"--ann", plain}, "not a Gap-ANN"},
-		{"gap flag", []string{"--ann", ann, "--gap", "0.5"}, "--gap applies to CNF"},
+		{"gap flag", []string{"--ann", ann, "--gap", "0.5"}, "--gap does not apply to --ann"},
+		{"ANN file as OV", []string{"--ov", ann}, "not an OV one"},
+		{"both kinds", []string{"--ov", "--ann", ann}, "exclude each other"},
+		{"split with OV", []string{"--ov", plain, "--split", "1"}, "--split does not apply"},
 		{"missing", []string{"--ann", filepath.Join(t.TempDir(), "none.ov")}, "none.ov"},
 	}
 	for _, tt := range tests {
