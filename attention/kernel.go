@@ -11,6 +11,7 @@ type kernels struct {
 	dotTile      func(s0, s1, q0, q1, kp []float64, d int)
 	maxOf        func(s []float64) float64
 	expShifted   func(s []float64, m, invd float64) float64
+	softmax      func(s []float64, m, l *float64, acc []float64, invd float64)
 	accumulatePV func(acc0, acc1, p0, p1, v []float64, dv, stride int)
 }
 
@@ -20,6 +21,7 @@ var goKernels = &kernels{
 	dotTile:      dotTile,
 	maxOf:        maxOf,
 	expShifted:   expShifted,
+	softmax:      softmaxUpdate,
 	accumulatePV: accumulatePV,
 }
 
@@ -34,7 +36,7 @@ func defaultKernels() *kernels {
 	return goKernels
 }
 
-var negInf = math.Inf(-1)
+var negInf, posInf = math.Inf(-1), math.Inf(1)
 
 // The pure-Go kernels of the streaming engine. A key tile is packed in
 // groups of kr = 4 keys, the d coordinates of the four keys interleaved:
@@ -94,8 +96,14 @@ func dotTile(s0, s1, q0, q1, kp []float64, d int) {
 // p_j = exp((s_j − m')/d) for the new maximum m', and l, acc are rescaled
 // to m'. Each weight is at most 1, so nothing overflows; weights that
 // underflow to 0 are those below e^−745 relative to the maximum.
-func (k *kernels) softmaxUpdate(s []float64, m, l *float64, acc []float64, invd float64) {
-	tm := k.maxOf(s)
+func softmaxUpdate(s []float64, m, l *float64, acc []float64, invd float64) {
+	mx := rescale(maxOf(s), m, l, acc, invd)
+	*l += expShifted(s, mx, invd)
+}
+
+// rescale moves the running state m, l, acc of softmaxUpdate to the new
+// maximum max(m, tm) and returns it.
+func rescale(tm float64, m, l *float64, acc []float64, invd float64) float64 {
 	mx := *m
 	if tm > mx {
 		if alpha := expNonPos((mx - tm) * invd); alpha != 1 {
@@ -107,7 +115,7 @@ func (k *kernels) softmaxUpdate(s []float64, m, l *float64, acc []float64, invd 
 		mx = tm
 		*m = mx
 	}
-	*l += k.expShifted(s, mx, invd)
+	return mx
 }
 
 // maxOf returns max(−Inf, s...) for NaN-free s.

@@ -18,6 +18,7 @@ func newSIMDKernels(ok bool) *kernels {
 		dotTile:      dotTileSIMD,
 		maxOf:        maxSIMD,
 		expShifted:   expShiftedSIMD,
+		softmax:      softmaxUpdateSIMD,
 		accumulatePV: accumulatePVSIMD,
 	}
 }
@@ -26,10 +27,13 @@ func newSIMDKernels(ok bool) *kernels {
 func dotTileAVX(s0, s1, q0, q1, kp *float64, groups, d int)
 
 //go:noescape
-func maxAVX(s *float64, n int) float64
+func minMaxAVX(s *float64, n int) (lo, hi float64)
 
 //go:noescape
 func expShiftedAVX(s *float64, n int, m, invd float64) float64
+
+//go:noescape
+func expShiftedSafeAVX(s *float64, n int, m, invd float64) float64
 
 //go:noescape
 func accumulatePVAVX(acc0, acc1, p0, p1, v *float64, n, blocks, stride int)
@@ -49,27 +53,58 @@ func dotTileSIMD(s0, s1, q0, q1, kp []float64, d int) {
 
 // maxSIMD returns max(−Inf, s...) for NaN-free s.
 func maxSIMD(s []float64) float64 {
-	if len(s) == 0 {
-		return negInf
-	}
-	return maxAVX(&s[0], len(s))
+	_, hi := minMaxSIMD(s)
+	return hi
 }
 
+// minMaxSIMD returns min(+Inf, s...) and max(−Inf, s...) for NaN-free s.
+func minMaxSIMD(s []float64) (lo, hi float64) {
+	if len(s) == 0 {
+		return posInf, negInf
+	}
+	return minMaxAVX(&s[0], len(s))
+}
+
+// softmaxUpdateSIMD is softmaxUpdate with one pass for the tile's minimum
+// and maximum, which also tells whether the fast exp (all exponents
+// normal) applies.
+func softmaxUpdateSIMD(s []float64, m, l *float64, acc []float64, invd float64) {
+	lo, tm := minMaxSIMD(s)
+	mx := rescale(tm, m, l, acc, invd)
+	*l += expShiftedVec(s, mx, invd, (lo-mx)*invd >= expFastMin)
+}
+
+// expFastMin is the least argument for which the fast vector exp is
+// valid: x ≥ −708 gives k = round(x/ln 2) ≥ −1021, so 2^k is normal.
+const expFastMin = -708
+
 // expShiftedSIMD is expShifted with the exp of 4 logits per instruction
-// (see EXP4 in kernel_amd64.s): k = round(x/ln 2), r = x − k·ln 2 in two
-// Cody–Waite steps, eʳ − 1 = r + r²·Q(r) with Q a degree-10 near-minimax
-// (Chebyshev) fit on [−0.3466, 0.3466] whose error is below 0.002 ulp,
-// and 2^k built in the exponent field; where x < −708 the exponent is
-// lifted by 1022 and the result multiplied by 2^−1022, so subnormal
-// results are rounded once more, to the subnormal grid (≤ 1 ulp, tested
-// against a 200-bit reference). Arguments below −746 give 0 and a NaN
-// argument gives 0, so a NaN is never produced. The last len(s) mod 4
-// logits go through expNonPos.
+// (see "The vector exp" in kernel_amd64.s): k = round(x/ln 2), r = x − k·ln 2
+// in two Cody–Waite steps, eʳ − 1 = r + r²·Q(r) with Q a degree-9
+// Chebyshev fit on [−0.3466, 0.3466] (error below 0.07 ulp), and 2^k built
+// in the exponent field. When some argument is below −708, the safe
+// variant lifts the exponent by 1022 where k ≤ −1022 and multiplies the
+// result by 2^−1022, so subnormal results are rounded once more, to the
+// subnormal grid (≤ 1 ulp overall, tested against a 200-bit reference);
+// it clamps arguments at −746, so results below e^−745.13 are 0 and a NaN
+// argument gives 0, not NaN. The last len(s) mod 4 logits go through
+// expNonPos.
 func expShiftedSIMD(s []float64, m, invd float64) float64 {
+	lo, _ := minMaxSIMD(s)
+	return expShiftedVec(s, m, invd, (lo-m)*invd >= expFastMin)
+}
+
+// expShiftedVec runs the fast or the safe vector exp on the whole vectors
+// of s and expNonPos on the rest.
+func expShiftedVec(s []float64, m, invd float64, fast bool) float64 {
 	n4 := len(s) &^ 3
 	sum := 0.0
-	if n4 > 0 {
+	switch {
+	case n4 == 0:
+	case fast:
 		sum = expShiftedAVX(&s[0], n4, m, invd)
+	default:
+		sum = expShiftedSafeAVX(&s[0], n4, m, invd)
 	}
 	for j := n4; j < len(s); j++ {
 		p := expNonPos((s[j] - m) * invd)

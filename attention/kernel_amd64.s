@@ -3,7 +3,7 @@
 // AVX2 + FMA kernels of the streaming engine; Go declarations and the
 // bounds checks are in kernel_amd64.go, the pure-Go reference kernels in
 // kernel.go. Every routine works on whole vectors of 4 float64 (one YMM
-// register) and leaves the ragged end to its Go wrapper, except maxAVX,
+// register) and leaves the ragged end to its Go wrapper, except minMaxAVX,
 // which finishes the tail itself. All routines end with VZEROUPPER.
 //
 // Go assembler operand order is reversed from Intel's: "VFMADD231PD a, b,
@@ -22,7 +22,6 @@
 
 // Constants of the vector exp; see expVec in kernel_amd64.go for the method.
 vec4(expMinX, 0xc087500000000000)      // −746: below it every result is 0
-vec4(expSubX, 0xc086200000000000)      // −708: below it 2^k may be subnormal
 vec4(expInvLn2, 0x3ff71547652b82fe)    // 1/ln 2
 vec4(expShiftB, 0x43380000000003ff)    // 1.5·2⁵² + 1023: rounds, and biases k
 vec4(expLn2Hi, 0x3fe62e42fefa39ef)     // ln 2 rounded to float64
@@ -30,20 +29,23 @@ vec4(expLn2Lo, 0x3c7abc9e3b39803f)     // ln 2 − expLn2Hi
 vec4(expSubAdj, 0x3fe0000000000000)    // 1022 << 52: exponent lift for subnormals
 vec4(expTwoM1022, 0x0010000000000000)  // 2^−1022
 vec4(expOne, 0x3ff0000000000000)       // 1
-vec4(expC12, 0x3e21f7301a8efa5c)       // Q(r) coefficients c₁₂ … c₂, near 1/k!
-vec4(expC11, 0x3e5af4de6a36d4fc)
-vec4(expC10, 0x3e927e4db653346e)
-vec4(expC9, 0x3ec71de0232f4775)
-vec4(expC8, 0x3efa01a01a6d84aa)
-vec4(expC7, 0x3f2a01a01abe78f9)
-vec4(expC6, 0x3f56c16c16c162d5)
-vec4(expC5, 0x3f811111111100dc)
-vec4(expC4, 0x3fa5555555555556)
-vec4(expC3, 0x3fc5555555555557)
-vec4(expC2, 0x3fe0000000000000)
+vec4(expKThresh, 0x4338000000000002)   // kd bits below this: k ≤ −1022
+// c₁₁ … c₂: Chebyshev fit of (eʳ − 1 − r)/r² on [−0.3466, 0.3466] (near 1/k!)
+vec4(expC11, 0x3e5af38a71a18cb9)     // 0x1.af38a71a18cb9p-26
+vec4(expC10, 0x3e92891834686c7e)     // 0x1.2891834686c7ep-22
+vec4(expC9, 0x3ec71de0daf7a6cc)      // 0x1.71de0daf7a6ccp-19
+vec4(expC8, 0x3efa019b90eefe8e)      // 0x1.a019b90eefe8ep-16
+vec4(expC7, 0x3f2a01a01a7c3d59)      // 0x1.a01a01a7c3d59p-13
+vec4(expC6, 0x3f56c16c1788b646)      // 0x1.6c16c1788b646p-10
+vec4(expC5, 0x3f811111111109b4)      // 0x1.11111111109b4p-7
+vec4(expC4, 0x3fa5555555553d64)      // 0x1.5555555553d64p-5
+vec4(expC3, 0x3fc5555555555556)      // 0x1.5555555555556p-3
+vec4(expC2, 0x3fe0000000000001)      // 0x1.0000000000001p-1
 
 DATA negInf<>+0(SB)/8, $0xfff0000000000000
 GLOBL negInf<>(SB), RODATA|NOPTR, $8
+DATA posInf<>+0(SB)/8, $0x7ff0000000000000
+GLOBL posInf<>(SB), RODATA|NOPTR, $8
 
 // func dotTileAVX(s0, s1, q0, q1, kp *float64, groups, d int)
 //
@@ -150,137 +152,254 @@ dotdone:
 	VZEROUPPER
 	RET
 
-// func maxAVX(s *float64, n int) float64
+// func minMaxAVX(s *float64, n int) (lo, hi float64)
 //
-// max(−Inf, s[0], …, s[n−1]) for NaN-free s.
+// lo = min(+Inf, s...), hi = max(−Inf, s...) for NaN-free s.
 //
-// Register plan: SI s, CX elements left, Y0 Y1 running maxima.
-TEXT ·maxAVX(SB), NOSPLIT, $0-24
+// Register plan: SI s, CX elements left, Y0 Y1 running maxima, Y2 Y3
+// running minima, Y4 Y5 loaded vectors.
+TEXT ·minMaxAVX(SB), NOSPLIT, $0-32
 	MOVQ         s+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VBROADCASTSD negInf<>(SB), Y0
 	VMOVAPD      Y0, Y1
+	VBROADCASTSD posInf<>(SB), Y2
+	VMOVAPD      Y2, Y3
 
-max8:
-	CMPQ   CX, $8
-	JLT    max4
-	VMAXPD (SI), Y0, Y0
-	VMAXPD 32(SI), Y1, Y1
-	ADDQ   $64, SI
-	SUBQ   $8, CX
-	JMP    max8
+mm8:
+	CMPQ    CX, $8
+	JLT     mm4
+	VMOVUPD (SI), Y4
+	VMOVUPD 32(SI), Y5
+	VMAXPD  Y4, Y0, Y0
+	VMAXPD  Y5, Y1, Y1
+	VMINPD  Y4, Y2, Y2
+	VMINPD  Y5, Y3, Y3
+	ADDQ    $64, SI
+	SUBQ    $8, CX
+	JMP     mm8
 
-max4:
-	CMPQ   CX, $4
-	JLT    maxreduce
-	VMAXPD (SI), Y0, Y0
-	ADDQ   $32, SI
-	SUBQ   $4, CX
+mm4:
+	CMPQ    CX, $4
+	JLT     mmreduce
+	VMOVUPD (SI), Y4
+	VMAXPD  Y4, Y0, Y0
+	VMINPD  Y4, Y2, Y2
+	ADDQ    $32, SI
+	SUBQ    $4, CX
 
-maxreduce: // fold the 8 lanes into X0's low lane
+mmreduce: // fold the lanes into the low lanes of X0 (max) and X2 (min)
 	VMAXPD       Y1, Y0, Y0
+	VMINPD       Y3, Y2, Y2
 	VEXTRACTF128 $1, Y0, X1
+	VEXTRACTF128 $1, Y2, X3
 	VMAXPD       X1, X0, X0
+	VMINPD       X3, X2, X2
 	VPERMILPD    $1, X0, X1
+	VPERMILPD    $1, X2, X3
 	VMAXSD       X1, X0, X0
+	VMINSD       X3, X2, X2
 
-maxtail:
+mmtail:
 	TESTQ  CX, CX
-	JZ     maxdone
+	JZ     mmdone
 	VMAXSD (SI), X0, X0
+	VMINSD (SI), X2, X2
 	ADDQ   $8, SI
 	DECQ   CX
-	JMP    maxtail
+	JMP    mmtail
 
-maxdone:
+mmdone:
 	VZEROUPPER
-	MOVSD X0, ret+16(FP)
+	MOVSD X2, lo+16(FP)
+	MOVSD X0, hi+24(FP)
 	RET
 
-// EXP4 replaces the 4 logits at (SI) by exp((s − m)·invd) and adds them
-// to the running sum Y13. X is the argument, K the biased k, R the reduced
-// argument, R2 = R², Q the polynomial and then the result, M the mask of
-// the lanes below −708 and then the scale factor.
+// The vector exp. For 4 logits s at off(SI) it computes, per lane,
 //
-//   x  = max((s − m)·invd, −746)            (NaN → −746: never a NaN out)
-//   kd = x/ln2 + (1.5·2⁵² + 1023)           (k = round(x/ln 2) in the low bits)
-//   r  = (x − k·ln2hi) − k·ln2lo            (|r| ≤ ln2/2; the first step exact by FMA)
-//   q  = c₂ + c₃r + … + c₁₂r¹⁰              (Horner)
-//   t  = r + r²·q                           (eʳ − 1, to 0.002 ulp of eʳ)
-//   2^k = (k + 1023) << 52, as bits;  lanes with x < −708 get 2^(k+1022)
-//   y  = (2^k + 2^k·t) · (1 or 2^−1022)     (the product rounds once into
-//                                             the subnormal range)
-#define EXP4(X, K, R, R2, Q, M) \
-	VMOVUPD     (SI), X; \
-	VSUBPD      Y15, X, X; \
-	VMULPD      Y14, X, X; \
-	VMAXPD      expMinX<>(SB), X, X; \
-	VCMPPD      $1, expSubX<>(SB), X, M; \
-	VMOVUPD     expShiftB<>(SB), K; \
-	VFMADD231PD expInvLn2<>(SB), X, K; \
-	VSUBPD      expShiftB<>(SB), K, R; \
-	VFNMADD231PD expLn2Hi<>(SB), R, X; \
-	VFNMADD231PD expLn2Lo<>(SB), R, X; \
-	VMULPD      X, X, R2; \
-	VMOVUPD     expC12<>(SB), Q; \
-	VFMADD213PD expC11<>(SB), X, Q; \
-	VFMADD213PD expC10<>(SB), X, Q; \
-	VFMADD213PD expC9<>(SB), X, Q; \
-	VFMADD213PD expC8<>(SB), X, Q; \
-	VFMADD213PD expC7<>(SB), X, Q; \
-	VFMADD213PD expC6<>(SB), X, Q; \
-	VFMADD213PD expC5<>(SB), X, Q; \
-	VFMADD213PD expC4<>(SB), X, Q; \
-	VFMADD213PD expC3<>(SB), X, Q; \
-	VFMADD213PD expC2<>(SB), X, Q; \
-	VFMADD213PD X, R2, Q; \
+//   x  = (s − m)·invd                       (safe variant: max(x, −746),
+//                                             so NaN → −746 → 0)
+//   kd = x/ln2 + (1.5·2⁵² + 1023)           (k = round(x/ln 2), biased by
+//                                             1023, in the low bits of kd)
+//   r  = (x − k·ln2hi) − k·ln2lo            (|r| ≤ ln2/2; the first step is
+//                                             exact by FMA)
+//   q  = c₂ + c₃r + … + c₁₁r⁹               (Estrin: pairs c_{2i} + c_{2i+1}r,
+//                                             then Horner in r²)
+//   t  = r + r²·q                           (eʳ − 1, to 0.07 ulp of eʳ)
+//   2^k = (k + 1023) << 52 as bits, and y = 2^k + 2^k·t.
+//
+// The safe variant lifts the exponent by 1022 where k ≤ −1022 and then
+// multiplies by 2^−1022, so subnormal results are rounded once more, to
+// the subnormal grid. The macros take one vector's registers: X (x, then
+// r), K (kd, then 2^k), R2 (k as float64, then r²), T (the polynomial,
+// then y) and U (scratch, then the safe variant's mask); they are invoked
+// for two vectors in turn, so two independent dependency chains are in
+// flight. Shared registers: Y10 sum, Y11 m, Y12 invd, Y13 shift,
+// Y14 1/ln 2, Y15 ln2hi.
+
+// EXPARG loads s and forms x (without the clamp).
+#define EXPARG(off, X) \
+	VMOVUPD off(SI), X; \
+	VSUBPD  Y11, X, X; \
+	VMULPD  Y12, X, X
+
+// EXPRED rounds k and reduces x to r in X, with r² in R2.
+#define EXPRED(X, K, R2) \
+	VMOVAPD      Y13, K; \
+	VFMADD231PD  Y14, X, K; \
+	VSUBPD       Y13, K, R2; \
+	VFNMADD231PD Y15, R2, X; \
+	VFNMADD231PD expLn2Lo<>(SB), R2, X; \
+	VMULPD       X, X, R2
+
+// EXPPOLY0 starts q = c₁₀ + c₁₁r; EXPPOLY(hi, lo) folds in the next pair:
+// q = q·r² + (lo + hi·r); EXPT finishes t = r + r²·q.
+#define EXPPOLY0(X, T) \
+	VMOVUPD     expC11<>(SB), T; \
+	VFMADD213PD expC10<>(SB), X, T
+
+#define EXPPOLY(chi, clo, X, R2, T, U) \
+	VMOVUPD     chi<>(SB), U; \
+	VFMADD213PD clo<>(SB), X, U; \
+	VFMADD213PD U, R2, T
+
+#define EXPT(X, R2, T) \
+	VFMADD213PD X, R2, T
+
+// EXPFAST: y = 2^k·(1 + t), stored and added to the sum.
+#define EXPFAST(off, K, T) \
 	VPSLLQ      $52, K, K; \
-	VANDPD      expSubAdj<>(SB), M, R2; \
+	VFMADD213PD K, K, T; \
+	VMOVUPD     T, off(SI); \
+	VADDPD      T, Y10, Y10
+
+// EXPSAFE: as EXPFAST, lifting 2^k by 2^1022 where k ≤ −1022 and scaling
+// the result by 2^−1022 there (U = mask of those lanes, then the factor).
+#define EXPSAFE(off, K, R2, T, U) \
+	VMOVUPD     expKThresh<>(SB), U; \
+	VPCMPGTQ    K, U, U; \
+	VPSLLQ      $52, K, K; \
+	VANDPD      expSubAdj<>(SB), U, R2; \
 	VPADDQ      R2, K, K; \
-	VFMADD213PD K, K, Q; \
-	VBLENDVPD   M, expTwoM1022<>(SB), Y12, M; \
-	VMULPD      M, Q, Q; \
-	VMOVUPD     Q, (SI); \
-	VADDPD      Q, Y13, Y13
+	VFMADD213PD K, K, T; \
+	VANDNPD     expOne<>(SB), U, R2; \
+	VANDPD      expTwoM1022<>(SB), U, U; \
+	VORPD       R2, U, U; \
+	VMULPD      U, T, T; \
+	VMOVUPD     T, off(SI); \
+	VADDPD      T, Y10, Y10
+
+// EXPCORE2 computes t and kd for the vectors at 0(SI) (Y0–Y4) and
+// 32(SI) (Y5–Y9), interleaved; CLAMP is EXPCLAMP or nothing.
+#define EXPCORE2(CLAMPA, CLAMPB) \
+	EXPARG(0, Y0); \
+	EXPARG(32, Y5); \
+	CLAMPA; \
+	CLAMPB; \
+	EXPRED(Y0, Y1, Y2); \
+	EXPRED(Y5, Y6, Y7); \
+	EXPPOLY0(Y0, Y3); \
+	EXPPOLY0(Y5, Y8); \
+	EXPPOLY(expC9, expC8, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC9, expC8, Y5, Y7, Y8, Y9); \
+	EXPPOLY(expC7, expC6, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC7, expC6, Y5, Y7, Y8, Y9); \
+	EXPPOLY(expC5, expC4, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC5, expC4, Y5, Y7, Y8, Y9); \
+	EXPPOLY(expC3, expC2, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC3, expC2, Y5, Y7, Y8, Y9); \
+	EXPT(Y0, Y2, Y3); \
+	EXPT(Y5, Y7, Y8)
+
+#define EXPCORE1(CLAMPA) \
+	EXPARG(0, Y0); \
+	CLAMPA; \
+	EXPRED(Y0, Y1, Y2); \
+	EXPPOLY0(Y0, Y3); \
+	EXPPOLY(expC9, expC8, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC7, expC6, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC5, expC4, Y0, Y2, Y3, Y4); \
+	EXPPOLY(expC3, expC2, Y0, Y2, Y3, Y4); \
+	EXPT(Y0, Y2, Y3)
+
+#define CLAMP0 VMAXPD expMinX<>(SB), Y0, Y0
+#define CLAMP5 VMAXPD expMinX<>(SB), Y5, Y5
+#define NOCLAMP
 
 // func expShiftedAVX(s *float64, n int, m, invd float64) float64
 //
-// s[j] = exp((s[j] − m)·invd) for j < n, n a multiple of 4, s[j] ≤ m;
-// returns the sum of the new s[j].
-//
-// Register plan:
-//   SI  s of the current vector     CX  elements left
-//   Y15 m    Y14 invd    Y13 running sum    Y12 1.0 (blend source)
-//   Y0–Y5   scratch of the first vector of a pair (EXP4's X K R R2 Q M)
-//   Y6–Y11  scratch of the second
+// s[j] = exp((s[j] − m)·invd) for j < n, n a multiple of 4, when every
+// (s[j] − m)·invd ≥ −708 (so 2^k is normal); returns the sum of the new
+// s[j]. Register plan: SI s of the current pair of vectors, CX elements
+// left, the vector registers as described above.
 TEXT ·expShiftedAVX(SB), NOSPLIT, $0-40
 	MOVQ         s+0(FP), SI
 	MOVQ         n+8(FP), CX
-	VBROADCASTSD m+16(FP), Y15
-	VBROADCASTSD invd+24(FP), Y14
-	VXORPD       Y13, Y13, Y13
-	VMOVUPD      expOne<>(SB), Y12
+	VBROADCASTSD m+16(FP), Y11
+	VBROADCASTSD invd+24(FP), Y12
+	VXORPD       Y10, Y10, Y10
+	VMOVUPD      expShiftB<>(SB), Y13
+	VMOVUPD      expInvLn2<>(SB), Y14
+	VMOVUPD      expLn2Hi<>(SB), Y15
 
-exp8: // two independent vectors per iteration
+fast8:
 	CMPQ CX, $8
-	JLT  exp4
-	EXP4(Y0, Y1, Y2, Y3, Y4, Y5)
-	ADDQ $32, SI
-	EXP4(Y6, Y7, Y8, Y9, Y10, Y11)
-	ADDQ $32, SI
+	JLT  fast4
+	EXPCORE2(NOCLAMP, NOCLAMP)
+	EXPFAST(0, Y1, Y3)
+	EXPFAST(32, Y6, Y8)
+	ADDQ $64, SI
 	SUBQ $8, CX
-	JMP  exp8
+	JMP  fast8
 
-exp4:
+fast4:
 	CMPQ CX, $4
-	JLT  expreduce
-	EXP4(Y0, Y1, Y2, Y3, Y4, Y5)
-	ADDQ $32, SI
-	SUBQ $4, CX
+	JLT  fastdone
+	EXPCORE1(NOCLAMP)
+	EXPFAST(0, Y1, Y3)
 
-expreduce: // horizontal sum of Y13
-	VEXTRACTF128 $1, Y13, X0
-	VADDPD       X13, X0, X0
+fastdone:
+	VEXTRACTF128 $1, Y10, X0 // horizontal sum of Y10
+	VADDPD       X10, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	MOVSD        X0, ret+32(FP)
+	RET
+
+// func expShiftedSafeAVX(s *float64, n int, m, invd float64) float64
+//
+// expShiftedAVX for any s[j] ≤ m, down to −Inf (and NaN, which gives 0):
+// subnormal results and 0 below −745.13.
+TEXT ·expShiftedSafeAVX(SB), NOSPLIT, $0-40
+	MOVQ         s+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD m+16(FP), Y11
+	VBROADCASTSD invd+24(FP), Y12
+	VXORPD       Y10, Y10, Y10
+	VMOVUPD      expShiftB<>(SB), Y13
+	VMOVUPD      expInvLn2<>(SB), Y14
+	VMOVUPD      expLn2Hi<>(SB), Y15
+
+safe8:
+	CMPQ CX, $8
+	JLT  safe4
+	EXPCORE2(CLAMP0, CLAMP5)
+	EXPSAFE(0, Y1, Y2, Y3, Y4)
+	EXPSAFE(32, Y6, Y7, Y8, Y9)
+	ADDQ $64, SI
+	SUBQ $8, CX
+	JMP  safe8
+
+safe4:
+	CMPQ CX, $4
+	JLT  safedone
+	EXPCORE1(CLAMP0)
+	EXPSAFE(0, Y1, Y2, Y3, Y4)
+
+safedone:
+	VEXTRACTF128 $1, Y10, X0 // horizontal sum of Y10
+	VADDPD       X10, X0, X0
 	VPERMILPD    $1, X0, X1
 	VADDSD       X1, X0, X0
 	VZEROUPPER

@@ -127,7 +127,7 @@ func TestKernelsAgree(t *testing.T) {
 // and invd = 1, so the argument is exactly s_j) against eˣ computed to 200
 // bits on random points of [−746, 0], subnormal results included, and
 // against Exp on a dense sweep; the contract is 2 ulp. Arguments below
-// −745.14 (and −Inf, and NaN, which the engine never passes) must give 0.
+// −745.14 and −Inf must give 0.
 func TestExpVector(t *testing.T) {
 	for _, k := range kernelSets() {
 		t.Run(k.name, func(t *testing.T) {
@@ -193,12 +193,6 @@ func TestExpVector(t *testing.T) {
 					t.Errorf("exp(%v) = %v; want %v", s.x, out[i], s.want)
 				}
 			}
-			if k != goKernels {
-				nan := eval([]float64{math.NaN(), -1, math.NaN(), 0})
-				if nan[0] != 0 || nan[2] != 0 || nan[3] != 1 {
-					t.Errorf("vector exp(NaN, −1, NaN, 0) = %v; want [0, e⁻¹, 0, 1]", nan)
-				}
-			}
 		})
 	}
 }
@@ -220,8 +214,8 @@ func TestSoftmaxUpdateKernels(t *testing.T) {
 				gs, ws := append([]float64(nil), s...), append([]float64(nil), s...)
 				ga, wa := append([]float64(nil), acc...), append([]float64(nil), acc...)
 				gm, wm, gl, wl := m0, m0, 1.0, 1.0
-				k.softmaxUpdate(gs, &gm, &gl, ga, 0.25)
-				goKernels.softmaxUpdate(ws, &wm, &wl, wa, 0.25)
+				k.softmax(gs, &gm, &gl, ga, 0.25)
+				softmaxUpdate(ws, &wm, &wl, wa, 0.25)
 				if gm != wm || math.Abs(gl-wl) > 1e-14*wl {
 					t.Errorf("m, l = %v, %v; want %v, %v", gm, gl, wm, wl)
 				}

@@ -226,10 +226,10 @@ func (w *worker) queryTile(i0, i1 int) bool {
 			s0, s1 := w.s0[:kn], w.s1[:kn]
 			acc0 := w.acc[r*dv : (r+1)*dv]
 			acc1 := w.dummy
-			w.k.softmaxUpdate(s0, &w.m[r], &w.l[r], acc0, w.invd)
+			w.k.softmax(s0, &w.m[r], &w.l[r], acc0, w.invd)
 			if r1 != r {
 				acc1 = w.acc[r1*dv : (r1+1)*dv]
-				w.k.softmaxUpdate(s1, &w.m[r1], &w.l[r1], acc1, w.invd)
+				w.k.softmax(s1, &w.m[r1], &w.l[r1], acc1, w.invd)
 			} else {
 				s1 = s0
 			}
