@@ -26,7 +26,11 @@ func init() {
 // sweeps the keys in tiles that stay in cache, computes the dot products
 // with a register-blocked micro-kernel over a packed copy of K, evaluates
 // the weights with [Exp] relative to the running row maximum, and
-// accumulates P·V. Weights never exceed 1, so logits up to ±1e4 (and far
+// accumulates P·V. On amd64 CPUs with AVX2 and FMA (and without the
+// purego build tag) these kernels run in assembly (kernel_amd64.s: fused
+// multiply-adds on 4 doubles, and a vector exp of the same ≤ 2 ulp
+// contract as Exp); elsewhere the pure-Go kernels of kernel.go, which are
+// the reference, run instead. Weights never exceed 1, so logits up to ±1e4 (and far
 // beyond) neither overflow nor produce NaN, and a row whose weights all
 // underflow except the maximum's is exactly the value row of its maximum.
 //
