@@ -20,7 +20,7 @@
 	DATA name<>+24(SB)/8, $bits; \
 	GLOBL name<>(SB), RODATA|NOPTR, $32
 
-// Constants of the vector exp; see expVec in kernel_amd64.go for the method.
+// Constants of the vector exp; the method is described before EXPARG.
 vec4(expMinX, 0xc087500000000000)      // −746: below it every result is 0
 vec4(expInvLn2, 0x3ff71547652b82fe)    // 1/ln 2
 vec4(expShiftB, 0x43380000000003ff)    // 1.5·2⁵² + 1023: rounds, and biases k
@@ -290,7 +290,8 @@ mmdone:
 	VADDPD      T, Y10, Y10
 
 // EXPCORE2 computes t and kd for the vectors at 0(SI) (Y0–Y4) and
-// 32(SI) (Y5–Y9), interleaved; CLAMP is EXPCLAMP or nothing.
+// 32(SI) (Y5–Y9), interleaved; CLAMPA, CLAMPB are CLAMP0, CLAMP5 (the
+// safe variant) or NOCLAMP.
 #define EXPCORE2(CLAMPA, CLAMPB) \
 	EXPARG(0, Y0); \
 	EXPARG(32, Y5); \
