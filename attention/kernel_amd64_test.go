@@ -35,3 +35,11 @@ func TestExpVectorVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSIMDWithoutFeatures checks that a CPU without AVX2 or FMA gets the
+// pure-Go kernels.
+func TestNoSIMDWithoutFeatures(t *testing.T) {
+	if k := newSIMDKernels(false); k != nil {
+		t.Errorf("newSIMDKernels(false) = %s; want nil (pure Go)", k.name)
+	}
+}
