@@ -2,6 +2,42 @@ package attention
 
 import "math"
 
+// kernels is one implementation of the four inner loops of the streaming
+// engine. goKernels (this file) is the reference and works everywhere;
+// simdKernels (kernel_amd64.s, AVX2 + FMA) is used when the CPU has them
+// and the build has no purego tag. Both are tested in every go test run.
+type kernels struct {
+	name         string
+	dotTile      func(s0, s1, q0, q1, kp []float64, d int)
+	maxOf        func(s []float64) float64
+	expShifted   func(s []float64, m, invd float64) float64
+	softmax      func(s []float64, m, l *float64, acc []float64, invd float64)
+	accumulatePV func(acc0, acc1, p0, p1, v []float64, dv, stride int)
+}
+
+// goKernels are the pure-Go kernels.
+var goKernels = &kernels{
+	name:         "go",
+	dotTile:      dotTile,
+	maxOf:        maxOf,
+	expShifted:   expShifted,
+	softmax:      softmaxUpdate,
+	accumulatePV: accumulatePV,
+}
+
+// kern is the kernel set Stream uses: the SIMD one when available. Tests
+// switch it to run both.
+var kern = defaultKernels()
+
+func defaultKernels() *kernels {
+	if simdKernels != nil {
+		return simdKernels
+	}
+	return goKernels
+}
+
+var negInf, posInf = math.Inf(-1), math.Inf(1)
+
 // The pure-Go kernels of the streaming engine. A key tile is packed in
 // groups of kr = 4 keys, the d coordinates of the four keys interleaved:
 // kp[g·4d + 4c + r] = K[4g+r][c], zero-padded past the last key, so the
@@ -61,10 +97,13 @@ func dotTile(s0, s1, q0, q1, kp []float64, d int) {
 // to m'. Each weight is at most 1, so nothing overflows; weights that
 // underflow to 0 are those below e^−745 relative to the maximum.
 func softmaxUpdate(s []float64, m, l *float64, acc []float64, invd float64) {
-	tm := math.Inf(-1)
-	for _, x := range s {
-		tm = max(tm, x)
-	}
+	mx := rescale(maxOf(s), m, l, acc, invd)
+	*l += expShifted(s, mx, invd)
+}
+
+// rescale moves the running state m, l, acc of softmaxUpdate to the new
+// maximum max(m, tm) and returns it.
+func rescale(tm float64, m, l *float64, acc []float64, invd float64) float64 {
 	mx := *m
 	if tm > mx {
 		if alpha := expNonPos((mx - tm) * invd); alpha != 1 {
@@ -76,7 +115,16 @@ func softmaxUpdate(s []float64, m, l *float64, acc []float64, invd float64) {
 		mx = tm
 		*m = mx
 	}
-	*l += expShifted(s, mx, invd)
+	return mx
+}
+
+// maxOf returns max(−Inf, s...) for NaN-free s.
+func maxOf(s []float64) float64 {
+	m := negInf
+	for _, x := range s {
+		m = max(m, x)
+	}
+	return m
 }
 
 // expShifted replaces each s_j by exp((s_j − m)·invd), for s_j ≤ m, and
@@ -144,7 +192,13 @@ func accumulatePV(acc0, acc1, p0, p1, v []float64, dv, stride int) {
 		o[2] += b2
 		o[3] += b3
 	}
-	for ; c < dv; c++ {
+	accumulatePVCols(acc0, acc1, p0, p1, v, c, dv, stride)
+}
+
+// accumulatePVCols is accumulatePV restricted to the columns [c0, dv), one
+// at a time: the tail of the blocked kernels.
+func accumulatePVCols(acc0, acc1, p0, p1, v []float64, c0, dv, stride int) {
+	for c := c0; c < dv; c++ {
 		var a, b float64
 		off := c
 		for j, x := range p0 {

@@ -61,18 +61,24 @@ func agree(t *testing.T, name string, got, want *Output, v *mat.Dense, tol float
 // shapes: odd sizes, n_q ≠ n_k, d_v ≠ d, and sizes one off the tile
 // boundaries (key tiles of 4 and of bk, query tiles of bq and of 2 rows).
 func TestStreamMatchesNaive(t *testing.T) {
-	type shape struct{ nq, nk, d, dv int }
 	_, bk := tileSizes(1000, 16, 16, 1) // 512 keys per tile for d = d_v = 16
-	shapes := []shape{
+	shapes := []testShape{
 		{1, 1, 1, 1}, {1, 2, 1, 1}, {2, 1, 3, 2}, {3, 5, 7, 1}, {7, 3, 2, 9},
 		{5, 4, 16, 16}, {5, 3, 16, 16}, {5, 5, 16, 16},
 		{17, 33, 5, 3}, {63, 65, 16, 1}, {64, 64, 8, 8}, {65, 63, 8, 4}, {129, 97, 11, 13},
 		{31, bk - 1, 16, 16}, {33, bk, 16, 16}, {30, bk + 1, 16, 16}, {9, 2*bk + 3, 16, 16},
 		{200, 150, 64, 64}, {150, 200, 3, 64}, {101, 300, 64, 1},
 	}
+	forEachKernels(t, func(t *testing.T) { streamMatchesNaive(t, shapes) })
+}
+
+// testShape is the shape of one streaming test: Q n_q×d, K n_k×d, V n_k×d_v.
+type testShape struct{ nq, nk, d, dv int }
+
+func streamMatchesNaive(t *testing.T, shapes []testShape) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 6 { // random shapes
-		shapes = append(shapes, shape{1 + rng.IntN(150), 1 + rng.IntN(700), 1 + rng.IntN(40), 1 + rng.IntN(20)})
+		shapes = append(shapes, testShape{1 + rng.IntN(150), 1 + rng.IntN(700), 1 + rng.IntN(40), 1 + rng.IntN(20)})
 		_ = i
 	}
 	for _, sh := range shapes {
@@ -98,7 +104,9 @@ func TestStreamMatchesNaive(t *testing.T) {
 // ±1e4: the online softmax must neither overflow nor NaN, rows where all
 // but the maximum underflow must be exactly their maximum's value row, and
 // the result must match Naive to 1e−12 relative.
-func TestStreamHugeLogits(t *testing.T) {
+func TestStreamHugeLogits(t *testing.T) { forEachKernels(t, streamHugeLogits) }
+
+func streamHugeLogits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const nq, nk, d, dv = 37, 1100, 4, 3
 	q := mat.NewDense(nq, d, nil)
