@@ -98,7 +98,25 @@ func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	if err != nil {
 		return r, err
 	}
-	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
+	return r.solve(ctx, opt, func() (*Instance, error) { return FromOV(x, delta) },
+		func(*Instance) error { r.decodeCNF(cnf); return nil },
+		func(*Instance) error {
+			res, err := sat.Solve(ctx, f)
+			r.Check = &CheckInfo{By: "gini"}
+			if res != nil {
+				r.Check.Verdict, r.Check.Seconds = Verdict(res.Status), Seconds(res.Elapsed.Seconds())
+			}
+			return err
+		})
+}
+
+// solve is the tail every route shares: build Q, K, V, plan and run
+// opt.Algo, decode with decode, check with check (which sets r.Check), and
+// judge agreement. A build or plan error returns no report; an attention
+// or check error (cancellation, say) returns the report so far.
+func (r *Report) solve(ctx context.Context, opt Options, build func() (*Instance, error),
+	decode, check func(*Instance) error) (*Report, error) {
+	in, err := r.build(opt, build)
 	if err != nil {
 		return nil, err
 	}
@@ -108,23 +126,13 @@ func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	if err := r.attend(ctx, in, opt); err != nil {
 		return r, err
 	}
-	r.stage(StageDecode, opt, func() error { r.decodeCNF(cnf); return nil })
-	err = r.stage(StageCheck, opt, func() error {
-		res, err := sat.Solve(ctx, f)
-		r.Check = &CheckInfo{By: "gini"}
-		if res != nil {
-			r.Check.Verdict, r.Check.Seconds = Verdict(res.Status), Seconds(res.Elapsed.Seconds())
-		}
-		return err
-	})
+	r.stage(StageDecode, opt, func() error { return decode(in) })
+	err = r.stage(StageCheck, opt, func() error { return check(in) })
+	if r.Check != nil && r.Check.Seconds == 0 {
+		r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
+	}
 	r.judge()
-	if err != nil && ctx.Err() != nil {
-		return r, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return r, err
 }
 
 // sizes are the dimensions the memory estimate needs.
@@ -323,40 +331,23 @@ func RunANN(ctx context.Context, x *ovp.Instance, t int, eps float64, opt Option
 	if err := r.checkMemory(s, opt); err != nil {
 		return nil, err
 	}
-	in, err := r.build(opt, func() (*Instance, error) { return FromGapANN(x, t, eps) })
-	if err != nil {
-		return nil, err
-	}
-	if err := r.plan(in, opt); err != nil {
-		return nil, err
-	}
-	if err := r.attend(ctx, in, opt); err != nil {
-		return r, err
-	}
-	r.stage(StageDecode, opt, func() error { r.decodeANN(x, t); return nil })
-	err = r.stage(StageCheck, opt, func() error {
-		st, err := ovp.MinDistance(ctx, x, ovp.Options{Progress: opt.GapProgress})
-		r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
-		if err != nil {
-			return err
-		}
-		r.Check.MinDist, r.Check.Verdict = st.Min, Unsat
-		if st.Min <= t {
-			r.Check.Verdict = Sat
-		}
-		for dist := t + 1; dist < in.Far && dist < len(st.Hist); dist++ {
-			r.Check.GapViolations += st.Hist[dist]
-		}
-		return nil
-	})
-	if r.Check != nil {
-		r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
-	}
-	r.judge()
-	if err != nil {
-		return r, err
-	}
-	return r, nil
+	return r.solve(ctx, opt, func() (*Instance, error) { return FromGapANN(x, t, eps) },
+		func(*Instance) error { r.decodeANN(x, t); return nil },
+		func(in *Instance) error {
+			st, err := ovp.MinDistance(ctx, x, ovp.Options{Progress: opt.GapProgress})
+			r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
+			if err != nil {
+				return err
+			}
+			r.Check.MinDist, r.Check.Verdict = st.Min, Unsat
+			if st.Min <= t {
+				r.Check.Verdict = Sat
+			}
+			for dist := t + 1; dist < in.Far && dist < len(st.Hist); dist++ {
+				r.Check.GapViolations += st.Hist[dist]
+			}
+			return nil
+		})
 }
 
 // decodeANN checks the arg-max row of a YES decision for a partner within
@@ -401,35 +392,20 @@ func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
 	if err != nil {
 		return r, err
 	}
-	in, err := r.build(opt, func() (*Instance, error) { return FromOV(x, delta) })
-	if err != nil {
-		return nil, err
-	}
-	if err := r.plan(in, opt); err != nil {
-		return nil, err
-	}
-	if err := r.attend(ctx, in, opt); err != nil {
-		return r, err
-	}
-	r.stage(StageDecode, opt, func() error { r.decodeOV(x); return nil })
-	err = r.stage(StageCheck, opt, func() error {
-		res, err := ovp.FindOrthogonal(ctx, x, ovp.Options{})
-		r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
-		if err != nil {
-			return err
-		}
-		r.Check.Verdict = Unsat
-		if res.Found {
-			r.Check.Verdict = Sat
-		}
-		return nil
-	})
-	r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
-	r.judge()
-	if err != nil {
-		return r, err
-	}
-	return r, nil
+	return r.solve(ctx, opt, func() (*Instance, error) { return FromOV(x, delta) },
+		func(*Instance) error { r.decodeOV(x); return nil },
+		func(*Instance) error {
+			res, err := ovp.FindOrthogonal(ctx, x, ovp.Options{})
+			r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
+			if err != nil {
+				return err
+			}
+			r.Check.Verdict = Unsat
+			if res.Found {
+				r.Check.Verdict = Sat
+			}
+			return nil
+		})
 }
 
 // decodeOV finds the orthogonal partner of the arg-max row of a YES
