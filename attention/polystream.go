@@ -93,11 +93,25 @@ type polyWork struct {
 }
 
 func newPolyWork(mono *polyMonomials, d, width int) *polyWork {
-	return &polyWork{
+	wb := &polyWork{
 		fb: make([]float64, max(mono.start[mono.g], 1)*polyB),
 		x:  make([]float64, d*polyB),
 		vt: make([]float64, width*polyB),
 		t:  make([]float64, polyPad3(width)*polyB),
+	}
+	polyCheckProgram(mono, len(wb.fb), d)
+	return wb
+}
+
+// polyCheckProgram panics unless every feature f ≥ 1 of the program has a
+// stored parent p < f, p < nfb/polyB, and a coordinate < d: the block
+// kernels (the assembly ones included) rely on it. Cost O(r).
+func polyCheckProgram(mono *polyMonomials, nfb, d int) {
+	for f := 1; f < len(mono.parent); f++ {
+		p, c := int(mono.parent[f]), int(mono.coord[f])
+		if p < 0 || p >= f || (p+1)*polyB > nfb || c < 0 || c >= d || len(mono.coord) != len(mono.parent) {
+			panic("attention: polynomial feature program out of range")
+		}
 	}
 }
 

@@ -21,17 +21,14 @@ func polyAccAVX(acc, fb, x, vt *float64, parent, coord *int32, lo, hi, nstore, w
 //go:noescape
 func polyDot3AVX(t, fb, x, m *float64, parent, coord *int32, lo, hi, nstore int)
 
-// polyCheckBlock panics unless the kernel arguments are in range: every
-// feature in [lo, hi) has its parent in fb and its coordinate in x, and fb
-// has room for the features below nstore. Cost O(hi − lo).
+// polyCheckBlock panics unless the kernel range fits the slices: fb has
+// room for the features below min(nstore, hi). That every parent and
+// coordinate of the program is in range (parent[f] < f, parent[f] <
+// start[g] ≤ len(fb)/polyB, coord[f] < d) is checked once per program by
+// polyCheckProgram when the buffers are made. Cost O(1).
 func polyCheckBlock(fb, x []float64, parent, coord []int32, lo, hi, nstore int) {
-	if lo < 1 || hi > len(parent) || hi > len(coord) || min(nstore, hi)*polyB > len(fb) {
+	if lo < 1 || hi > len(parent) || hi > len(coord) || min(nstore, hi)*polyB > len(fb) || len(x) < polyB {
 		panic("attention: poly block kernel: range out of bounds")
-	}
-	for f := lo; f < hi; f++ {
-		if p, c := int(parent[f]), int(coord[f]); p < 0 || p >= f || (p+1)*polyB > len(fb) || c < 0 || (c+1)*polyB > len(x) {
-			panic("attention: poly block kernel: bad parent or coordinate")
-		}
 	}
 }
 
