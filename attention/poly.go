@@ -264,9 +264,13 @@ func (in *PolyInfo) costs(nq, nk, d, dv int) {
 	in.Flops = float64(nq+nk)*r*(1+2*w) + r*w*float64(in.Workers+1)
 	in.ExactFlops = 2 * float64(nq) * float64(nk) * float64(d+dv)
 	// Program (parent, coord, multi, and two temporaries while building:
-	// 24 bytes), weights (8), per-worker accumulator r·(d_v+1) and feature
-	// buffer r, the summed accumulator, and the output n_q·d_v.
-	b := r*32 + float64(in.Workers+1)*r*w*8 + float64(in.Workers)*r*8 + float64(nq*dv)*8
+	// 24 bytes), weights (8), per-worker accumulator r·(d_v+1) and block
+	// buffers (≤ r·polyB stored features, d + d_v + 1 + 3⌈(d_v+1)/3⌉ rows
+	// of polyB), the weighted sums regrouped by 3 columns, and the output
+	// n_q·d_v (see polystream.go).
+	w3 := float64(polyPad3(dv + 1))
+	block := r*polyB + (float64(d)+w+w3)*polyB
+	b := r*32 + float64(in.Workers)*(r*w+block)*8 + r*w3*8 + float64(nq*dv)*8
 	in.Bytes = int64(math.Min(b, math.MaxInt64/2))
 }
 

@@ -11,17 +11,26 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// polyBlockRows is the number of rows a worker takes at a time.
+// polyBlockRows is the number of rows a worker takes at a time (a multiple
+// of polyB).
 const polyBlockRows = 128
 
 // polyStream computes T̃ = diag(U1·(U2ᵀ·1))⁻¹·U1·(U2ᵀ·V) with U1 = monomials
 // of Q, U2 = monomials of K and the weights w folded into U2ᵀ·[V 1]. It never
-// holds U1 or U2: each row's r features are generated into a buffer and
-// consumed at once. Cost (n_q + n_k)·r·(2d_v + 3) flops; memory
-// (workers + 1)·r·(d_v + 1) + workers·r floats.
+// holds U1 or U2: features are generated a block of polyB rows at a time and
+// consumed at once (see polystream_block.go). Cost (n_q + n_k)·r·(2d_v + 3)
+// flops plus, in phase 2, the regeneration of each feature once per 3
+// output columns; memory (workers + 2)·r·(d_v + 3) + workers·r·polyB floats.
+//
+// Summation order: each accumulator entry is a sum over key rows, formed
+// per block as a tree of depth ≤ 5 over the block's 16 rows (padding rows
+// add exact zeros), then sequentially over blocks and workers; each output
+// is a sequential sum over the r features. Any such order has at most
+// n_k − 1 (resp. r − 1) rounded additions on a path, as polyRoundingDepth
+// assumes; FMAs only remove roundings.
 func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *mat.Dense,
 	workers int, progress func(float64)) (*mat.Dense, error) {
-	nq, nk, _, dv := CheckShapes(q, k, v)
+	nq, nk, d, dv := CheckShapes(q, k, v)
 	r, width := len(w), dv+1
 	total := float64(nq + nk)
 	var done atomic.Int64
@@ -30,25 +39,18 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 			progress(float64(done.Add(int64(rows))) / total)
 		}
 	}
-
-	// Phase 1: acc[c·r + f] = Σ_j k_j^α_f · [v_j 1]_c, one accumulator per worker.
+	kern := polyKernels()
+	works := make([]*polyWork, workers)
 	accs := make([][]float64, workers)
-	bufs := make([][]float64, workers)
-	for i := range accs {
+	for i := range works {
+		works[i] = newPolyWork(mono, d, width)
 		accs[i] = make([]float64, r*width)
-		bufs[i] = make([]float64, r)
 	}
+
+	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, one accumulator per worker.
 	err := polyParallel(ctx, nk, workers, func(wk, lo, hi int) {
-		acc, buf := accs[wk], bufs[wk]
-		for j := lo; j < hi; j++ {
-			mono.eval(buf, k.RawRowView(j))
-			vr := v.RawRowView(j)
-			for c := range dv {
-				if vr[c] != 0 {
-					floats.AddScaled(acc[c*r:(c+1)*r], vr[c], buf)
-				}
-			}
-			floats.Add(acc[dv*r:], buf)
+		for b := lo; b < hi; b += polyB {
+			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi))
 		}
 		report(hi - lo)
 	})
@@ -59,26 +61,16 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 	for _, a := range accs[1:] {
 		floats.Add(m, a)
 	}
-	for c := range width {
-		floats.Mul(m[c*r:(c+1)*r], w)
-	}
+	m3 := polyWeighted3(m, w, width)
 
 	// Phase 2: T_i = (φ_i·M_c)_c / (φ_i·M_{d_v}).
 	t := mat.NewDense(nq, dv, nil)
 	var bad atomic.Int64
 	bad.Store(-1)
 	err = polyParallel(ctx, nq, workers, func(wk, lo, hi int) {
-		buf := bufs[wk]
-		for i := lo; i < hi; i++ {
-			mono.eval(buf, q.RawRowView(i))
-			den := floats.Dot(buf, m[dv*r:])
-			if !(den > 0) || math.IsInf(den, 1) {
+		for b := lo; b < hi; b += polyB {
+			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi)); i >= 0 {
 				bad.CompareAndSwap(-1, int64(i))
-				continue
-			}
-			row := t.RawRowView(i)
-			for c := range dv {
-				row[c] = floats.Dot(buf, m[c*r:(c+1)*r]) / den
 			}
 		}
 		report(hi - lo)
@@ -90,6 +82,132 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 		return nil, fmt.Errorf("%w: row %d (degree %d too low for these inputs)", ErrNonPositiveNormaliser, i, mono.g)
 	}
 	return t, nil
+}
+
+// polyWork is one worker's block buffers: fb the stored features
+// (max(start[g], 1) × polyB), x the block's coordinates (d × polyB), vt
+// [V 1] of the block (width × polyB), t the block's output sums
+// (3⌈width/3⌉ × polyB), all column-major over the block's rows.
+type polyWork struct {
+	fb, x, vt, t []float64
+}
+
+func newPolyWork(mono *polyMonomials, d, width int) *polyWork {
+	wb := &polyWork{
+		fb: make([]float64, max(mono.start[mono.g], 1)*polyB),
+		x:  make([]float64, d*polyB),
+		vt: make([]float64, width*polyB),
+		t:  make([]float64, polyPad3(width)*polyB),
+	}
+	polyCheckProgram(mono, len(wb.fb), d)
+	return wb
+}
+
+// polyCheckProgram panics unless every feature f ≥ 1 of the program has a
+// stored parent p < f, p < nfb/polyB, and a coordinate < d: the block
+// kernels (the assembly ones included) rely on it. Cost O(r).
+func polyCheckProgram(mono *polyMonomials, nfb, d int) {
+	for f := 1; f < len(mono.parent); f++ {
+		p, c := int(mono.parent[f]), int(mono.coord[f])
+		if p < 0 || p >= f || (p+1)*polyB > nfb || c < 0 || c >= d || len(mono.coord) != len(mono.parent) {
+			panic("attention: polynomial feature program out of range")
+		}
+	}
+}
+
+// polyPad3 rounds width up to a multiple of 3.
+func polyPad3(width int) int { return (width + 2) / 3 * 3 }
+
+// load copies rows lo … hi−1 of a (hi − lo ≤ polyB) column-major into
+// dst (cols × polyB), zero-padded. Cost polyB·cols.
+func polyLoad(dst []float64, a *mat.Dense, lo, hi, cols int) {
+	clear(dst[:cols*polyB])
+	for i := lo; i < hi; i++ {
+		row := a.RawRowView(i)
+		for c := range cols {
+			dst[c*polyB+i-lo] = row[c]
+		}
+	}
+}
+
+// accumulate adds the key rows lo … hi−1 (at most polyB) to acc. Cost
+// polyB·r·(2·width + 1) flops.
+func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []float64, k, v *mat.Dense, lo, hi int) {
+	width := len(wb.vt) / polyB
+	polyLoad(wb.x, k, lo, hi, mono.d)
+	polyLoad(wb.vt, v, lo, hi, width-1)
+	one := wb.vt[(width-1)*polyB:]
+	for i := range polyB {
+		one[i] = 0
+		if i < hi-lo {
+			one[i] = 1
+		}
+	}
+	polyOnes(wb.fb)
+	for c := range width { // feature 0 is the constant 1
+		acc[c] += floats.Sum(wb.vt[c*polyB : (c+1)*polyB])
+	}
+	kern.acc(acc, wb.fb, wb.x, wb.vt, mono.parent, mono.coord, 1, len(mono.parent), mono.start[mono.g], width)
+}
+
+// apply writes T rows lo … hi−1 (at most polyB) from the weighted sums m3
+// (see polyWeighted3) and returns the first row whose normaliser is not
+// positive and finite, or −1. Cost polyB·r·7·⌈width/3⌉ flops.
+func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q, t *mat.Dense, lo, hi int) int {
+	r, dv := len(mono.parent), t.RawMatrix().Cols
+	polyLoad(wb.x, q, lo, hi, mono.d)
+	polyOnes(wb.fb)
+	for p := range len(wb.t) / (3 * polyB) {
+		mp, tp := m3[p*3*r:(p+1)*3*r], wb.t[p*3*polyB:(p+1)*3*polyB]
+		for j := range 3 {
+			tp[j*polyB] = mp[j] // feature 0 is the constant 1
+			for i := 1; i < polyB; i++ {
+				tp[j*polyB+i] = mp[j]
+			}
+		}
+		nstore := 0
+		if p == 0 {
+			nstore = mono.start[mono.g]
+		}
+		kern.dot3(tp, wb.fb, wb.x, mp, mono.parent, mono.coord, 1, r, nstore)
+	}
+	bad := -1
+	for i := range hi - lo {
+		den := wb.t[dv*polyB+i]
+		if !(den > 0) || math.IsInf(den, 1) {
+			if bad < 0 {
+				bad = lo + i
+			}
+			continue
+		}
+		row := t.RawRowView(lo + i)
+		for c := range dv {
+			row[c] = wb.t[c*polyB+i] / den
+		}
+	}
+	return bad
+}
+
+// polyOnes sets feature 0 (the constant) of the block to 1.
+func polyOnes(fb []float64) {
+	for i := range polyB {
+		fb[i] = 1
+	}
+}
+
+// polyWeighted3 returns M = diag(w)·m (m is r × width, feature-major)
+// regrouped by 3 columns: m3[p·3r + 3f + j] = w_f·m[f·width + 3p + j],
+// zero past width. Cost r·width flops, memory r·3⌈width/3⌉ floats.
+func polyWeighted3(m, w []float64, width int) []float64 {
+	r, w3 := len(w), polyPad3(width)
+	m3 := make([]float64, r*w3)
+	for f, wf := range w {
+		for c := range width {
+			p, j := c/3, c%3
+			m3[p*3*r+3*f+j] = m[f*width+c] * wf
+		}
+	}
+	return m3
 }
 
 // polyParallel runs f(worker, lo, hi) over [0, n) in blocks of
