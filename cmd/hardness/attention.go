@@ -41,6 +41,13 @@ B = max|Q|, |K| next to √(ln n): the theorem's threshold is B ≈ √(ln n).
 --json prints the same report as JSON on stdout. Runs whose memory estimate
 exceeds --max-memory are refused.`,
 		Args: cobra.NoArgs,
+		Example: `  hardness gen qkv --n 4096 --d 8 --B 1 -o in
+  # exact streaming attention
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy -o T.npy
+  # the polynomial method at relative error 1e-6, with a JSON report
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo poly --eps 1e-6 --json -o T-poly.npy
+  # Performer with 512 random features
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo performer --features 512 -o T-perf.npy`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	f := cmd.Flags()

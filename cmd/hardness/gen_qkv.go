@@ -35,6 +35,10 @@ float64 .npy files that NumPy reads, each entry in [−B, B]. With --dist unifor
 entries are uniform on [−B, B]; with --dist gaussian they are N(0, (B/3)²)
 clipped to [−B, B]. The seed is printed so the run can be repeated.`,
 		Args: cobra.NoArgs,
+		Example: `  # the paper's regime: d ≈ log2 n, small entries
+  hardness gen qkv --n 16384 --d 16 --B 1 --seed 1 -o small
+  # entries at √ln n, Gaussian, more keys than queries and one value column
+  hardness gen qkv --n 4096 --nk 8192 --d 12 --B 2.9 --dv 1 --dist gaussian -o big`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	f := cmd.Flags()

@@ -70,6 +70,16 @@ computes the true gap first with a quadratic pass.
 Exit status: 0 when the verdict agrees with the check, 1 when it does not (or
 a stage did not finish), 2 on bad input.`,
 		Args: cobra.MaximumNArgs(1),
+		Example: `  # the built-in planted 3-SAT formula
+  hardness run
+  # a random formula at the threshold, saving Q, K, V, T for NumPy
+  hardness gen cnf --vars 24 --ratio 4.26 --seed 3 -o f.cnf
+  hardness run f.cnf --save out
+  # the fast path with too small a budget: flagged UNTRUSTED before it runs
+  hardness run f.cnf --algo poly --max-rank 100
+  # the theorem's regime: a planted Gap-OV instance with a constant gap
+  hardness gen ov --planted --n 1024 --dim 64 --gap 0.2 --yes -o p.ov
+  hardness run --ov p.ov --measure-gap`,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	fs := cmd.Flags()
