@@ -16,8 +16,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func init() { subcommands = append(subcommands, newAttentionCmd) }
-
 type attentionOptions struct {
 	q, k, v string
 	out     string

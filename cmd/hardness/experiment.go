@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newExperimentCmd) }
-
 type experimentOptions struct {
 	quick     bool
 	seed      uint64

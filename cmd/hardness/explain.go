@@ -10,8 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newExplainCmd) }
-
 type explainOptions struct {
 	unsat  bool
 	format string

@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { genSubcommands = append(genSubcommands, newGenCNFCmd) }
-
 type genCNFOptions struct {
 	vars      int
 	clauses   int

@@ -12,8 +12,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { genSubcommands = append(genSubcommands, newGenOVCmd) }
-
 type genOVOptions struct {
 	cnf       string
 	split     int

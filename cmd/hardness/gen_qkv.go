@@ -14,8 +14,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func init() { genSubcommands = append(genSubcommands, newGenQKVCmd) }
-
 type genQKVOptions struct {
 	n, d, dv, nk int
 	b            float64

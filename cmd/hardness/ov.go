@@ -15,8 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newOVCmd) }
-
 type ovOptions struct {
 	cnf       string
 	stats     bool

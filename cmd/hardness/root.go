@@ -20,13 +20,6 @@ const (
 	exitBadInput = 2 // bad flags, arguments or input files
 )
 
-// subcommands and genSubcommands are filled by init functions, one per
-// subcommand file, so each command lives in its own file.
-var (
-	subcommands    []func() *cobra.Command
-	genSubcommands []func() *cobra.Command
-)
-
 // exitError carries an exit status. A nil err exits silently.
 type exitError struct {
 	code int
@@ -69,9 +62,16 @@ where the fast polynomial method breaks.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withCode(exitBadInput, fmt.Errorf("%w\nsee '%s --help'", err, c.CommandPath()))
 	})
-	for _, f := range subcommands {
-		root.AddCommand(f())
-	}
+	// One line per subcommand; each lives in its own file.
+	root.AddCommand(
+		newAttentionCmd(),
+		newExperimentCmd(),
+		newExplainCmd(),
+		newGenCmd(),
+		newOVCmd(),
+		newRunCmd(),
+		newSolveCmd(),
+	)
 	return root
 }
 

@@ -16,8 +16,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newRunCmd) }
-
 // defaultCNF is the instance `hardness run` uses without a file: planted
 // 3-SAT, v = 22, m = 94 (ratio 4.26), seed 2023; exact attention on its
 // 2048 × 4096 instance takes about a second.
@@ -92,6 +90,7 @@ a stage did not finish), 2 on bad input.`,
 	fs.IntVar(&o.split, "split", 0, "variables on side A of the OV instance (0: ⌊v/2⌋)")
 	fs.BoolVar(&o.ann, "ann", false, "FILE is a Gap-ANN Hamming instance: run the paper's Gap-ANN route")
 	fs.BoolVar(&o.ov, "ov", false, "FILE is an OV instance (e.g. planted Gap-OV): run the OV route")
+	cmd.MarkFlagsMutuallyExclusive("ov", "ann")
 	return cmd
 }
 

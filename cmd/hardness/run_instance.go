@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,9 +18,6 @@ func (o *runOptions) runInstance(cmd *cobra.Command, args []string) error {
 	flag, gen := "--ov", "hardness gen ov --planted"
 	if o.ann {
 		flag, gen = "--ann", "hardness gen ov --ann"
-	}
-	if o.ann && o.ov {
-		return errors.New("--ann and --ov exclude each other: FILE is one kind of instance")
 	}
 	if len(args) != 1 {
 		return fmt.Errorf("%s needs a FILE: an instance from '%s … -o FILE'", flag, gen)

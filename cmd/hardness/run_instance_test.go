@@ -79,7 +79,7 @@ func TestRunANNBadInput(t *testing.T) {
 		{"OV file", []string{"--ann", plain}, "not a Gap-ANN"},
 		{"gap flag", []string{"--ann", ann, "--gap", "0.5"}, "--gap does not apply to --ann"},
 		{"ANN file as OV", []string{"--ov", ann}, "not an OV one"},
-		{"both kinds", []string{"--ov", "--ann", ann}, "exclude each other"},
+		{"both kinds", []string{"--ov", "--ann", ann}, "none of the others can be"},
 		{"split with OV", []string{"--ov", plain, "--split", "1"}, "--split does not apply"},
 		{"missing", []string{"--ann", filepath.Join(t.TempDir(), "none.ov")}, "none.ov"},
 	}

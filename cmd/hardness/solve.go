@@ -17,8 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, newSolveCmd) }
-
 // exampleCNF is the formula solve decides when given no file: planted
 // random 3-SAT with 50 variables and 213 clauses (m/v = 4.26, the
 // satisfiability threshold), written by
