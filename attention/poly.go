@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
@@ -149,10 +148,19 @@ func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
 // O((n_q + n_k)·d) plus the construction and certification of P (a few ms
 // to a second, growing with g and R; see [PolyDegree]).
 func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
-	nq, nk, d, dv := CheckShapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
+	if err != nil {
+		return nil, err
+	}
 	R, err := LogitRadius(q, k)
 	if err != nil {
 		return nil, err
+	}
+	if r := p.opts.Radius; r > 0 {
+		if r < R {
+			return nil, fmt.Errorf("poly: the given logit radius %.17g is below the inputs' radius %.17g", r, R)
+		}
+		R = r
 	}
 	vmax, err := polyMaxAbs("V", v)
 	if err != nil {
@@ -178,12 +186,7 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	return in, nil
 }
 
-func (p *Poly) workers() int {
-	if p.opts.Workers > 0 {
-		return p.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (p *Poly) workers() int { return workerCount(p.opts) }
 
 // chooseDegreeCached is chooseDegree remembering the last (R, d), so that
 // Plan followed by Attend on the same inputs builds P once.
@@ -358,3 +361,6 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	}
 	return &Output{T: t, ErrBound: in.ErrBound}, nil
 }
+
+// Options returns the options the algorithm was configured with.
+func (p *Poly) Options() Options { return p.opts }

@@ -22,7 +22,20 @@ type Options struct {
 	// MaxMemory is the working-memory limit in bytes; 0 means memlimit.Default.
 	MaxMemory int64
 	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	// Results do not depend on it (reductions add block partials in block
+	// order), so runs on machines of different sizes agree bit for bit.
 	Workers int
+	// KeyBlocks makes exact attention split the keys into this many blocks
+	// merged by log-sum-exp ([Output.MergeKeys]); 0 means automatic (split
+	// only with fewer than 16 query rows), 1 never. The split changes the
+	// result by rounding, so runs that must agree bit for bit set it alike.
+	KeyBlocks int
+	// Radius, if positive, is the logit radius R the polynomial method
+	// plans with instead of computing it from Q and K; it must be at least
+	// [LogitRadius](Q, K) (Attend and Plan check). Row blocks of one
+	// instance planned with the whole instance's R get one degree and one
+	// certificate, so their rows equal the unsplit run's.
+	Radius float64
 	// Progress, if non-nil, is called with the fraction of work done, from
 	// any goroutine.
 	Progress func(done float64)
