@@ -191,7 +191,8 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 	case runErr != nil:
 		return withCode(exitMismatch, runErr)
 	case !r.Agree && !o.json:
-		return withCode(exitMismatch, nil) // the report's agreement line says why
+		// The report's agreement line gives the reason: say it once.
+		return withCode(exitMismatch, errors.New("the verdict does not agree with the check (the report's agreement line says why)"))
 	case !r.Agree:
 		return withCode(exitMismatch, errors.New(r.Reason))
 	}
