@@ -21,7 +21,7 @@ func init() {
 		Name:  "hardness",
 		Short: "the reduction's gapped instances: B/√ln n flat in n, exact decodes them, poly on exact's budget cannot",
 		Long: `The lower-bound side. Two families of instances with a roughly constant gap δ go
-through the reduction OV → Q, K, V (DESIGN §2.2, β² = ln(4(M+1))/δ with the measured
+through the reduction OV → Q, K, V (docs/design.md §2.2, β² = ln(4(M+1))/δ with the measured
 gap): planted Gap-OV instances (random vectors, one planted orthogonal pair in the YES
 instances, none in the NO instances) for growing N, and CNF formulas at clause ratio
 m/v = 20 (planted-satisfiable ones and random unsatisfiable ones) through
