@@ -1,4 +1,4 @@
-package attention
+package expapprox
 
 import (
 	"math"
@@ -10,15 +10,15 @@ import (
 // [−R, R], P evaluated in 512-bit arithmetic from its float64 coefficients
 // (so the float64 evaluation error is not part of the measurement) and e^x by
 // math.Exp (error below 1 ulp).
-func expRelErrOnGrid(p *ExpPoly, n int) float64 {
+func expRelErrOnGrid(p *Poly, n int) float64 {
 	worst := 0.0
 	for i := 0; i <= n; i++ {
 		x := -p.R + 2*p.R*float64(i)/float64(n)
-		bx := polyBig().SetFloat64(x)
-		s := polyBig()
+		bx := bigS().SetFloat64(x)
+		s := bigS()
 		for t := len(p.Coef) - 1; t >= 0; t-- {
 			s.Mul(s, bx)
-			s.Add(s, polyBig().SetFloat64(p.Coef[t]))
+			s.Add(s, bigS().SetFloat64(p.Coef[t]))
 		}
 		px, _ := s.Float64()
 		worst = math.Max(worst, math.Abs(px-math.Exp(x))/math.Exp(x))
@@ -33,7 +33,7 @@ func TestPolyCertifiedErrorOnGrid(t *testing.T) {
 	const slack = 4 * 0x1p-53 // math.Exp and the final rounding of P(x)
 	for _, R := range []float64{0.0625, 0.25, 1, 2.5, 4, 8} {
 		for _, g := range []int{0, 1, 2, 4, 7, 11, 16, 22, 30, 40} {
-			p := NewExpPoly(R, g)
+			p := New(R, g)
 			got := expRelErrOnGrid(p, 1000)
 			if got > p.CertErr+slack {
 				t.Errorf("R=%g g=%d: measured relative error %.4g > certified %.4g", R, g, got, p.CertErr)
@@ -51,29 +51,29 @@ func TestPolyCertifiedErrorOnGrid(t *testing.T) {
 func TestPolyCertifiedErrorTaylorComparison(t *testing.T) {
 	for _, R := range []float64{0.5, 1, 4} {
 		for g := 1; g < 30; g += 3 {
-			c := PolyCertifiedError(R, g)
+			c := CertifiedError(R, g)
 			lg, _ := math.Lgamma(float64(g + 2))
 			taylor := math.Exp(R + float64(g+1)*math.Log(R) - lg)
 			if c < 1 && c > 1e-9 && c > taylor {
-				t.Errorf("PolyCertifiedError(%g, %d) = %.3g; Taylor gives %.3g", R, g, c, taylor)
+				t.Errorf("CertifiedError(%g, %d) = %.3g; Taylor gives %.3g", R, g, c, taylor)
 			}
 		}
 	}
 }
 
 func TestPolyCertifiedErrorEdges(t *testing.T) {
-	if got := PolyCertifiedError(0, 0); got != 0 {
-		t.Errorf("PolyCertifiedError(0, 0) = %v; want 0", got)
+	if got := CertifiedError(0, 0); got != 0 {
+		t.Errorf("CertifiedError(0, 0) = %v; want 0", got)
 	}
-	if got := PolyCertifiedError(1000, 3); !(got >= 1) {
-		t.Errorf("PolyCertifiedError(1000, 3) = %v; want ≥ 1 (vacuous)", got)
+	if got := CertifiedError(1000, 3); !(got >= 1) {
+		t.Errorf("CertifiedError(1000, 3) = %v; want ≥ 1 (vacuous)", got)
 	}
-	if got := PolyCertifiedError(math.Inf(1), 3); !math.IsInf(got, 1) {
-		t.Errorf("PolyCertifiedError(+Inf, 3) = %v; want +Inf", got)
+	if got := CertifiedError(math.Inf(1), 3); !math.IsInf(got, 1) {
+		t.Errorf("CertifiedError(+Inf, 3) = %v; want +Inf", got)
 	}
-	p := NewExpPoly(0, 3)
+	p := New(0, 3)
 	if p.Coef[0] != 1 || p.Coef[1] != 0 || p.Eval(0) != 1 {
-		t.Errorf("NewExpPoly(0, 3).Coef = %v; want [1 0 0 0]", p.Coef)
+		t.Errorf("New(0, 3).Coef = %v; want [1 0 0 0]", p.Coef)
 	}
 }
 
@@ -85,12 +85,12 @@ func TestPolyDegreeMonotone(t *testing.T) {
 	grid := make([][]int, len(Rs))
 	for i, R := range Rs {
 		for _, eps := range epss {
-			g, e := PolyDegree(R, eps)
-			if e > eps || e != PolyCertifiedError(R, g) {
-				t.Errorf("PolyDegree(%g, %g) = %d, %g; want error ≤ eps and = PolyCertifiedError", R, eps, g, e)
+			g, e := Degree(R, eps)
+			if e > eps || e != CertifiedError(R, g) {
+				t.Errorf("Degree(%g, %g) = %d, %g; want error ≤ eps and = CertifiedError", R, eps, g, e)
 			}
-			if g > 0 && PolyCertifiedError(R, g-1) <= eps {
-				t.Errorf("PolyDegree(%g, %g) = %d; degree %d already certifies", R, eps, g, g-1)
+			if g > 0 && CertifiedError(R, g-1) <= eps {
+				t.Errorf("Degree(%g, %g) = %d; degree %d already certifies", R, eps, g, g-1)
 			}
 			grid[i] = append(grid[i], g)
 		}
@@ -120,12 +120,12 @@ func TestPolyDegreeMonotone(t *testing.T) {
 // TestPolyDegreeFloor: when float64 coefficients cannot reach eps, the
 // returned error says so (> eps) instead of pretending.
 func TestPolyDegreeFloor(t *testing.T) {
-	g, e := PolyDegree(20, 1e-9)
+	g, e := Degree(20, 1e-9)
 	if e <= 1e-9 {
-		t.Errorf("PolyDegree(20, 1e-9) = %d, %g; want error > 1e-9 (float64 floor)", g, e)
+		t.Errorf("Degree(20, 1e-9) = %d, %g; want error > 1e-9 (float64 floor)", g, e)
 	}
-	if e2 := PolyCertifiedError(20, g+20); e2 < e*0.99 {
-		t.Errorf("PolyDegree(20, 1e-9) stopped at %d (%g) but degree %d gives %g", g, e, g+20, e2)
+	if e2 := CertifiedError(20, g+20); e2 < e*0.99 {
+		t.Errorf("Degree(20, 1e-9) stopped at %d (%g) but degree %d gives %g", g, e, g+20, e2)
 	}
 }
 
