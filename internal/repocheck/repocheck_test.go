@@ -141,7 +141,7 @@ func TestDesignCitations(t *testing.T) {
 			t.Errorf("%s:%d: a § citation that names no document (write docs/design.md §N, or name the book): %q",
 				f, lineOf(s, m[0]), strings.TrimSpace(s[max(0, m[0]-40):min(len(s), m[1]+8)]))
 		}
-		if i := strings.Index(s, "DESIGN §"); i >= 0 {
+		if i := strings.Index(s, "DESIGN"+" §"); i >= 0 { // split so this file does not match
 			t.Errorf("%s:%d: cites DESIGN, a file outside the repository; cite docs/design.md", f, lineOf(s, i))
 		}
 	}
