@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	Register("poly", func(o Options) (Algorithm, error) { return NewPoly(o) })
+	Register(Info{Name: "poly"}, func(o Options) (Algorithm, error) { return NewPoly(o) })
 }
 
 // Poly is the polynomial method, the upper bound of Alman and Song (2023)
