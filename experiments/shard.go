@@ -285,11 +285,15 @@ func (e *MissingShardsError) Error() string {
 // MaxMemory are taken from the shards. cfg.Command, if set, is recorded
 // as the command.
 func Merge(ctx context.Context, cfg Config) (*Experiment, *Result, error) {
+	return merge(ctx, cfg, Lookup)
+}
+
+func merge(ctx context.Context, cfg Config, lookup func(string) (*Experiment, error)) (*Experiment, *Result, error) {
 	h, points, err := ReadShards(cfg.OutDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	e, err := Lookup(h.Experiment)
+	e, err := lookup(h.Experiment)
 	if err != nil {
 		return nil, nil, err
 	}

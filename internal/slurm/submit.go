@@ -19,12 +19,8 @@ func (s *State) Scripts() (shards, merge *Script) {
 		"Written by hardness " + s.Version + " for: " + s.Command,
 		"Run directory: " + s.Dir,
 	}
-	all := make([]int, s.Shards)
-	for i := range all {
-		all[i] = i
-	}
 	shards = &Script{
-		JobName: "hardness-" + s.Kind, Array: ArraySpec(all, s.MaxParallel), Resources: s.Resources,
+		JobName: "hardness-" + s.Kind, Array: ArraySpec(s.AllTasks(), s.MaxParallel), Resources: s.Resources,
 		Output: s.Path("logs/shard-%a.out"),
 		Comments: append(clone(head),
 			fmt.Sprintf("Array job: task I computes shard I of %d and writes %s atomically", s.Shards, s.Path(fmt.Sprintf("shard-I-of-%d.json", s.Shards))),
@@ -79,7 +75,16 @@ func (s *State) WriteScripts() error {
 	return nil
 }
 
-// Submit submits the array job for tasks (all shards when nil) and the
+// AllTasks returns the task indices of every shard, 0…K−1.
+func (s *State) AllTasks() []int {
+	all := make([]int, s.Shards)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// Submit submits the array job for tasks (none: only the merge) and the
 // merge job after it, also waiting for the array tasks in after (live
 // tasks of an earlier submission, "12_3"). It records the submission in
 // the state file, also when the merge submission fails after the array
