@@ -311,7 +311,7 @@ func (h *hardnessRow) fillParams(p reduction.Params) {
 }
 
 func (h *hardnessRow) setPolyPlan(p *attention.Plan, g int, in *reduction.Instance) {
-	h.polyDegree, h.polyRank, h.polyFlops = g, polyRank(h.dim, g), p.Flops
+	h.polyDegree, h.polyRank, h.polyFlops = g, attention.Rank(h.dim, g), p.Flops
 	h.polyBound, h.polyTrusted = p.ErrBound, in.Trusted(p.ErrBound)
 	if p.Flops > h.exactFlops {
 		h.note = joinNote(h.note, fmt.Sprintf("even degree 1 plans %.2g× exact's flops", p.Flops/h.exactFlops))
