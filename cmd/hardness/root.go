@@ -70,6 +70,7 @@ where the fast polynomial method breaks.`,
 		newGenCmd(),
 		newOVCmd(),
 		newRunCmd(),
+		newScoreCmd(),
 		newSlurmCmd(),
 		newSolveCmd(),
 	)
