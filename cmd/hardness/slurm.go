@@ -181,11 +181,6 @@ func printScripts(w io.Writer, st *slurm.State) error {
 	return err
 }
 
-// commandLine is the command line that ran cmd, for the record.
-func commandLine(args []string) string {
-	return slurm.Command(append([]string{"hardness"}, args...))
-}
-
 // useSlurmCPUs sets GOMAXPROCS to $SLURM_CPUS_PER_TASK inside a Slurm task
 // (unless GOMAXPROCS is set), so that --workers 0 and every other
 // all-cores default mean the CPUs Slurm allocated to the task, not every
