@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	Register("exact", func(o Options) (Algorithm, error) { return NewStream(o), nil })
+	Register(Info{Name: "exact", Exact: true}, func(o Options) (Algorithm, error) { return NewStream(o), nil })
 }
 
 // Stream is exact attention computed tile by tile with an online softmax,

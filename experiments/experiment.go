@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -204,7 +205,7 @@ func (r *Run) write() (*Result, error) {
 		}
 		for _, p := range files {
 			res.Files = append(res.Files, p)
-			r.Summary.Files = append(r.Summary.Files, baseName(p))
+			r.Summary.Files = append(r.Summary.Files, filepath.Base(p))
 		}
 		if len(files) > 0 {
 			r.Summary.Figures = append(r.Summary.Figures, FigureRef{File: f.Name + ".png", Caption: f.Title})
@@ -219,7 +220,7 @@ func (r *Run) write() (*Result, error) {
 	return res, errors.Join(errs...)
 }
 
-func (r *Run) path(name string) string { return joinPath(r.OutDir, name) }
+func (r *Run) path(name string) string { return filepath.Join(r.OutDir, name) }
 
 // Elapsed returns the wall time since the run started.
 func (r *Run) Elapsed() time.Duration { return time.Since(r.start) }

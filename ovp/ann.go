@@ -11,7 +11,7 @@ import (
 )
 
 // Hamming is a Gap approximate-nearest-neighbour instance in Hamming space
-// (Rubinstein 2018; DESIGN §2.3): the sides A and B of the embedded
+// (Rubinstein 2018; docs/design.md §2.3): the sides A and B of the embedded
 // Instance, dimension d0 = Dim(), threshold T and gap Eps. It is a YES
 // instance if some pair has distance ≤ T and a NO instance if every pair
 // has distance ≥ (1+Eps)·T; [Hamming.Far] is that bound rounded up.

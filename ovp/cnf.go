@@ -24,11 +24,11 @@ type CNFOptions struct {
 	MaxMemory int64
 }
 
-// DefaultSplit returns ⌊v/2⌋, the split of DESIGN §2.1.
+// DefaultSplit returns ⌊v/2⌋, the split of docs/design.md §2.1.
 func DefaultSplit(v int) int { return v / 2 }
 
 // CNF is the OV instance of a CNF formula by split-and-list (Williams 2005;
-// DESIGN §2.1). Row i of A is the first-half assignment whose bit t is the
+// docs/design.md §2.1). Row i of A is the first-half assignment whose bit t is the
 // value of variable x(t+1), t < Split; row j of B is the second-half
 // assignment whose bit t is the value of x(Split+1+t). Coordinate c of a
 // vector is 1 iff that partial assignment satisfies no literal of clause

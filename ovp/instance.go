@@ -10,7 +10,7 @@ import (
 type Side int
 
 // The two sides: A = {a_0..a_{N-1}} and B = {b_0..b_{M-1}}, as in
-// DESIGN §2.1 (A holds the assignments of the first variables).
+// docs/design.md §2.1 (A holds the assignments of the first variables).
 const (
 	A Side = 0
 	B Side = 1

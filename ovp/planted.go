@@ -61,7 +61,7 @@ func (o *GapOptions) check() error {
 	return nil
 }
 
-// PlantGap generates a planted Gap-OV instance (DESIGN §2.1): N + M random
+// PlantGap generates a planted Gap-OV instance (docs/design.md §2.1): N + M random
 // vectors with i.i.d. Bernoulli(ρ) bits; if o.Yes, one orthogonal pair
 // (a_p, b_q) at random positions, of weights max(round(ρm), ⌈δm⌉) on
 // disjoint supports. Every other pair is then checked, and a pair with

@@ -10,8 +10,8 @@ type Route string
 
 // The two constructions of the package documentation.
 const (
-	RouteOV  Route = "ov"  // OV → attention, DESIGN §2.2
-	RouteANN Route = "ann" // Hamming Gap-ANN → attention, DESIGN §2.3
+	RouteOV  Route = "ov"  // OV → attention, docs/design.md §2.2
+	RouteANN Route = "ann" // Hamming Gap-ANN → attention, docs/design.md §2.3
 )
 
 // Params are the constants of one construction; see the package
