@@ -16,8 +16,10 @@ import (
 // TOMS 41(3), 2015) the key panel is the micro-kernel's streamed operand
 // and the strip's 6 × 32 accumulators stay in registers.
 const (
-	stripMR = 6
-	stripNR = 32
+	stripMR    = 6
+	stripNR    = 32
+	stripMaxBQ = 16 * stripMR // largest query tile of stripTileSizes
+	stripMaxBK = 4096         // largest key tile of stripTileSizes
 )
 
 // stripKernels are the two products of the strip path.
@@ -113,8 +115,8 @@ func packQStrip(qp, q []float64, ldq, i0, i1, d int) {
 // there are 4 per worker for balance.
 func stripTileSizes(nq, d, dv, workers int, c cacheInfo) (bq, bk int) {
 	bk = min(c.l2/2/(8*(d+dv)), c.l1/2/(8*stripMR))
-	bk = min(max(bk/stripNR*stripNR, stripNR), 4096)
-	bq = 16 * stripMR
+	bk = min(max(bk/stripNR*stripNR, stripNR), stripMaxBK)
+	bq = stripMaxBQ
 	for bq > stripMR && (nq+bq-1)/bq < 4*workers {
 		bq = max(bq/2/stripMR*stripMR, stripMR)
 	}

@@ -52,18 +52,18 @@ func NewStream(o Options) *Stream { return &Stream{opts: o} }
 // Name returns "exact".
 func (*Stream) Name() string { return "exact" }
 
-// streamBytes estimates the working memory of Stream beyond the inputs.
-func streamBytes(ks *kernels, nq, nk, d, dv, workers int) int64 {
-	nr := ks.panel()
-	packed := int64((nk+nr-1)/nr*nr) * int64(d)
+// streamBytes bounds the working memory of Stream beyond the inputs, for
+// every kernel set and cache size, so that the estimate (and a refusal by
+// MaxMemory) does not depend on the machine: K packed in panels of up to
+// stripNR keys, the output, and per worker the larger scratch of the two
+// paths (the strip path's tiles are at most stripMaxBQ × stripMaxBK).
+func streamBytes(nq, nk, d, dv, workers int) int64 {
+	packed := int64((nk+stripNR-1)/stripNR*stripNR) * int64(d)
 	out := int64(nq) * int64(dv+2)
-	bq, bk := ks.tileSizes(nq, d, dv, workers)
-	scratch := int64(workers) * int64(2*bk+bq*(dv+2))
-	if ks.strip != nil {
-		bq = (bq + stripMR - 1) / stripMR * stripMR
-		scratch = int64(workers) * int64(stripMR*(bk+stripNR)+bq*(d+dv+2))
-	}
-	return 8 * (packed + out + scratch)
+	bq, bk := tileSizes(nq, d, dv, workers)
+	pair := int64(2*bk + bq*(dv+2))
+	strip := int64(stripMR*(stripMaxBK+stripNR) + stripMaxBQ*(d+dv+2))
+	return 8 * (packed + out + int64(workers)*max(pair, strip))
 }
 
 // panel is the number of keys per packed panel of the kernel set.
@@ -96,8 +96,11 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	p := &Plan{
 		Algo:  "exact",
 		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
-		Bytes: streamBytes(ks, nq, nk, d, dv, w),
-		Notes: []string{fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys, %s kernels", w, bq, bk, ks.name)},
+		Bytes: streamBytes(nq, nk, d, dv, w),
+		Notes: []string{
+			fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk),
+			"kernels: " + ks.name,
+		},
 	}
 	what := fmt.Sprintf("exact attention of %d queries × %d keys (d = %d, d_v = %d)", nq, nk, d, dv)
 	if err := memlimit.Check(what, p.Bytes, s.opts.MaxMemory, "raise --max-memory or split the queries"); err != nil {
