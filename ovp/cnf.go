@@ -82,7 +82,7 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	if h != v/2 && h != (v+1)/2 {
 		hint = fmt.Sprintf("move the split towards v/2 (--split %d), or use a formula with fewer variables", v/2)
 	}
-	if err := memlimit.Check(what, int64(min(need, math.MaxInt64/2)), opt.MaxMemory, hint); err != nil {
+	if err := memlimit.Check(what, memlimit.Float(need), opt.MaxMemory, hint); err != nil {
 		return nil, err
 	}
 	x := New(1<<h, 1<<(v-h), m)

@@ -59,8 +59,11 @@
 // .npy arrays, as numpy.savez writes it: A.npy (uint8, shape N×m, one row
 // per vector), B.npy (uint8, M×m), dims.npy (int64 [N, M, m]) and, for
 // Gap-ANN, ann.npy (float64 [t, ε]). In Python: z = np.load(f);
-// A, B = z["A"], z["B"]. Arrays are read with npyio (entries named "A" as
-// npyio's npz writer names them are accepted too).
+// A, B = z["A"], z["B"]. The .npy headers are parsed as numpy.load parses
+// them (internal/npy); A and B may have any integer or bool dtype with
+// values 0 and 1, in C or Fortran order; entries named "A" (as npyio's npz
+// writer names them) are accepted too. Every shape and size is checked
+// against dims and the memory limit before a vector is read.
 //
 // [ReadFile] reads both, refusing sizes over a memory limit, and reports
 // malformed input with the file, line and column (text) or the array

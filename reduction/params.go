@@ -3,6 +3,8 @@ package reduction
 import (
 	"fmt"
 	"math"
+
+	"github.com/hardnesslab/hardness/ovp"
 )
 
 // Route names a construction.
@@ -93,9 +95,7 @@ func ANNParams(n, m, d0, t int, eps float64) (Params, error) {
 // Far returns max(t+1, ⌈(1+ε)t⌉), the least integer distance a NO pair of
 // a Gap-ANN instance with threshold t and gap ε can have (the same rounding
 // as ovp.Hamming.Far).
-func Far(t int, eps float64) int {
-	return max(t+1, int(math.Ceil((1+eps)*float64(t)-1e-9)))
-}
+func Far(t int, eps float64) int { return ovp.FarDistance(t, eps) }
 
 func checkSizes(n, m, dim int) error {
 	if n < 1 || m < 1 || dim < 1 {
