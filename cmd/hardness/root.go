@@ -71,6 +71,7 @@ where the fast polynomial method breaks.`,
 		newOVCmd(),
 		newRunCmd(),
 		newScoreCmd(),
+		newSlurmCmd(),
 		newSolveCmd(),
 	)
 	return root
