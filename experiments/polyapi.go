@@ -12,3 +12,7 @@ func polyDegree(R, eps float64) (int, float64) { return attention.PolyDegree(R, 
 
 // polyRank returns r = C(d+g, g) as a float64 (attention.Rank).
 func polyRank(d, g int) float64 { return attention.Rank(d, g) }
+
+// polyCertErr returns the certified relative error on [−R, R] of the
+// degree-g polynomial the solver uses (attention.PolyCertifiedError).
+func polyCertErr(R float64, g int) float64 { return attention.PolyCertifiedError(R, g) }
