@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/ovp"
 	"github.com/hardnesslab/hardness/reduction"
 )
@@ -112,7 +113,7 @@ func runThreshold(ctx context.Context, r *Run) error {
 	r.state = data
 	r.Summary.AddParam("n", s.ns)
 	r.Summary.AddParam("d (fast path and planted instances)", "log2 n")
-	r.Summary.AddParam("c_up", "ε = 1/n; degree g_max = the largest g with C(d+g, g)·d < n; c from the certificate attention.PolyCertifiedError(c²·ln n, g_max) ≤ 1/n (scan in steps of 0.005, then bisection)")
+	r.Summary.AddParam("c_up", "ε = 1/n; degree g_max = the largest g with C(d+g, g)·d < n; c from the certificate expapprox.CertifiedError(c²·ln n, g_max) ≤ 1/n (scan in steps of 0.005, then bisection)")
 	r.Summary.AddParam("c_up measured", fmt.Sprintf("n ∈ %v; c ∈ %g … %g step %g; Q, K uniform in [−B, B], V ∈ {0,1}; poly at degree g_max against exact; decoder tolerance 1/n",
 		s.measN, s.measC[0], s.measC[len(s.measC)-1], s.measC[1]-s.measC[0]))
 	r.Summary.AddParam("c_low", fmt.Sprintf("planted Gap-OV, density %g, m = log2 n, gap δ = %g; tight form (N = M = n − 1, one reference key, tolerance 1/n) and default form (N = M = n/2, M reference keys); built and decoded with exact attention for n ≤ %d", s.density, s.gap, s.buildMax))
@@ -161,7 +162,7 @@ func runThreshold(ctx context.Context, r *Run) error {
 // degree 1 does not).
 func budgetDegree(n, d int) int {
 	g := 0
-	for polyRank(d, g+1)*float64(d) < float64(n) {
+	for attention.Rank(d, g+1)*float64(d) < float64(n) {
 		g++
 	}
 	return g
@@ -175,8 +176,8 @@ func upperAt(n int) upperPoint {
 	lnN := math.Log(float64(n))
 	u := upperPoint{n: n, d: d, eps: 1 / float64(n), tolerance: 1 / float64(n), cMeas: math.NaN()}
 	u.gMax = budgetDegree(n, d)
-	u.rank = polyRank(d, u.gMax)
-	ok := func(c float64) bool { return polyCertErr(c*c*lnN, u.gMax) <= u.eps }
+	u.rank = attention.Rank(d, u.gMax)
+	ok := func(c float64) bool { return expapprox.CertifiedError(c*c*lnN, u.gMax) <= u.eps }
 	lo, hi := 0.0, 0.0
 	for c := 0.005; ; c += 0.005 {
 		if !ok(c) {
@@ -194,10 +195,10 @@ func upperAt(n int) upperPoint {
 		}
 	}
 	u.cUp, u.rUp = lo, lo*lo*lnN
-	u.certAtCUp = polyCertErr(u.rUp, u.gMax)
-	exponent := func(g int) float64 { return 1 + math.Log(polyRank(d, g)*float64(d))/lnN }
-	u.degBelow, _ = polyDegree(u.rUp, u.eps)
-	u.degAbove, _ = polyDegree(hi*hi*lnN*(1+1e-6), u.eps)
+	u.certAtCUp = expapprox.CertifiedError(u.rUp, u.gMax)
+	exponent := func(g int) float64 { return 1 + math.Log(attention.Rank(d, g)*float64(d))/lnN }
+	u.degBelow, _ = expapprox.Degree(u.rUp, u.eps)
+	u.degAbove, _ = expapprox.Degree(hi*hi*lnN*(1+1e-6), u.eps)
 	u.exponentBelow, u.exponentAbove = exponent(u.degBelow), exponent(u.degAbove)
 	return u
 }
@@ -471,7 +472,7 @@ func reportBracketFindings(r *Run, data *thresholdData, lowBy map[string]map[int
 	}
 	r.Summary.AddFinding("Built and decoded with exact attention: %d of %d constructions decode both their YES and their NO instance correctly.", builtOK, built)
 	if consistent {
-		r.Summary.AddFinding("At every n the solver's own degree search (attention.PolyDegree at ε = 1/n) picks a degree ≤ g_max just below c_up and > g_max just above it: c_up is where the solver itself stops being subquadratic.")
+		r.Summary.AddFinding("At every n the solver's own degree search (expapprox.Degree at ε = 1/n) picks a degree ≤ g_max just below c_up and > g_max just above it: c_up is where the solver itself stops being subquadratic.")
 	} else {
 		r.Summary.AddFinding("WARNING: at some n the solver's degree search disagrees with the certificate at g_max around c_up (see upper.csv).")
 	}

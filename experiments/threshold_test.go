@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/reduction"
 )
 
@@ -25,14 +27,14 @@ func TestThresholdQuick(t *testing.T) {
 	checkPlots(t, dir, "bracket", "ratio")
 	for _, r := range csvTable(t, filepath.Join(dir, "upper.csv"), upperColumns) {
 		n, d, g := num(t, r, "n"), int(num(t, r, "d")), int(num(t, r, "g_max"))
-		if polyRank(d, g)*float64(d) >= n || polyRank(d, g+1)*float64(d) < n {
+		if attention.Rank(d, g)*float64(d) >= n || attention.Rank(d, g+1)*float64(d) < n {
 			t.Errorf("n = %g: g_max = %d is not the largest degree with C(d+g, g)·d < n", n, g)
 		}
 		cUp, eps, lnN := num(t, r, "c_up"), num(t, r, "eps"), math.Log(n)
-		if e := polyCertErr(math.Pow(cUp-1e-4, 2)*lnN, g); e > eps {
+		if e := expapprox.CertifiedError(math.Pow(cUp-1e-4, 2)*lnN, g); e > eps {
 			t.Errorf("n = %g: certificate %g > ε = %g just below c_up = %g", n, e, eps, cUp)
 		}
-		if e := polyCertErr(math.Pow(cUp+2e-5, 2)*lnN, g); e <= eps {
+		if e := expapprox.CertifiedError(math.Pow(cUp+2e-5, 2)*lnN, g); e <= eps {
 			t.Errorf("n = %g: certificate %g ≤ ε = %g just above c_up = %g", n, e, eps, cUp)
 		}
 		if num(t, r, "solver_degree_below") > float64(g) || num(t, r, "solver_degree_above") <= float64(g) ||

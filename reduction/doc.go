@@ -19,8 +19,8 @@
 //
 // # Overview
 //
-// [FromOV] builds Q, K, V from an OV instance and a gap δ (DESIGN §2.2);
-// [FromGapANN] builds them from a Hamming Gap-ANN instance (DESIGN §2.3).
+// [FromOV] builds Q, K, V from an OV instance and a gap δ (docs/design.md §2.2);
+// [FromGapANN] builds them from a Hamming Gap-ANN instance (docs/design.md §2.3).
 // Both return a [Params] holding every constant of the construction: β (or
 // s), the entry bound B, the sizes, the threshold τ, the additive error the
 // decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone,
@@ -48,7 +48,7 @@
 //	B        the largest |entry| of Q, K and V
 //	τ        the decision threshold; tol the additive error it tolerates
 //
-// # OV → attention (DESIGN §2.2)
+// # OV → attention (docs/design.md §2.2)
 //
 // Given A, B ⊂ {0,1}^m and δ, set d = m and
 //
@@ -82,9 +82,9 @@
 // T̃_i < 1/(4M+5) + tol < 2/(8(M+1)) + tol = τ, so the rule "row i is YES iff
 // T̃_i > τ" is right on every row, and the arg-max row of T̃ is a YES row
 // whenever one exists. The tolerance 3/(8(M+1)) ≥ 3/(8(n+1)) is 1/poly(n),
-// which is exactly the accuracy the theorem speaks of. (DESIGN §2.2 states
-// the NO bound as e^(−β²δ) = 2/(8(M+1)); the sharper x/(1+x) above is what
-// the construction gives, and the constants τ and tol are as in the design.)
+// which is exactly the accuracy the theorem speaks of. (A looser NO bound,
+// T_i ≤ e^(−β²δ) = 2/(8(M+1)), gives the same τ and tol; the sharper
+// x/(1+x) above is what the construction gives.)
 //
 // The entries of Q and K lie in {0, β} and {−β, 0}, those of V in {0, 1}, so
 //
@@ -105,7 +105,7 @@
 // reports B, √(ln n) and their ratio; [Params.RatioBound] says whether the
 // bound is proved for the sizes at hand, and the report prints it only then.
 //
-// # Gap-ANN → attention (DESIGN §2.3)
+// # Gap-ANN → attention (docs/design.md §2.3)
 //
 // A Hamming Gap-ANN instance has A, B ⊂ {0,1}^d0, an integer threshold t
 // and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
@@ -129,8 +129,8 @@
 //	s² = ln(4(M+1))/(far − t),   far − t ≥ max(1, ε·t),
 //
 // makes e^(−s²(far−t)) = 1/(4(M+1)), and the analysis of the OV case
-// applies word for word: τ = 5/(8(M+1)), tol = 3/(8(M+1)). DESIGN §2.3
-// writes s²·ε·t = ln(4(M+1)); the integer gap far − t is never smaller
+// applies word for word: τ = 5/(8(M+1)), tol = 3/(8(M+1)). The paper's
+// sketch takes s²·ε·t = ln(4(M+1)); the integer gap far − t is never smaller
 // than ε·t, so our s (and B) is never larger, and it also covers t = 0
 // (exact nearest neighbour, far = 1), where ε·t = 0 would make s infinite.
 // The entries of Q and K lie in [0, s√d] and those of V in {0, 1}, so
@@ -142,8 +142,9 @@
 // whenever 4(M+1) ≤ n² (every M ≥ 2) and s·√d ≥ 1,
 // B/√(ln n) ≤ 2·√(d0/(far − t)) ≤ 2/√(ερ), bounded for constant ε and ρ.
 //
-// Design change. DESIGN §2.3 puts the reference keys at s·√d·𝟏, whose logit
-// s²·d0 is the row maximum. That is correct, but then
+// Departure from the sketch (docs/design.md §2.3). With the reference keys
+// at s·√d·𝟏, as first sketched, their logit s²·d0 is the row maximum. That
+// is correct, but then
 // T_i = S_i/(S_i + M·e^(s²t)) with S_i as above, both bounds shrink by the
 // factor e^(−s²t) = (4(M+1))^(−1/ε), and so do τ and the tolerance: at ε = 1/2
 // the tolerance is of order M^(−3) instead of M^(−1). Scaling the
@@ -210,7 +211,7 @@
 // tool's gapped instances are therefore planted or measured, never derived
 // from SETH.
 //
-// # Decoding (DESIGN §2.4)
+// # Decoding (docs/design.md §2.4)
 //
 // The verdict is read from T alone: SAT (YES) iff some T_i > τ. The witness
 // row is i* = argmax T_i; its partner j* is found by a linear scan of B for

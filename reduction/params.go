@@ -3,6 +3,8 @@ package reduction
 import (
 	"fmt"
 	"math"
+
+	"github.com/hardnesslab/hardness/ovp"
 )
 
 // Route names a construction.
@@ -10,8 +12,8 @@ type Route string
 
 // The two constructions of the package documentation.
 const (
-	RouteOV  Route = "ov"  // OV → attention, DESIGN §2.2
-	RouteANN Route = "ann" // Hamming Gap-ANN → attention, DESIGN §2.3
+	RouteOV  Route = "ov"  // OV → attention, docs/design.md §2.2
+	RouteANN Route = "ann" // Hamming Gap-ANN → attention, docs/design.md §2.3
 )
 
 // Params are the constants of one construction; see the package
@@ -20,7 +22,7 @@ const (
 type Params struct {
 	Route Route `json:"route"`
 	// Form is the variant of the route's construction: empty for the
-	// construction of DESIGN §2.2 and §2.3, [FormTight] for one reference key.
+	// construction of docs/design.md §2.2 and §2.3, [FormTight] for one reference key.
 	Form string `json:"form,omitempty"`
 	N    int    `json:"n_queries"` // query vectors: rows of Q
 	M    int    `json:"m_keys"`    // real keys; K has 2M rows
@@ -96,9 +98,7 @@ func ANNParams(n, m, d0, t int, eps float64) (Params, error) {
 // Far returns max(t+1, ⌈(1+ε)t⌉), the least integer distance a NO pair of
 // a Gap-ANN instance with threshold t and gap ε can have (the same rounding
 // as ovp.Hamming.Far).
-func Far(t int, eps float64) int {
-	return max(t+1, int(math.Ceil((1+eps)*float64(t)-1e-9)))
-}
+func Far(t int, eps float64) int { return ovp.FarDistance(t, eps) }
 
 func checkSizes(n, m, dim int) error {
 	if n < 1 || m < 1 || dim < 1 {

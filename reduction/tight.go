@@ -10,7 +10,7 @@ import (
 
 // FormTight names the OV construction with one reference key (see the
 // package documentation, # The tight form); Params.Form is empty for the
-// construction of DESIGN §2.2 with M reference keys.
+// construction of docs/design.md §2.2 with M reference keys.
 const FormTight = "tight"
 
 // TightOVParams returns the constants of the tight OV construction for N
