@@ -16,8 +16,9 @@
 // with errors that name the file and the problem.
 //
 // [New]("poly") is [Poly], the polynomial method: exp replaced on [−R, R]
-// by a degree-g polynomial with a certified relative error ([ExpPoly],
-// [PolyDegree], [PolyCertifiedError]), r = [Rank](d, g) monomial features,
+// by a degree-g polynomial with a certified relative error (package
+// [expapprox] builds it, certifies it and chooses g), r = [Rank](d, g)
+// monomial features,
 // O((n_q+n_k)·r·d_v) time, and a certified additive bound on T (+Inf when
 // the certificate is vacuous). [New]("performer") is [Performer], FAVOR+
 // positive orthogonal random features, with no certificate.

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register("performer", func(o Options) (Algorithm, error) { return NewPerformer(o) })
+	Register(Info{Name: "performer"}, func(o Options) (Algorithm, error) { return NewPerformer(o) })
 }
 
 // Performer is the FAVOR+ baseline of Choromanski et al., "Rethinking

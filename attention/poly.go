@@ -7,18 +7,19 @@ import (
 	"math"
 	"sync"
 
+	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/mat"
 )
 
 func init() {
-	Register("poly", func(o Options) (Algorithm, error) { return NewPoly(o) })
+	Register(Info{Name: "poly"}, func(o Options) (Algorithm, error) { return NewPoly(o) })
 }
 
 // Poly is the polynomial method, the upper bound of Alman and Song (2023)
-// (degrees as in Aggarwal and Alman, CCC 2022; DESIGN §3):
+// (degrees as in Aggarwal and Alman, CCC 2022; docs/design.md §3):
 // exp is replaced on the logit interval [−R, R] by a polynomial P of degree
-// g with a certified relative error ε_P ([NewExpPoly]), and
+// g with a certified relative error ε_P ([expapprox.New]), and
 //
 //	P(⟨q,k⟩/d) = Σ_{|α|≤g} w_α·q^α·k^α = ⟨φ(q), ψ(k)⟩
 //
@@ -32,21 +33,20 @@ func init() {
 // The degree comes from Options: Degree fixes g (a budget); otherwise
 // MaxRank fixes the largest g with r ≤ MaxRank (capped where the bound stops
 // improving); otherwise Eps ∈ (0, 1) selects the least g with ε_P ≤ Eps
-// ([PolyDegree]). Options.Eps is ignored when Degree or MaxRank is set.
+// ([expapprox.Select]). Options.Eps is ignored when Degree or MaxRank is set.
 type Poly struct {
 	opts Options
 
-	mu     sync.Mutex
-	cache  *PolyInfo // degree and polynomial for the last (R, d)
-	cacheD int
+	mu    sync.Mutex
+	cache *expapprox.Choice // degree and polynomial for the last (R, d)
 }
 
 // NewPoly returns the polynomial method configured by o. It returns an
 // error when o selects no degree or has out-of-range fields.
 func NewPoly(o Options) (*Poly, error) {
 	switch {
-	case o.Degree < 0 || o.Degree > maxPolyDegree:
-		return nil, fmt.Errorf("poly: degree %d out of range [0, %d]", o.Degree, maxPolyDegree)
+	case o.Degree < 0 || o.Degree > expapprox.MaxDegree:
+		return nil, fmt.Errorf("poly: degree %d out of range [0, %d]", o.Degree, expapprox.MaxDegree)
 	case o.MaxRank < 0:
 		return nil, fmt.Errorf("poly: max rank %d is negative", o.MaxRank)
 	case o.Degree == 0 && o.MaxRank == 0 && !(o.Eps > 0 && o.Eps < 1):
@@ -67,7 +67,7 @@ type PolyInfo struct {
 	Degree int     // g
 	Rank   float64 // r = C(d+g, g) (float64: may exceed int)
 	// CertRelErr is the certified relative error ε_P of P on [−R, R],
-	// [PolyCertifiedError](R, g); ≥ 1 means the bound is vacuous.
+	// [expapprox.CertifiedError](R, g); ≥ 1 means the bound is vacuous.
 	CertRelErr float64
 	// TargetEps is Options.Eps when it chose the degree, else 0.
 	TargetEps float64
@@ -83,8 +83,8 @@ type PolyInfo struct {
 	Workers                              int
 	Notes                                []string
 
-	poly *ExpPoly // the polynomial (nil when g > polyBuildMaxDegree: built by Attend)
-	pbar float64  // upper bound on Σ_t |c_t|·R^t
+	poly *expapprox.Poly // the polynomial (nil when g > expapprox.MaxBuildDegree: built by Attend)
+	pbar float64         // upper bound on Σ_t |c_t|·R^t
 }
 
 // Vacuous reports whether the certificate says nothing (ε_P ≥ 1): the
@@ -146,7 +146,7 @@ func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
 // Analyze computes the degree, rank, certified bounds, predicted cost and
 // memory for these inputs, without the memory check of Plan. Cost
 // O((n_q + n_k)·d) plus the construction and certification of P (a few ms
-// to a second, growing with g and R; see [PolyDegree]).
+// to a second, growing with g and R; see [expapprox.Select]).
 func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
@@ -166,18 +166,18 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if R > polyMaxRadius {
-		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(polyMaxRadius))
+	if R > expapprox.MaxRadius {
+		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(expapprox.MaxRadius))
 	}
 	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers()}
-	if err := p.chooseDegreeCached(in, d); err != nil {
+	c, err := p.choose(R, d)
+	if err != nil {
 		return nil, err
 	}
-	in.Rank = Rank(d, in.Degree)
-	in.CertRelErr = polyAPrioriError(R, in.Degree)
+	in.Degree, in.TargetEps, in.poly = c.Degree, c.TargetEps, c.Poly
+	in.Rank, in.CertRelErr = c.Rank, c.CertErr
 	in.pbar = 2 * math.Exp(math.Sqrt2*R) // a priori bound on Σ_t |c_t|·R^t
 	if in.poly != nil {
-		in.CertRelErr = in.poly.CertErr
 		in.pbar = in.poly.AbsSum(R) * (1 + 1e-12)
 	}
 	p.bounds(in, nk)
@@ -188,50 +188,21 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 
 func (p *Poly) workers() int { return workerCount(p.opts) }
 
-// chooseDegreeCached is chooseDegree remembering the last (R, d), so that
-// Plan followed by Attend on the same inputs builds P once.
-func (p *Poly) chooseDegreeCached(in *PolyInfo, d int) error {
+// choose is [expapprox.Select] for the options, remembering the last
+// (R, d), so that Plan followed by Attend on the same inputs builds P once.
+func (p *Poly) choose(R float64, d int) (expapprox.Choice, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.cache != nil && p.cache.R == in.R && p.cacheD == d {
-		in.Degree, in.TargetEps, in.poly = p.cache.Degree, p.cache.TargetEps, p.cache.poly
-		return nil
+	if p.cache != nil && p.cache.R == R && p.cache.D == d {
+		return *p.cache, nil
 	}
-	if err := p.chooseDegree(in, d); err != nil {
-		return err
-	}
-	if in.poly == nil && in.Degree <= polyBuildMaxDegree {
-		in.poly = expPoly(in.R, in.Degree)
-	}
-	p.cache, p.cacheD = &PolyInfo{R: in.R, Degree: in.Degree, TargetEps: in.TargetEps, poly: in.poly}, d
-	return nil
-}
-
-// chooseDegree sets in.Degree (and in.TargetEps, and in.poly when the
-// search built it) from the options.
-func (p *Poly) chooseDegree(in *PolyInfo, d int) error {
 	o := p.opts
-	switch {
-	case o.Degree > 0:
-		in.Degree = o.Degree
-		if o.MaxRank > 0 && Rank(d, o.Degree) > float64(o.MaxRank) {
-			return fmt.Errorf("poly: degree %d needs rank C(%d+%d, %d) = %.6g, above the max rank %d",
-				o.Degree, d, o.Degree, o.Degree, Rank(d, o.Degree), o.MaxRank)
-		}
-	case o.MaxRank > 0:
-		// Largest g within the budget, but no higher than where the
-		// certificate stops improving.
-		useful, _ := polyAPrioriDegree(in.R, 1e-300)
-		g := 0
-		for g < useful && Rank(d, g+1) <= float64(o.MaxRank) {
-			g++
-		}
-		in.Degree = g
-	default:
-		in.Degree, _, in.poly = polyDegreeBuild(in.R, o.Eps)
-		in.TargetEps = o.Eps
+	c, err := expapprox.Select(R, d, expapprox.Target{Eps: o.Eps, Degree: o.Degree, MaxRank: o.MaxRank})
+	if err != nil {
+		return c, fmt.Errorf("poly: %w", err)
 	}
-	return nil
+	p.cache = &c
+	return c, nil
 }
 
 // bounds fills the certified error terms. With p_ij = P(x_ij) = e^{x_ij}(1+η),
@@ -326,10 +297,6 @@ func (p *Poly) checkMemory(in *PolyInfo) error {
 	return memlimit.Check(what, need, p.opts.MaxMemory, "lower the degree (--eps larger, --degree or --max-rank) or use fewer workers")
 }
 
-// polyMaxRadius is the largest logit radius Poly accepts: beyond it e^{±R}
-// leaves the float64 range.
-const polyMaxRadius = 700
-
 // ErrNonPositiveNormaliser is returned when a row sum Σ_j P(x_ij) comes out
 // ≤ 0 or non-finite, which a certified relative error < 1 rules out: the
 // degree is too low for the inputs.
@@ -352,7 +319,7 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	mono := newPolyMonomials(d, in.Degree, r)
 	poly := in.poly
 	if poly == nil {
-		poly = expPoly(in.R, in.Degree)
+		poly = expapprox.New(in.R, in.Degree)
 	}
 	w := mono.weights(poly.Coef)
 	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/mat"
 )
@@ -165,7 +166,7 @@ func TestPolyFeaturesReproduceP(t *testing.T) {
 			}
 		}
 		for _, R := range []float64{0.3, 2} {
-			p := NewExpPoly(R, tc.g)
+			p := expapprox.New(R, tc.g)
 			w := m.weights(p.Coef)
 			fq, fk := make([]float64, r), make([]float64, r)
 			for range 20 {
@@ -249,7 +250,7 @@ func TestPolyBudgetHonest(t *testing.T) {
 }
 
 func TestNewPolyRejectsBadOptions(t *testing.T) {
-	for _, o := range []Options{{}, {Eps: 1}, {Eps: -1}, {Degree: -1}, {MaxRank: -3, Eps: 0.1}, {Degree: maxPolyDegree + 1}} {
+	for _, o := range []Options{{}, {Eps: 1}, {Eps: -1}, {Degree: -1}, {MaxRank: -3, Eps: 0.1}, {Degree: expapprox.MaxDegree + 1}} {
 		if _, err := NewPoly(o); err == nil {
 			t.Errorf("NewPoly(%+v) = nil error; want one", o)
 		}

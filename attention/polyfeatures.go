@@ -2,21 +2,13 @@ package attention
 
 import (
 	"math"
-	"math/big"
+
+	"github.com/hardnesslab/hardness/attention/expapprox"
 )
 
-// Rank returns r = C(d+g, g), the number of monomials of degree ≤ g in d
-// variables: the number of polynomial-method features. It is exact while
-// r < 2^53 and correctly rounded beyond (+Inf past the float64 range), so it
-// is safe for any d, g ≥ 0 (e.g. d = 22, g = 200). Cost O(g) big-integer
-// operations.
-func Rank(d, g int) float64 {
-	if d < 0 || g < 0 {
-		panic("attention: Rank with negative argument")
-	}
-	f, _ := new(big.Float).SetInt(new(big.Int).Binomial(int64(d+g), int64(g))).Float64()
-	return f
-}
+// Rank returns r = C(d+g, g), the number of polynomial-method features
+// ([expapprox.Rank]).
+func Rank(d, g int) float64 { return expapprox.Rank(d, g) }
 
 // polyMonomials is the generation program of all monomials of degree ≤ g in d
 // variables, in graded order: feature f > 0 is feature parent[f] times

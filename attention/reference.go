@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register("naive", func(o Options) (Algorithm, error) { return &naiveAlgo{opts: o}, nil })
+	Register(Info{Name: "naive", Exact: true}, func(o Options) (Algorithm, error) { return &naiveAlgo{opts: o}, nil })
 }
 
 // naiveAlgo is Naive behind the Algorithm interface, registered as "naive"

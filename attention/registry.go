@@ -41,15 +41,33 @@ type Options struct {
 	Progress func(done float64)
 }
 
-var algorithms = map[string]func(Options) (Algorithm, error){}
+// Info describes a registered algorithm to the tools that compare
+// algorithms (the experiments, the command line's help), so that a new
+// algorithm appears in them through its registration alone.
+type Info struct {
+	// Name is the identifier given to New and to --algo.
+	Name string
+	// Exact is true when the algorithm computes Att up to float64 rounding
+	// (its Plan.ErrBound is 0). The experiments measure every other
+	// registered algorithm against an exact one.
+	Exact bool
+}
 
-// Register makes an algorithm constructor available to New under name.
-// It is called from init functions and panics on a duplicate name.
-func Register(name string, ctor func(Options) (Algorithm, error)) {
-	if _, dup := algorithms[name]; dup {
-		panic("attention: Register called twice for " + name)
+type entry struct {
+	info Info
+	ctor func(Options) (Algorithm, error)
+}
+
+var algorithms = map[string]entry{}
+
+// Register makes an algorithm constructor available to New under
+// info.Name. It is called from init functions and panics on a duplicate
+// name.
+func Register(info Info, ctor func(Options) (Algorithm, error)) {
+	if _, dup := algorithms[info.Name]; dup {
+		panic("attention: Register called twice for " + info.Name)
 	}
-	algorithms[name] = ctor
+	algorithms[info.Name] = entry{info: info, ctor: ctor}
 }
 
 // Names returns the registered algorithm names, sorted.
@@ -62,11 +80,29 @@ func Names() []string {
 	return ns
 }
 
+// Approximations returns the names of the registered algorithms that are
+// not exact, sorted: the ones an experiment compares with exact attention.
+func Approximations() []string {
+	var ns []string
+	for _, n := range Names() {
+		if !algorithms[n].info.Exact {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+// Lookup returns the registration of name.
+func Lookup(name string) (Info, bool) {
+	e, ok := algorithms[name]
+	return e.info, ok
+}
+
 // New returns the algorithm registered under name, configured by o.
 func New(name string, o Options) (Algorithm, error) {
-	ctor, ok := algorithms[name]
+	e, ok := algorithms[name]
 	if !ok {
 		return nil, fmt.Errorf("attention: unknown algorithm %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
-	return ctor(o)
+	return e.ctor(o)
 }

@@ -15,16 +15,18 @@ import (
 func init() {
 	register(&Experiment{
 		Name:  "scaling",
-		Short: "wall time against n: exact streaming attention against the polynomial method at B ∈ {0.5, 1, 2}",
-		Long: `Time against n for exact (streaming) attention and for the polynomial method at
-entry bounds B ∈ {0.5, 1, 2} with target relative error ε = 1e−6 (automatic degree),
+		Short: "wall time against n: exact streaming attention against each approximation (the polynomial method, Performer, …) at B ∈ {0.5, 1, 2}",
+		Long: `Time against n for exact (streaming) attention and for every registered
+approximation at entry bounds B ∈ {0.5, 1, 2}: the polynomial method with target
+relative error ε = 1e−6 (automatic degree), random-feature methods with 256 features;
 d = 8, one value column, Q and K uniform in [−B, B]. Log-log least-squares fits give
-each method's exponent; the crossover is the n where the fitted exact and polynomial
+each method's exponent; the crossover is the n where the fitted exact and approximate
 costs are equal. Each sweep stops when the next size would exceed the run's time cap
 per point (predicted from the last point and the expected exponent) or the memory
 limit, so n goes as far as fits the run.`,
-		run:    runScaling,
-		report: reportScaling,
+		run:       runScaling,
+		report:    reportScaling,
+		shardable: true, // one curve per unit of work
 	})
 }
 
@@ -32,16 +34,17 @@ type scalingSizes struct {
 	ns     []int
 	bs     []float64
 	d, dv  int
-	eps    float64
+	eps    float64       // target relative error (poly)
+	feats  int           // random features (performer and the like)
 	cap    time.Duration // stop a sweep when the next point is predicted to exceed this
 	sample int           // rows checked against the naive definition
 }
 
 func scalingConfig(quick bool) scalingSizes {
 	if quick {
-		return scalingSizes{ns: pow2(8, 11), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 300 * time.Millisecond, sample: 32}
+		return scalingSizes{ns: pow2(8, 11), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, feats: 256, cap: 300 * time.Millisecond, sample: 32}
 	}
-	return scalingSizes{ns: pow2(8, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, cap: 15 * time.Second, sample: 256}
+	return scalingSizes{ns: pow2(8, 18), bs: []float64{0.5, 1, 2}, d: 8, dv: 1, eps: 1e-6, feats: 256, cap: 15 * time.Second, sample: 256}
 }
 
 // scalingPoint is one timed run.
@@ -82,13 +85,16 @@ func runScaling(ctx context.Context, r *Run) error {
 	r.state = data
 	r.Summary.AddParam("n", fmt.Sprintf("2^%d … 2^%d (as far as fits the run)", log2(s.ns[0]), log2(s.ns[len(s.ns)-1])))
 	r.Summary.AddParam("d, d_v", fmt.Sprintf("%d, %d", s.d, s.dv))
-	r.Summary.AddParam("B (poly)", s.bs)
+	r.Summary.AddParam("B (approximations)", s.bs)
 	r.Summary.AddParam("ε (poly)", s.eps)
+	r.Summary.AddParam("features (random-feature methods)", s.feats)
 	r.Summary.AddParam("time cap per point", s.cap)
 	r.Summary.AddParam("timing", "least wall time of up to 3 repetitions (1 when a run takes over 1 s)")
-	data.sweeps = append(data.sweeps, &scalingSweep{algo: "exact", b: 1, expo: 2})
-	for _, b := range s.bs {
-		data.sweeps = append(data.sweeps, &scalingSweep{algo: "poly", b: b, expo: 1.5})
+	data.sweeps = append(data.sweeps, &scalingSweep{algo: referenceAlgo, b: 1, expo: 2})
+	for _, algo := range comparedAlgos() {
+		for _, b := range s.bs {
+			data.sweeps = append(data.sweeps, &scalingSweep{algo: algo, b: b, expo: 1.5})
+		}
 	}
 	t := r.Table("scaling", "algo", "B", "n", "d", "seconds", "reps", "max_err_sampled", "certified_bound", "planned_flops", "notes")
 	bar := r.Bar(len(s.ns)*len(data.sweeps), "scaling")
@@ -106,7 +112,12 @@ func runScaling(ctx context.Context, r *Run) error {
 					continue
 				}
 			}
-			p, err := scalingPoint1(ctx, r, s, sw, n, subSeed(r.Seed, 3, uint64(ni), uint64(si)))
+			p, mine, err := point(r, si, shardKey("scaling", sw.algo, sw.b, n), func() (*scalingPoint, error) {
+				return scalingPoint1(ctx, r, s, sw, n, subSeed(r.Seed, 3, uint64(ni), uint64(si)))
+			})
+			if !mine {
+				continue // another shard's curve
+			}
 			var me *memlimit.Error
 			if errors.As(err, &me) {
 				sw.stopped = fmt.Sprintf("stopped at n = 2^%d: %v", log2(n), err)
@@ -129,7 +140,7 @@ func scalingPoint1(ctx context.Context, r *Run, s scalingSizes, sw *scalingSweep
 	q := uniform(rng, n, s.d, -sw.b, sw.b)
 	k := uniform(rng, n, s.d, -sw.b, sw.b)
 	v := uniform(rng, n, s.dv, -1, 1)
-	alg, err := attention.New(sw.algo, attention.Options{Eps: s.eps, MaxMemory: r.MaxMemory})
+	alg, err := attention.New(sw.algo, attention.Options{Eps: s.eps, Features: s.feats, Seed: seed, MaxMemory: r.MaxMemory})
 	if err != nil {
 		return nil, err
 	}
@@ -153,10 +164,10 @@ func scalingPoint1(ctx context.Context, r *Run, s scalingSizes, sw *scalingSweep
 }
 
 func (sw *scalingSweep) label() string {
-	if sw.algo == "exact" {
-		return "exact (streaming)"
+	if sw.algo == referenceAlgo {
+		return referenceAlgo + " (streaming)"
 	}
-	return fmt.Sprintf("poly, B = %g", sw.b)
+	return fmt.Sprintf("%s, B = %g", sw.algo, sw.b)
 }
 
 func reportScaling(r *Run) error {
@@ -164,7 +175,7 @@ func reportScaling(r *Run) error {
 	if !ok {
 		return nil
 	}
-	fig := &Figure{Name: "time", Title: fmt.Sprintf("Wall time against n (d = %d; poly: ε = %g); dashed: least-squares fits", data.sizes.d, data.sizes.eps),
+	fig := &Figure{Name: "time", Title: fmt.Sprintf("Wall time against n (d = %d; poly: ε = %g; %d features); dashed: least-squares fits", data.sizes.d, data.sizes.eps, data.sizes.feats),
 		XLabel: "n", YLabel: "seconds", LogX: true, LogY: true, Pow2X: true, LegendLeft: true}
 	ns := data.sizes.ns
 	tb := r.Summary.AddTable("Wall time (seconds)", append([]string{"n"}, sweepLabels(data.sweeps)...)...)
@@ -247,9 +258,9 @@ func scalingFindings(r *Run, data *scalingData) {
 		}
 		msg := sw.label() + ": "
 		if x, ok := Crossover(exact.fit, sw.fit); ok && sw.fit.Slope < exact.fit.Slope {
-			msg += fmt.Sprintf("the fitted costs cross at n ≈ %.3g (2^%.1f); above it the polynomial method is faster", x, math.Log2(x))
+			msg += fmt.Sprintf("the fitted costs cross at n ≈ %.3g (2^%.1f); above it %s is faster", x, math.Log2(x), sw.algo)
 		} else {
-			msg += "the fitted costs do not cross (the polynomial method does not scale better)"
+			msg += fmt.Sprintf("the fitted costs do not cross (%s does not scale better)", sw.algo)
 		}
 		if x, ok := measuredCrossover(exact, sw); ok {
 			msg += fmt.Sprintf("; in the measured range the curves cross at n ≈ %.3g", x)

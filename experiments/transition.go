@@ -6,12 +6,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/attention/expapprox"
 )
 
 func init() {
@@ -104,7 +106,7 @@ func runTransition(ctx context.Context, r *Run) error {
 	r.Summary.AddParam("measured d, d_v", fmt.Sprintf("%d, %d", s.d, s.dv))
 	r.Summary.AddParam("measured c = B/√ln n", s.measC)
 	r.Summary.AddParam("measured rank budget", fmt.Sprintf("degree %d, r = C(%d+%d, %d) = %.0f features (Performer: the same count)",
-		s.degree, s.d, s.degree, s.degree, polyRank(s.d, s.degree)))
+		s.degree, s.d, s.degree, s.degree, attention.Rank(s.d, s.degree)))
 	pred := r.Table("predicted", "n", "log2_n", "d", "c", "B", "logit_bound_R", "eps", "degree", "certified_err", "certified", "rank", "log10_rank", "exponent")
 	if err := predictTransition(ctx, r, s, data, pred); err != nil {
 		return err
@@ -162,8 +164,8 @@ func predictPoint(n int, c float64) predictedPoint {
 	b := c * math.Sqrt(lnN)
 	eps := 1 / float64(n)
 	rr := b * b
-	g, certErr := polyDegree(rr, eps)
-	rank := polyRank(d, g)
+	g, certErr := expapprox.Degree(rr, eps)
+	rank := attention.Rank(d, g)
 	return predictedPoint{n: n, d: d, degree: g, c: c, b: b, r: rr, eps: eps, rank: rank, certErr: certErr,
 		certified: certErr <= eps, exponent: 1 + math.Log(rank*float64(d))/lnN}
 }
@@ -172,7 +174,7 @@ func predictPoint(n int, c float64) predictedPoint {
 func measureTransition(ctx context.Context, r *Run, s transitionSizes, data *transitionData, t *Table) error {
 	bar := r.Bar(len(s.measN)*len(s.measC), "transition: measured")
 	defer bar.Finish()
-	features := int(polyRank(s.d, s.degree))
+	features := int(attention.Rank(s.d, s.degree))
 	for ni, n := range s.measN {
 		sq := math.Sqrt(math.Log(float64(n)))
 		for ci, c := range s.measC {
@@ -201,19 +203,19 @@ func measureTransition(ctx context.Context, r *Run, s transitionSizes, data *tra
 func measureOne(ctx context.Context, r *Run, s transitionSizes, n int, c, b float64, features int,
 	q, k, v *mat.Dense, rng *rand.Rand) ([]measuredPoint, error) {
 	var pts []measuredPoint
-	exact, err := attention.New("exact", attention.Options{MaxMemory: r.MaxMemory})
+	exact, err := attention.New(referenceAlgo, attention.Options{MaxMemory: r.MaxMemory})
 	if err != nil {
 		return nil, err
 	}
 	ref, secs, err := timed(ctx, exact, q, k, v)
 	if err != nil {
-		return nil, fmt.Errorf("exact at n = %d, c = %g: %w", n, c, err)
+		return nil, fmt.Errorf("%s at n = %d, c = %g: %w", referenceAlgo, n, c, err)
 	}
 	rows := sampleRows(rng, n, s.checkRow)
 	naive := attention.Naive(rowsOf(q, rows), k, v)
-	pts = append(pts, measuredPoint{n: n, c: c, b: b, algo: "exact", maxErr: maxAbsDiff(naive.T, rowsOf(ref.T, rows)),
+	pts = append(pts, measuredPoint{n: n, c: c, b: b, algo: referenceAlgo, maxErr: maxAbsDiff(naive.T, rowsOf(ref.T, rows)),
 		bound: ref.ErrBound, seconds: secs.Seconds()})
-	for _, name := range []string{"poly", "performer"} {
+	for _, name := range comparedAlgos() {
 		o := attention.Options{Degree: s.degree, Features: features, Seed: subSeed(r.Seed, 2, uint64(n), math.Float64bits(c)),
 			MaxMemory: r.MaxMemory}
 		alg, err := attention.New(name, o)
@@ -313,40 +315,47 @@ func reportMeasured(r *Run, data *transitionData) {
 	if len(data.measured) == 0 {
 		return
 	}
-	s := data.sizes
-	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, polyRank(s.d, s.degree)),
-		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true, XStep: 0.25,
-		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
+	r.Figure(measuredFigure(data))
+	measuredFindings(r, data.measured)
+	measuredTable(r, data.measured)
+}
+
+// measuredSeries groups the measured points into one series per
+// (n, algorithm), in the order they were measured.
+func measuredSeries(data *transitionData) ([]Series, []string) {
 	type key struct {
 		n    int
 		algo string
 	}
 	series := map[key]*Series{}
 	var order []key
-	worstExact, bad := 0.0, 0
-	failed := map[string][]string{}
 	for _, p := range data.measured {
 		kk := key{p.n, p.algo}
 		if series[kk] == nil {
 			series[kk] = &Series{Label: fmt.Sprintf("%s, n = %d", p.algo, p.n), Points: true,
-				Color: algoColor(p.algo), Dashed: p.n != s.measN[0]}
+				Color: algoColor(p.algo), Dashed: p.n != data.sizes.measN[0]}
 			order = append(order, kk)
 		}
 		series[kk].X = append(series[kk].X, p.c)
 		series[kk].Y = append(series[kk].Y, p.maxErr)
-		if p.algo == "exact" {
-			worstExact = math.Max(worstExact, p.maxErr)
-		}
-		if p.algo == "poly" && p.note == "" && p.maxErr > p.bound {
-			bad++
-		}
-		if p.note != "" {
-			failed[p.algo] = append(failed[p.algo], fmt.Sprintf("n = %d, c = %g", p.n, p.c))
-		}
 	}
-	for _, kk := range order {
-		fig.Series = append(fig.Series, *series[kk])
+	out := make([]Series, len(order))
+	algos := make([]string, len(order))
+	for i, kk := range order {
+		out[i], algos[i] = *series[kk], kk.algo
 	}
+	return out, algos
+}
+
+// measuredFigure draws every algorithm's error against c, the runs that
+// gave no output, and the certified bound of each algorithm that has one
+// at the largest n.
+func measuredFigure(data *transitionData) *Figure {
+	s := data.sizes
+	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, attention.Rank(s.d, s.degree)),
+		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true, XStep: 0.25,
+		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
+	fig.Series, _ = measuredSeries(data)
 	var fx, fy []float64 // runs that gave no output, drawn at 1
 	for _, p := range data.measured {
 		if math.IsInf(p.maxErr, 1) {
@@ -354,48 +363,135 @@ func reportMeasured(r *Run, data *transitionData) {
 		}
 	}
 	fig.Series = append(fig.Series, Series{Label: "no output: row normaliser ≤ 0 (drawn at 1)", X: fx, Y: fy, NoLine: true, Color: -1})
-	var bx, by []float64
 	last := s.measN[len(s.measN)-1]
-	for _, p := range data.measured {
-		if p.algo == "poly" && p.n == last {
-			bx, by = append(bx, p.c), append(by, p.bound)
+	for _, algo := range certifiedAlgos(data.measured) {
+		var bx, by []float64
+		for _, p := range data.measured {
+			if p.algo == algo && p.n == last {
+				bx, by = append(bx, p.c), append(by, p.bound)
+			}
+		}
+		fig.Series = append(fig.Series, Series{Label: fmt.Sprintf("%s certified bound, n = %d (drawn where ≤ 10)", algo, last), X: bx, Y: by,
+			Dotted: true, Color: algoColor(algo)})
+	}
+	return fig
+}
+
+// certifiedAlgos returns the compared algorithms that stated a finite
+// certified bound at some measured point, in registry order.
+func certifiedAlgos(pts []measuredPoint) []string {
+	var out []string
+	for _, algo := range comparedAlgos() {
+		for _, p := range pts {
+			if p.algo == algo && !math.IsInf(p.bound, 1) {
+				out = append(out, algo)
+				break
+			}
 		}
 	}
-	fig.Series = append(fig.Series, Series{Label: fmt.Sprintf("poly certified bound, n = %d (drawn where ≤ 10)", last), X: bx, Y: by,
-		Dotted: true, Color: algoColor("poly")})
-	r.Figure(fig)
+	return out
+}
+
+// measuredFindings states the reference's agreement with the naive
+// definition, each algorithm's error curve, the runs that gave up and
+// whether every certified bound held.
+func measuredFindings(r *Run, pts []measuredPoint) {
+	worstExact := 0.0
+	for _, p := range pts {
+		if p.algo == referenceAlgo {
+			worstExact = math.Max(worstExact, p.maxErr)
+		}
+	}
 	r.Summary.AddFinding("Exact (streaming) attention agrees with the naive definition to %.2g (max over sampled rows of every instance): float64 rounding.", worstExact)
-	for _, kk := range order {
-		if kk.algo == "exact" {
+	errorCurveFindings(r, pts)
+	gaveUpFindings(r, pts)
+	boundFindings(r, pts)
+}
+
+// errorCurveFindings states, per compared algorithm and n, the error at the
+// ends of the c grid and at c = 1, and where it passes 1e-3.
+func errorCurveFindings(r *Run, pts []measuredPoint) {
+	data := &transitionData{measured: pts, sizes: transitionSizes{measN: measuredNs(pts)}}
+	series, algos := measuredSeries(data)
+	for i, sr := range series {
+		if algos[i] == referenceAlgo {
 			continue
 		}
-		sr := series[kk]
-		msg := fmt.Sprintf("%s, n = %d: max error %.2g at c = %g, %.2g at c = 1, %.2g at c = %g",
-			kk.algo, kk.n, sr.Y[0], sr.X[0], valueAt(sr.X, sr.Y, 1), sr.Y[len(sr.Y)-1], sr.X[len(sr.X)-1])
+		msg := fmt.Sprintf("%s: max error %.2g at c = %g, %.2g at c = 1, %.2g at c = %g",
+			sr.Label, sr.Y[0], sr.X[0], valueAt(sr.X, sr.Y, 1), sr.Y[len(sr.Y)-1], sr.X[len(sr.X)-1])
 		if at, ok := Crossing(sr.X, sr.Y, 1e-3, true); ok && sr.Y[0] > 0 {
 			msg += fmt.Sprintf("; it passes 1e-3 at c ≈ %.2f", at)
 		}
 		r.Summary.AddFinding("%s.", msg)
 	}
-	for _, algo := range []string{"poly", "performer"} {
-		if f := failed[algo]; len(f) > 0 {
+}
+
+// measuredNs returns the distinct n of pts in order of appearance.
+func measuredNs(pts []measuredPoint) []int {
+	var ns []int
+	for _, p := range pts {
+		if !slices.Contains(ns, p.n) {
+			ns = append(ns, p.n)
+		}
+	}
+	return ns
+}
+
+// gaveUpFindings names, per algorithm, the points where it produced no
+// output.
+func gaveUpFindings(r *Run, pts []measuredPoint) {
+	for _, algo := range comparedAlgos() {
+		var f []string
+		for _, p := range pts {
+			if p.algo == algo && p.note != "" {
+				f = append(f, fmt.Sprintf("n = %d, c = %g", p.n, p.c))
+			}
+		}
+		if len(f) > 0 {
 			r.Summary.AddFinding("%s gave up (no output: a row normaliser was not positive, so the approximation of exp is useless at this rank) at %d points: %s; their error is recorded as +Inf.",
 				algo, len(f), strings.Join(f, "; "))
 		}
 	}
-	if bad == 0 {
-		r.Summary.AddFinding("The polynomial method's measured error is within its certified bound at every point where it produced an output.")
-	} else {
-		r.Summary.AddFinding("WARNING: the polynomial method's measured error exceeds its certified bound at %d points.", bad)
+}
+
+// boundFindings says, for each algorithm with a certified bound, whether
+// its measured error stayed within it wherever it produced an output.
+func boundFindings(r *Run, pts []measuredPoint) {
+	for _, algo := range certifiedAlgos(pts) {
+		bad := 0
+		for _, p := range pts {
+			if p.algo == algo && p.note == "" && p.maxErr > p.bound {
+				bad++
+			}
+		}
+		if bad == 0 {
+			r.Summary.AddFinding("%s: the measured error is within its certified bound at every point where it produced an output.", algo)
+		} else {
+			r.Summary.AddFinding("WARNING: %s's measured error exceeds its certified bound at %d points.", algo, bad)
+		}
 	}
-	tb := r.Summary.AddTable("Measured max error against exact", "n", "c", "B", "exact vs naive", "poly", "poly certified", "performer")
+}
+
+// measuredTable tabulates, per (n, c), the reference against the naive
+// definition and each compared algorithm's error (and certified bound,
+// for the algorithms that state one).
+func measuredTable(r *Run, pts []measuredPoint) {
+	algos, certified := comparedAlgos(), certifiedAlgos(pts)
+	cols := []string{"n", "c", "B", referenceAlgo + " vs naive"}
+	for _, a := range algos {
+		cols = append(cols, a)
+		if slices.Contains(certified, a) {
+			cols = append(cols, a+" certified")
+		}
+	}
+	tb := r.Summary.AddTable("Measured max error against "+referenceAlgo, cols...)
 	type nc struct {
 		n int
 		c float64
 	}
 	byPoint := map[nc]map[string]measuredPoint{}
 	var points []nc
-	for _, p := range data.measured {
+	for _, p := range pts {
 		kk := nc{p.n, p.c}
 		if byPoint[kk] == nil {
 			byPoint[kk] = map[string]measuredPoint{}
@@ -403,34 +499,30 @@ func reportMeasured(r *Run, data *transitionData) {
 		}
 		byPoint[kk][p.algo] = p
 	}
-	cell := func(m map[string]measuredPoint, algo string, bound bool) any {
-		p, ok := m[algo]
-		switch {
-		case !ok:
-			return "–"
-		case bound:
-			return p.bound
-		}
-		return p.maxErr
-	}
 	for _, kk := range points {
 		m := byPoint[kk]
-		tb.Append(kk.n, kk.c, kk.c*math.Sqrt(math.Log(float64(kk.n))), cell(m, "exact", false), cell(m, "poly", false),
-			cell(m, "poly", true), cell(m, "performer", false))
+		row := []any{kk.n, kk.c, kk.c * math.Sqrt(math.Log(float64(kk.n))), errCell(m, referenceAlgo, false)}
+		for _, a := range algos {
+			row = append(row, errCell(m, a, false))
+			if slices.Contains(certified, a) {
+				row = append(row, errCell(m, a, true))
+			}
+		}
+		tb.Append(row...)
 	}
 }
 
-// algoColor gives each algorithm its colour in every plot.
-func algoColor(algo string) int {
-	switch algo {
-	case "exact":
-		return 1
-	case "poly":
-		return 2
-	case "performer":
-		return 3
+// errCell is one cell of the measured table: the error, or the certified
+// bound, of algo at one point, or "–" if it did not run there.
+func errCell(m map[string]measuredPoint, algo string, bound bool) any {
+	p, ok := m[algo]
+	switch {
+	case !ok:
+		return "–"
+	case bound:
+		return p.bound
 	}
-	return 4
+	return p.maxErr
 }
 
 // valueAt returns y at the x equal to x0, or NaN.

@@ -16,7 +16,7 @@ type Instance struct {
 	Params
 }
 
-// FromOV builds Q, K, V from the OV instance x and the gap δ (DESIGN §2.2):
+// FromOV builds Q, K, V from the OV instance x and the gap δ (docs/design.md §2.2):
 // q_i = β·a_i, k_j = −β·b_j and M zero reference keys, β² = ln(4(M+1))/δ.
 // If x is δ-gapped (every pair orthogonal or ⟨a,b⟩ ≥ δ·m), row i of
 // Att(Q,K,V) exceeds Params.Threshold iff a_i has an orthogonal partner.
@@ -32,7 +32,7 @@ func FromOV(x *ovp.Instance, delta float64) (*Instance, error) {
 }
 
 // FromGapANN builds Q, K, V from the Hamming Gap-ANN instance x with
-// distance threshold t and gap ε (DESIGN §2.3, with the scaled reference
+// distance threshold t and gap ε (docs/design.md §2.3, with the scaled reference
 // keys of the package documentation): q_i = s√d·(a_i, 1−a_i), real keys
 // s√d·(b_j, 1−b_j), M reference keys s√d·(1 − t/d0)·𝟏, d = 2·d0,
 // s² = ln(4(M+1))/(far − t) with far = [Far](t, ε). If every pair has
@@ -65,10 +65,25 @@ func buildAll(pr Problem, p Params) (*Instance, error) {
 	return &Instance{Q: q, K: k, V: v, Params: p}, nil
 }
 
-// scaledBits returns the rows×d matrix whose row i is scale·(packed
-// vector i of rows, words words each), zero-padded to d columns.
+// scaledBits returns the n×d matrix whose row i is scale·(packed vector i
+// of rows, words words each), zero-padded to d columns.
 func scaledBits(rows []uint64, words, n, d int, scale float64) *mat.Dense {
 	out := mat.NewDense(n, d, nil)
+	fillBits(out, rows, words, n, scale)
+	return out
+}
+
+// packedRows returns a rows×d matrix whose first Len(s) rows are
+// scale·(vector i of side s), zero-padded to d columns; the rest are zero.
+func packedRows(x *ovp.Instance, s ovp.Side, d int, scale float64, rows int) *mat.Dense {
+	out := mat.NewDense(rows, d, nil)
+	fillBits(out, x.Data(s), x.Words(), x.Len(s), scale)
+	return out
+}
+
+// fillBits sets row i < n of out to scale at the set bits of packed
+// vector i of rows (the other entries are left as they are).
+func fillBits(out *mat.Dense, rows []uint64, words, n int, scale float64) {
 	for i := range n {
 		row := out.RawRowView(i)
 		for w, word := range rows[i*words : (i+1)*words] {
@@ -79,7 +94,6 @@ func scaledBits(rows []uint64, words, n, d int, scale float64) *mat.Dense {
 			}
 		}
 	}
-	return out
 }
 
 // equalisedRows returns the (hi−lo)×2d0 matrix whose rows are c·(v, 1−v)

@@ -81,7 +81,7 @@ const (
 	StageCheck     = "check"     // gini, or the brute-force ANN scan
 )
 
-// Run is the pipeline of DESIGN §2 on a formula: [Solve] on
+// Run is the pipeline of docs/design.md §2 on a formula: [Solve] on
 // [CNFProblem](f, opt.Split), the split-and-list vectors listed on demand
 // (held whole only when the gap is measured), checked against gini.
 // Memory is estimated before anything large is allocated; above the limit
@@ -104,7 +104,7 @@ func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
 	return Solve(ctx, OVProblem(x), opt)
 }
 
-// RunANN is the Gap-ANN route (DESIGN §2.3) on the Hamming instance x with
+// RunANN is the Gap-ANN route (docs/design.md §2.3) on the Hamming instance x with
 // threshold t and gap ε: [Solve] on [ANNProblem](x, t, eps), checked by a
 // brute-force scan (ovp.MinDistance) that also counts the pairs breaking
 // the gap promise. Gap, MeasureGap and Split are ignored.

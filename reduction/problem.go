@@ -11,9 +11,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// A Problem is one of the three inputs of the reduction: a CNF formula
-// ([CNFProblem], DESIGN §2.1–2.2), an OV instance ([OVProblem], §2.2) or a
-// Hamming Gap-ANN instance ([ANNProblem], §2.3). [Solve] runs the same
+// A Problem is one of the three inputs of the reduction (docs/design.md
+// §2): a CNF formula ([CNFProblem]), an OV instance ([OVProblem]) or a
+// Hamming Gap-ANN instance ([ANNProblem]). [Solve] runs the same
 // pipeline on each; the Problem supplies what differs: how the input is
 // described, which constants the construction uses, the rows of Q and of
 // K, V (any contiguous range of them, so that a shard builds only its own
@@ -259,7 +259,7 @@ func (o *ovRoute) decode(ctx context.Context, r *Report) error {
 	w := &Witness{Row: i, Partner: j, Dot: -1}
 	r.Witness = w
 	if j < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner b_j", i, i)
 		r.Verdict = DecodingFailure
 		return nil
 	}
