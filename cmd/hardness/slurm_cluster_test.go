@@ -28,12 +28,7 @@ func requireSlurm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: not submitting Slurm jobs")
 	}
-	why := ""
-	if err := slurm.Available(); err != nil {
-		why = err.Error()
-	} else if out, err := exec.Command("sinfo", "--noheader", "--format=%T").CombinedOutput(); err != nil {
-		why = fmt.Sprintf("sinfo: %v: %s", err, strings.TrimSpace(string(out)))
-	}
+	why := clusterMissing()
 	if why == "" {
 		return
 	}
@@ -42,6 +37,24 @@ func requireSlurm(t *testing.T) {
 		t.Fatal(msg + " — and HARDNESS_REQUIRE_SLURM=1 requires it")
 	}
 	t.Skip(msg)
+}
+
+var cluster struct {
+	once sync.Once
+	why  string
+}
+
+// clusterMissing says why no cluster answers ("" when one does); asked
+// once, since sinfo takes seconds to give up on an absent controller.
+func clusterMissing() string {
+	cluster.once.Do(func() {
+		if err := slurm.Available(); err != nil {
+			cluster.why = err.Error()
+		} else if out, err := exec.Command("sinfo", "--noheader", "--format=%T").CombinedOutput(); err != nil {
+			cluster.why = fmt.Sprintf("sinfo: %v: %s", err, strings.TrimSpace(string(out)))
+		}
+	})
+	return cluster.why
 }
 
 var built struct {
