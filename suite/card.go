@@ -76,7 +76,7 @@ func writeCard(w io.Writer, o *Options, entries []Entry) error {
 	p("Largest rounding bound in this suite: %.3g (tolerances %.3g–%.3g).\n\n", maxRounding(entries), minTol(entries), maxTol(entries))
 
 	p("## How to score\n\n")
-	p("Run your method on each instance and save T̃ (n_queries × d_v, float64/32/16, layout nd or bhnd) as\n")
+	p("Run your method on each instance and save T̃ (n_queries × d_v, float64 or float32, layout nd or bhnd) as\n")
 	p("`OUT/<id>.npy`, then\n\n```\nhardness score --suite DIR --outputs OUT\n```\n\n")
 	p("Per instance: right or wrong (a YES needs some row above τ, and the highest row must be a YES row),\n")
 	p("the margin (signed distance of the decisive row from τ in tolerances; ≥ 1 for exact attention) and\n")

@@ -28,7 +28,7 @@ key of a suite written by 'hardness gen suite', and reports per instance the
 verdict (right or wrong: a YES needs a row above τ and the highest row must be
 a YES row), the margin (signed distance of the decisive row from τ in units of
 the tolerance; exact attention has ≥ 1) and max |T̃ − T| on the decisive
-column, and per cell the accuracy. Outputs may be float64, float32 or float16,
+column, and per cell the accuracy. Outputs may be float64 or float32,
 shaped n_queries × d_v or [1, 1, n_queries, d_v]. If OUT/<id>.json exists with
 an "err_bound" (hardness attention --json writes one), the certificate is
 checked against the tolerance: a wrong verdict under a certificate below the

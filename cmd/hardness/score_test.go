@@ -128,7 +128,7 @@ func TestScoreBadInput(t *testing.T) {
 			p := filepath.Join(out, e.ID+".npy")
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, bytes.Replace(b, []byte("'<f8'"), []byte("'<i8'"), 1), 0o644)
-		}, []string{e.ID, `dtype "<i8"`, "want float64"}},
+		}, []string{e.ID, "dtype <i8", "want float64"}},
 		{"NaN", func(t *testing.T, out string) {
 			data := make([]float64, e.NQueries*e.DV)
 			data[5*e.DV+1] = 0 / zero()
