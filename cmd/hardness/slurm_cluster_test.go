@@ -84,12 +84,11 @@ func hardnessBinary(t *testing.T) string {
 	return built.path
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// removeBuiltBinary removes what hardnessBinary built (called by TestMain).
+func removeBuiltBinary() {
 	if built.path != "" {
 		os.RemoveAll(filepath.Dir(built.path))
 	}
-	os.Exit(code)
 }
 
 // jobDeadline bounds every wait for the cluster, so that a broken cluster
