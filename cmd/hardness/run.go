@@ -178,7 +178,7 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 		return err
 	}
 	if o.save != "" {
-		if err := saveRun(o.save, r); err != nil {
+		if err := saveRun(o.save, r, o.runProvenance(cmd, r)); err != nil {
 			return withCode(exitMismatch, err)
 		}
 		if !o.json {
