@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -75,8 +77,9 @@ func (o *genQKVOptions) run(cmd *cobra.Command) error {
 	}{{"Q.npy", o.n, o.d}, {"K.npy", o.nk, o.d}, {"V.npy", o.nk, o.dv}}
 	for _, m := range mats {
 		p := filepath.Join(o.out, m.name)
-		if err := attention.WriteNPY(p, o.random(rng, m.r, m.c)); err != nil {
-			return withCode(exitMismatch, err)
+		x := o.random(rng, m.r, m.c)
+		if err := fileio.WriteAtomicContext(cmd.Context(), p, func(w io.Writer) error { return attention.EncodeNPY(w, x) }); err != nil {
+			return withCode(exitBadInput, err)
 		}
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: Q %d×%d, K %d×%d, V %d×%d, %s entries in [−%g, %g], seed %d\n",
