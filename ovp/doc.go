@@ -14,6 +14,10 @@
 // Indices are 0-based everywhere. [Instance.N], [Instance.M] and
 // [Instance.Dim] give the sizes.
 //
+// The lesson (hardness explain), the tutorial and package reduction call
+// the sides left and right, because there B denotes the entry bound of Q
+// and K; the code ([A], [B]) and the file formats keep the names A and B.
+//
 // [FromCNF] lists a formula's assignments (docs/design.md §2.1, Williams 2005):
 // variables x1..xh go to A, x(h+1)..xv to B (h = ⌊v/2⌋ by default,
 // [CNFOptions].Split to change it), and

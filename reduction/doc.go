@@ -29,7 +29,9 @@
 // Att(Q, K, V) = diag(A·1)⁻¹·A·V with A = exp(Q·Kᵀ/d) entrywise (logits are
 // divided by d, not √d). Q has one row per query vector, K one row per key.
 //
-//	N, M     the sizes of the two vector sets A = {a_1..a_N}, B = {b_1..b_M}
+//	N, M     the sizes of the two lists of vectors, a_1..a_N (the left side,
+//	         ovp.A in code) and b_1..b_M (the right side, ovp.B); B alone
+//	         always means the entry bound below
 //	m        the OV dimension (clauses, for an instance built from CNF)
 //	δ        the OV gap: every pair has ⟨a,b⟩ = 0 or ⟨a,b⟩ ≥ δ·m
 //	d0, t, ε the Hamming dimension, distance threshold and gap of Gap-ANN
@@ -41,7 +43,7 @@
 //
 // # OV → attention (docs/design.md §2.2)
 //
-// Given A, B ⊂ {0,1}^m and δ, set d = m and
+// Given a_1..a_N, b_1..b_M ∈ {0,1}^m and δ, set d = m and
 //
 //	q_i     = β·a_i                         (i = 1..N)
 //	k_j     = −β·b_j,  v_j = 1              (j = 1..M, real keys)
@@ -96,8 +98,8 @@
 //
 // # Gap-ANN → attention (docs/design.md §2.3)
 //
-// A Hamming Gap-ANN instance has A, B ⊂ {0,1}^d0, an integer threshold t
-// and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
+// A Hamming Gap-ANN instance has vectors a_i, b_j ∈ {0,1}^d0, an integer
+// threshold t and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
 // dist ≥ (1+ε)t (Rubinstein 2018). Equalise the weights, a' = (a, 1−a) and b' = (b, 1−b) in {0,1}^(2·d0), so
 // that |a'| = |b'| = d0 and ⟨a',b'⟩ = d0 − dist(a,b). With d = 2·d0 set
 //
@@ -144,7 +146,7 @@
 // # Decoding (docs/design.md §2.4)
 //
 // The verdict is read from T alone: SAT (YES) iff some T_i > τ. The witness
-// row is i* = argmax T_i; its partner j* is found by a linear scan of B for
+// row is i* = argmax T_i; its partner j* is found by a linear scan of the b_j for
 // ⟨a_i*, b_j*⟩ = 0 (OV) or dist ≤ t (ANN), O(M·m/64) with bit-packed
 // vectors; for an OV instance built from a formula, (i*, j*) maps to the
 // assignment f_i* ∪ g_j* of the split, which is verified against the

@@ -418,7 +418,7 @@ func (r *Report) decodeOV(x *ovp.Instance) {
 	w := &Witness{Row: i, Partner: Partner(x, i), Dot: -1}
 	r.Witness = w
 	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner b_j", i, i)
 		r.Verdict = DecodingFailure
 		return
 	}

@@ -31,7 +31,10 @@ reduction from CNF-SAT to attention: the split of the variables, every
 partial assignment and its vector, the inner products (falsified clauses),
 the choice of β and B, Q, K and V, the logits, the output T against the
 threshold, the decoded assignment and gini's check, each with one sentence
-of explanation. Every number is computed by the same code as 'hardness run'.
+of explanation; then the polynomial method on the same instance (step 9: why
+its degree and rank explode with B) and at scale (step 10: n = 2^10 … 2^16,
+where it pays and where it stops). Every number is computed by the same code
+as 'hardness run'.
 
 Without FILE it explains a built-in formula (6 variables, 8 clauses, two
 satisfying assignments; --unsat adds a ninth clause that makes it
@@ -40,9 +43,11 @@ the screen: use 'hardness run' for them.
 
 The text fits an 80-column terminal and is coloured only when standard
 output is a terminal and NO_COLOR is unset; --format markdown writes a
-handout.`,
+handout. For projecting, --step N or --steps N-M prints single steps, and on a
+terminal the lesson pauses after each step until Enter.`,
 		Example: `  hardness explain
   hardness explain --unsat
+  hardness explain --steps 3-5
   hardness explain --format markdown -o handout.md
   hardness explain small.cnf`,
 		Args: cobra.MaximumNArgs(1),
@@ -85,10 +90,11 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 		}
 		name = args[0]
 	}
-	doc, err := explain.Lesson(cmd.Context(), f, name)
+	lesson, err := explain.New(cmd.Context(), f, name)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
+	doc := lesson.Doc
 	if lo > 0 {
 		if doc, err = doc.Select(lo, hi); err != nil {
 			return withCode(exitBadInput, fmt.Errorf("step %s: %w", o.stepFlag(), err))

@@ -73,6 +73,8 @@ where the fast polynomial method breaks.`,
 		newGenCmd(),
 		newOVCmd(),
 		newRunCmd(),
+		newScoreCmd(),
+		newSlurmCmd(),
 		newSolveCmd(),
 	)
 	guardFlags(root)

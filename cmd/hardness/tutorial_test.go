@@ -110,7 +110,8 @@ func splitCommand(s string) ([]string, error) {
 // ("peak memory 12.3 MiB"; predicted sizes are deterministic at the
 // tutorial's core count and are checked), rates, the worker count and
 // tiling, which follow the
-// number of cores, and how many pairs a parallel search tested before it
+// number of cores, the exact engine's kernel set, which follows the CPU,
+// and how many pairs a parallel search tested before it
 // stopped at the first orthogonal pair.
 var volatile = []struct {
 	re   *regexp.Regexp
@@ -124,6 +125,8 @@ var volatile = []struct {
 	{regexp.MustCompile(`(orthogonal pair a_\d+, b_\d+ \()\d+( pairs tested)`), "${1}<k>${2}"},
 	{regexp.MustCompile(`\b\d+ workers?\b`), "<n> workers"},
 	{regexp.MustCompile(`\btiles \d+ queries × \d+ keys\b`), "tiles <q> queries × <k> keys"},
+	// The exact engine's kernel set follows the CPU (AVX-512, AVX2 or Go).
+	{regexp.MustCompile(`\bkernels: [a-z0-9-]+$`), "kernels: <cpu>"},
 	// Rounding-level differences depend on the kernel (SIMD or pure Go).
 	{regexp.MustCompile(`(agrees with the naive definition to )[0-9.]+e-1[4-7]`), "${1}<rounding>"},
 }
