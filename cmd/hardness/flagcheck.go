@@ -50,22 +50,36 @@ var flagRanges = map[string]flagRange{
 	"--max-rank": {min: 1, max: math.MaxInt32, zero: "no cap"},
 	"--features": {min: 1, max: 1 << 24},
 
-	"run --gap":   {min: 0, max: 1, openMin: true, zero: "the guaranteed 1/m", what: "the gap δ"},
-	"run --split": {min: 1, max: ovp.MaxSplitVars, zero: "⌊v/2⌋"},
+	// run, slurm run: the reduction's options.
+	"--gap":   {min: 0, max: 1, openMin: true, zero: "the guaranteed 1/m", what: "the gap δ"},
+	"--split": {min: 1, max: ovp.MaxSplitVars, zero: "⌊v/2⌋"},
 
+	// Generators.
+	"--ratio":           {min: 0, max: sat.MaxClauses, what: "the clause density m/v"},
+	"--density":         {min: 0, max: 1, openMin: true, openMax: true, what: "the density ρ"},
 	"gen cnf --vars":    {min: 1, max: sat.MaxVars},
 	"gen cnf --clauses": {min: 0, max: sat.MaxClauses},
-	"gen cnf --ratio":   {min: 0, max: sat.MaxClauses, what: "the clause density m/v"},
 	"gen cnf --k":       {min: 1, max: 1000},
+	"gen ov --n":        {min: 1, max: math.MaxInt32},
+	"gen ov --nb":       {min: 1, max: math.MaxInt32, zero: "the same as --n"},
+	"gen ov --dim":      {min: 1, max: math.MaxInt32},
+	"gen ov --gap":      {min: 0, max: 1, openMin: true, what: "the gap δ"},
+	"gen ov --t":        {min: 0, max: math.MaxInt32},
+	"gen ov --eps":      {min: 0, max: 1e6, openMin: true, what: "the gap ε"},
 
-	"gen ov --split":   {min: 1, max: ovp.MaxSplitVars, zero: "⌊v/2⌋"},
-	"gen ov --n":       {min: 1, max: math.MaxInt32},
-	"gen ov --nb":      {min: 1, max: math.MaxInt32, zero: "the same as --n"},
-	"gen ov --dim":     {min: 1, max: math.MaxInt32},
-	"gen ov --gap":     {min: 0, max: 1, openMin: true, what: "the gap δ"},
-	"gen ov --density": {min: 0, max: 1, openMin: true, openMax: true, what: "the density ρ"},
-	"gen ov --t":       {min: 0, max: math.MaxInt32},
-	"gen ov --eps":     {min: 0, max: 1e6, openMin: true, what: "the gap ε"},
+	"gen suite --count":        {min: 1, max: 1 << 20},
+	"gen suite --yes-fraction": {min: 0, max: 1, what: "the fraction"},
+	"gen suite --dim":          {min: 1, max: math.MaxInt32, zero: "5·⌈log2 n⌉"},
+	"gen suite --t-frac":       {min: 0, max: 1, what: "the fraction"},
+	"gen suite --noise-cols":   {min: 0, max: 1 << 16},
+
+	// Sharding and Slurm.
+	"--shards":                  {min: 1, max: 1 << 20, zero: "no sharding"},
+	"--shard":                   {min: 0, max: 1 << 20},
+	"slurm run --shards":        {min: 1, max: 1 << 20},
+	"slurm experiment --shards": {min: 1, max: 1 << 20},
+	"--cpus-per-task":           {min: 1, max: 1 << 16},
+	"--max-parallel":            {min: 1, max: 1 << 20, zero: "no limit"},
 
 	"gen qkv --n":  {min: 1, max: math.MaxInt32},
 	"gen qkv --nk": {min: 1, max: math.MaxInt32, zero: "the same as --n"},
@@ -73,7 +87,7 @@ var flagRanges = map[string]flagRange{
 	"gen qkv --dv": {min: 1, max: math.MaxInt32, zero: "the same as --d"},
 	"gen qkv --B":  {min: 0, max: 1e6, openMin: true, what: "the entry bound B"},
 
-	"explain --step": {min: 1, max: 9, zero: "every step"},
+	"explain --step": {min: 1, max: 1000, zero: "every step"},
 }
 
 // pathKind says how a path flag is checked before the work.
