@@ -2,11 +2,20 @@
 // neighbour instances into attention instances Q, K, V whose entries are
 // bounded by B, and decodes the attention output T back into a verdict and a
 // witness. It is the lower-bound half of Alman and Song, "Fast Attention
-// Requires Bounded Entries" (NeurIPS 2023, arXiv 2302.13214): any algorithm
-// that approximated attention at B = Θ(√log n) to 1/poly(n) additive error
-// in truly subquadratic time would, through this package, solve Orthogonal
-// Vectors and hence CNF-SAT faster than the Strong Exponential Time
-// Hypothesis allows.
+// Requires Bounded Entries" (NeurIPS 2023, arXiv 2302.13214), and it shows
+// exactly this much: from a CNF formula (split-and-list, every instance
+// (1/m)-gapped) the route gives B = Θ(log n) at δ = 1/m, above the
+// theorem's threshold; B = Θ(√log n) needs a constant gap (δ for OV, ε and
+// t/d0 for Gap-ANN), which the package takes as a checked promise
+// (Options.Gap: a decoding failure is traced to a pair that breaks it),
+// measures (Options.MeasureGap) or gets from a planted instance
+// (ovp.PlantGap, ovp.PlantANN). The reduction from plain SETH to a constant
+// gap (Rubinstein 2018; Abboud, Rubinstein and Williams 2017) is not
+// implemented: its instances are astronomically large at any size that could
+// run (# The gap from SETH, not implemented). With that reduction, an
+// algorithm that approximated attention at B = Θ(√log n) to 1/poly(n)
+// additive error in truly subquadratic time would solve CNF-SAT faster than
+// the Strong Exponential Time Hypothesis allows.
 //
 // # Overview
 //
@@ -87,14 +96,16 @@
 // integers) this is √(m·ln(4(M+1))) = Θ(log n) when m = Θ(log n): enough for
 // any formula, but above the theorem's threshold. With δ a constant (a
 // formula whose every assignment falsifies a δ fraction of clauses, or a
-// planted Gap-OV instance) it is Θ(√log n). Precisely, with n = max(N, 2M)
-// ≥ 2M and M ≥ 2, ln(4(M+1)) ≤ 2·ln(2M) (because 4M+4 ≤ 4M² iff
-// M² − M − 1 ≥ 0), hence
+// planted Gap-OV instance) it is Θ(√log n). Precisely, with n = max(N, 2M),
 //
-//	B/√(ln n) ≤ √(2/δ)   for every M ≥ 2,
+//	B/√(ln n) = √(ln(4(M+1))/(δ·ln n)) ≤ √(2/δ)   iff   4(M+1) ≤ n²,
 //
-// and B/√(ln n) → 1/√δ as M grows: bounded for constant δ, which is the
-// regime of the lower bound. [Params] reports B, √(ln n) and their ratio.
+// which holds for every M ≥ 2 (n ≥ 2M and 4M+4 ≤ 4M² iff M² − M − 1 ≥ 0)
+// and, for M = 1, iff N ≥ 3; for N ≤ 2, M = 1 the bound is false (N = 2,
+// M = 1, δ = 1/2: B/√ln n = 2.45 > 2). B/√(ln n) → 1/√δ as M grows:
+// bounded for constant δ, which is the regime of the lower bound. [Params]
+// reports B, √(ln n) and their ratio; [Params.RatioBound] says whether the
+// bound is proved for the sizes at hand, and the report prints it only then.
 //
 // # Gap-ANN → attention (docs/design.md §2.3)
 //
@@ -130,7 +141,8 @@
 //	s·√d = √(2·d0·ln(4(M+1))/(far − t)) ≤ √(2·d0·ln(4(M+1))/(ε·t)),
 //
 // and with t = ρ·d0 this is at most √(2·ln(4(M+1))/(ε·ρ)) = Θ(√(log n/(ε·ρ))):
-// B/√(ln n) ≤ 2/√(ερ) for M ≥ 2, bounded for constant ε and ρ.
+// whenever 4(M+1) ≤ n² (every M ≥ 2) and s·√d ≥ 1,
+// B/√(ln n) ≤ 2·√(d0/(far − t)) ≤ 2/√(ερ), bounded for constant ε and ρ.
 //
 // Departure from the sketch (docs/design.md §2.3). With the reference keys
 // at s·√d·𝟏, as first sketched, their logit s²·d0 is the row maximum. That
@@ -142,6 +154,64 @@
 // the tolerance 3/(8(M+1)) of the OV case for every ε and t, at no cost in
 // B (the reference entries s√d(1 − t/d0) stay within [0, B]). We implement
 // the scaled form.
+//
+// # The tight form
+//
+// [FromOVTight] keeps the real keys of the OV construction and replaces the
+// M zero reference keys by one. Then T_i = S_i/(S_i + 1) with S_i as above,
+// so a YES row has T_i ≥ 1/2 (instead of 1/(M+1)), and with
+// β² = ln(K·M)/δ a NO row has S_i ≤ M·e^(−β²δ) = 1/K and T_i ≤ 1/(K+1).
+// The threshold is the midpoint τ = (1/2 + 1/(K+1))/2 and the tolerance
+// half the gap, tol = (1/2 − 1/(K+1))/2 = (K−1)/(4(K+1)); for a requested
+// tolerance tol ∈ (0, 1/4) this gives K = (1+4·tol)/(1−4·tol). The proof of
+// the OV case applies word for word: |T̃_i − T_i| < tol on every row
+// decodes every row. B = max(β, 1) with β² = ln(K·M)/δ; n = max(N, M+1).
+//
+// Two consequences. First, the decoder's tolerance is a free parameter:
+// K = 4 gives the constant tolerance 3/20 at β² = ln(4M)/δ, the default
+// form's entry bound with M in place of M+1, so an algorithm with constant
+// additive error would already decode a δ-gapped instance. Second, at
+// tol = 1/n (the accuracy ε = 1/n the fast path is measured at),
+// K ≈ 1 + 8/n and B² = ln(K·M)/δ ≈ ln(n)/δ: with N = M = n − 1 and the
+// largest planted gap δ = 1/2, B/√(ln n) → √2 from above. δ = 1/2 is the
+// largest gap a YES instance can have when both sides hold at least two
+// vectors (the planted pair is disjoint, so one of its vectors has weight at
+// most m/2 and meets every vector of the other side at most m/2 times).
+// The threshold experiment (experiments, "threshold") measures this form
+// against the default one. Which of these constructions is SETH-hard
+// depends on the gap: Rubinstein's reduction gives hardness for a gap that
+// shrinks with the saving in the exponent, not for δ = 1/2.
+//
+// TightOVParams satisfies the same bound as the default form:
+// B/√(ln n) ≤ √(2/δ) whenever K·M ≤ n² and β ≥ 1 ([Params.RatioBound]).
+//
+// # The gap from SETH, not implemented
+//
+// Rubinstein (2018), building on the distributed PCP of Abboud, Rubinstein
+// and Williams (2017), turns an OV instance into a gap instance through a
+// Merlin–Arthur protocol for set disjointness. In its simplest
+// (Reed–Solomon) form: split the m coordinates into T blocks of
+// L = ⌈m/T⌉, write each block of a (and of b) as a polynomial of degree < L
+// over a field F_q, let Merlin send C = Σ_t A_t·B_t (degree ≤ 2(L−1),
+// vanishing on the L interpolation points iff a ⊥ b, because the integer
+// sums are at most T < q), and let Alice send her T polynomials at a random
+// r ∈ F_q, which Bob checks against C(r). The gap instance has one vector per
+// a, indexed by r and Alice's possible messages (dimension q·q^T), and one
+// per pair (b, C), with q^(L−1) advice polynomials per b: inner product q
+// for an orthogonal pair with the honest C, at most 2(L−1) otherwise
+// (q > 2(L−1)). Asymptotically the blow-up q^(L+T) is 2^(O(√m·log m)) =
+// n^(o(1)) for m = O(log n), which is why the saving in the exponent
+// survives; concretely it is astronomical. For the formula `hardness run`
+// embeds (v = 22, m = 94 clauses; split-and-list gives N = M = 2^11 vectors
+// of 94 bits, 3.9·10^5 bits in all), the smallest instance, over every T with q
+// the least prime above max(2(L−1), T), has T = 11 blocks of L = 9 over
+// F_17: 2^11 vectors of Alice and 2^11·17^8 ≈ 1.43·10^13 of Bob, all of
+// dimension 17^12 ≈ 5.8·10^14, about 8.3·10^27 bits, for a gap of 17
+// against 16 in inner product (TestSETHGapSizes recomputes these numbers).
+// Rubinstein's algebraic-geometry codes reach a constant gap over a
+// constant alphabet, which changes the constants, not this shape. The
+// tool's gapped instances are therefore planted or measured, never derived
+// from SETH.
 //
 // # Decoding (docs/design.md §2.4)
 //
