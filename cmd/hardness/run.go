@@ -210,7 +210,7 @@ func (o *runOptions) saveReport(cmd *cobra.Command, r *reduction.Report, runErr 
 		fmt.Fprintf(msg, "%-11s nothing in %s: interrupted\n", "not saved", o.save)
 		return nil
 	}
-	files, err := saveRun(cmd.Context(), o.save, r)
+	files, err := saveRun(cmd.Context(), o.save, r, o.runProvenance(cmd, r))
 	if len(files) > 0 {
 		fmt.Fprintf(msg, "%-11s %s in %s\n", "saved", joinAnd(files), o.save)
 	}
