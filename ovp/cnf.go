@@ -57,6 +57,12 @@ func CNFBytes(v, h, m, lits int) float64 {
 // *memlimit.Error with a hint. A literal whose variable is 0 or above
 // f.Vars is an error.
 func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
+	return FromCNFContext(context.Background(), f, opt)
+}
+
+// FromCNFContext is [FromCNF] that stops with ctx's error when ctx ends,
+// checked every 4096 vectors (well under 100 ms).
+func FromCNFContext(ctx context.Context, f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	v, m := f.Vars, len(f.Clauses)
 	h := opt.Split
 	if h == 0 {
@@ -86,8 +92,12 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 		return nil, err
 	}
 	x := New(1<<h, 1<<(v-h), m)
-	listHalf(f, x, A, h)
-	listHalf(f, x, B, h)
+	if err := listHalf(ctx, f, x, A, h); err != nil {
+		return nil, err
+	}
+	if err := listHalf(ctx, f, x, B, h); err != nil {
+		return nil, err
+	}
 	return &CNF{Instance: x, Formula: f, Split: h}, nil
 }
 
@@ -98,13 +108,14 @@ type occurrence struct {
 }
 
 // listHalf fills side s with the vectors of all 2^k assignments of its
-// variables, in one Gray-code walk ([Lister.List]).
-func listHalf(f *sat.Formula, x *Instance, s Side, h int) {
+// variables, in one Gray-code walk ([Lister.List]). It returns ctx's error
+// if ctx ends.
+func listHalf(ctx context.Context, f *sat.Formula, x *Instance, s Side, h int) error {
 	l, err := NewLister(f, h, s)
 	if err != nil {
-		panic(err) // FromCNF validated f and h
+		return err
 	}
-	l.List(context.Background(), x.data[s], 0, l.Len())
+	return l.List(ctx, x.data[s], 0, l.Len())
 }
 
 // Assignment returns the full assignment of the pair (i, j): variables

@@ -180,7 +180,7 @@ func (o *ovRoute) describe(r *Report, opt Options) (float64, error) {
 func (o *ovRoute) params(ctx context.Context, r *Report, opt Options) (Params, error) {
 	if o.x == nil && opt.MeasureGap {
 		err := r.stage(StageOV, opt, func() error {
-			cnf, err := ovp.FromCNF(o.f, ovp.CNFOptions{Split: o.h, MaxMemory: opt.MaxMemory})
+			cnf, err := ovp.FromCNFContext(ctx, o.f, ovp.CNFOptions{Split: o.h, MaxMemory: opt.MaxMemory})
 			if err == nil {
 				o.x, o.vec = cnf.Instance, instanceVectors{cnf.Instance}
 			}
