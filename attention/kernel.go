@@ -1,6 +1,9 @@
 package attention
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // kernels is one implementation of the four inner loops of the streaming
 // engine. goKernels (this file) is the reference and works everywhere;
@@ -13,6 +16,10 @@ type kernels struct {
 	expShifted   func(s []float64, m, invd float64) float64
 	softmax      func(s []float64, m, l *float64, acc []float64, invd float64)
 	accumulatePV func(acc0, acc1, p0, p1, v []float64, dv, stride int)
+	// strip, when set, selects the strip path of the engine (kernelstrip.go),
+	// which uses strip, maxOf, expShifted and softmax but not dotTile and
+	// accumulatePV.
+	strip *stripKernels
 }
 
 // goKernels are the pure-Go kernels.
@@ -30,6 +37,9 @@ var goKernels = &kernels{
 var kern = defaultKernels()
 
 func defaultKernels() *kernels {
+	if avx512Kernels != nil {
+		return avx512Kernels
+	}
 	if simdKernels != nil {
 		return simdKernels
 	}
@@ -44,18 +54,10 @@ var negInf, posInf = math.Inf(-1), math.Inf(1)
 // micro-kernel reads one contiguous 4d block per group.
 const kr = 4
 
-// packKeys returns K packed for dotTile: ⌈n_k/4⌉ groups of 4·d values.
+// packKeys returns K packed for dotTile: ⌈n_k/4⌉ groups of 4·d values
+// (packPanels with panels of kr keys).
 func packKeys(k []float64, nk, d, stride int) []float64 {
-	groups := (nk + kr - 1) / kr
-	kp := make([]float64, groups*kr*d)
-	for j := range nk {
-		g, r := j/kr, j%kr
-		row := k[j*stride : j*stride+d]
-		dst := kp[g*kr*d:]
-		for c, x := range row {
-			dst[kr*c+r] = x
-		}
-	}
+	kp, _ := packPanels(context.Background(), k, nk, d, stride, kr)
 	return kp
 }
 

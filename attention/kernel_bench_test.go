@@ -19,6 +19,9 @@ func BenchmarkKernels(b *testing.B) {
 		s0, s1 := make([]float64, bk), make([]float64, bk)
 		acc0, acc1 := make([]float64, d), make([]float64, d)
 		for _, ks := range kernelSets() {
+			if ks.strip != nil {
+				continue // BenchmarkStripKernels
+			}
 			b.Run(fmt.Sprintf("dot/d=%d/kernels=%s", d, ks.name), func(b *testing.B) {
 				for b.Loop() {
 					ks.dotTile(s0, s1, q, q[d:], kp, d)

@@ -2,182 +2,154 @@ package attention
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"strings"
 
-	"codeberg.org/sbinet/npyio"
 	"github.com/hardnesslab/hardness/internal/fileio"
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"github.com/hardnesslab/hardness/internal/npy"
 	"gonum.org/v1/gonum/mat"
 )
 
-// maxNPYHeader bounds the header length read from a file, so a corrupt
-// length cannot make the reader allocate gigabytes. NumPy's own headers are
-// a few hundred bytes.
-const maxNPYHeader = 1 << 20
-
 // ReadNPY reads a 2-D matrix from the NumPy .npy file at path. The dtype
 // must be float64 or float32 (widened to float64), either byte order, C or
-// Fortran order. Every error names the file and says what was expected:
+// Fortran order; the header is parsed as numpy.load parses it (package
+// internal/npy). Every error names the file and says what was expected:
 // wrong dtype, wrong rank, empty, truncated or over-long data, and NaN or
-// ±Inf entries (with their row and column, counted from 0).
+// ±Inf entries (with their row and column, counted from 0). The file's
+// size is checked against its header before the data is allocated.
 func ReadNPY(path string) (*mat.Dense, error) {
-	f, err := os.Open(path)
+	f, err := openNPY(path)
 	if err != nil {
-		return nil, err // *PathError names the file
+		return nil, err
 	}
-	defer f.Close()
-	return DecodeNPY(bufio.NewReaderSize(f, 1<<16), path)
+	defer f.close()
+	if err := f.checkSize(); err != nil {
+		return nil, err
+	}
+	return f.read()
 }
 
 // DecodeNPY reads a .npy matrix from r as ReadNPY does; name is used in
-// error messages.
+// error messages. The data is read in chunks, so a header promising more
+// than r holds fails without allocating for it.
 func DecodeNPY(r io.Reader, name string) (*mat.Dense, error) {
-	hdr, err := readNPYHeader(r, name)
-	if err != nil {
+	f := &npyFile{name: name, r: r}
+	if err := f.header(); err != nil {
 		return nil, err
 	}
-	esize, order, err := npyDtype(hdr.Descr.Type)
+	return f.read()
+}
+
+// npyFile is a .npy matrix whose header has been read.
+type npyFile struct {
+	name       string
+	r          io.Reader
+	osf        *os.File // nil for DecodeNPY
+	h          *npy.Header
+	rows, cols int
+	known      bool // the input's size matches the header: allocate at once
+}
+
+// openNPY opens path and reads and checks its header.
+func openNPY(path string) (*npyFile, error) {
+	osf, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err // *PathError names the file
 	}
-	shape := hdr.Descr.Shape
-	if len(shape) != 2 {
-		return nil, fmt.Errorf("%s: array of rank %d (shape %s); want a 2-D matrix", name, len(shape), shapeString(shape))
-	}
-	rows, cols := shape[0], shape[1]
-	if rows <= 0 || cols <= 0 {
-		return nil, fmt.Errorf("%s: empty or invalid shape %s; want at least one row and one column", name, shapeString(shape))
-	}
-	if rows > math.MaxInt32 || cols > math.MaxInt32 || rows > math.MaxInt/8/cols {
-		return nil, fmt.Errorf("%s: shape %s is too large", name, shapeString(shape))
-	}
-	data, err := readNPYData(r, name, rows*cols, esize, order)
-	if err != nil {
+	f := &npyFile{name: path, r: bufio.NewReaderSize(osf, 1<<16), osf: osf}
+	if err := f.header(); err != nil {
+		osf.Close()
 		return nil, err
 	}
-	m := mat.NewDense(rows, cols, data)
-	if hdr.Descr.Fortran {
-		t := mat.NewDense(rows, cols, nil)
-		t.Copy(mat.NewDense(cols, rows, data).T())
+	return f, nil
+}
+
+func (f *npyFile) close() {
+	if f.osf != nil {
+		f.osf.Close()
+	}
+}
+
+// header reads the header and checks dtype and shape.
+func (f *npyFile) header() error {
+	h, err := npy.ReadHeader(f.r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	f.h = h
+	if h.Dtype.Kind != 'f' {
+		return fmt.Errorf("%s: dtype '%s'; want float64 ('<f8') or float32 ('<f4')", f.name, h.Dtype.Descr)
+	}
+	if len(h.Shape) != 2 {
+		return fmt.Errorf("%s: array of rank %d (shape %s); want a 2-D matrix", f.name, len(h.Shape), npy.ShapeString(h.Shape))
+	}
+	f.rows, f.cols = h.Shape[0], h.Shape[1]
+	if f.rows <= 0 || f.cols <= 0 {
+		return fmt.Errorf("%s: empty or invalid shape %s; want at least one row and one column", f.name, npy.ShapeString(h.Shape))
+	}
+	if f.rows > math.MaxInt32 || f.cols > math.MaxInt32 || memlimit.Mul(int64(f.rows), int64(f.cols), 8) > memlimit.MaxLimit {
+		return fmt.Errorf("%s: shape %s is too large", f.name, npy.ShapeString(h.Shape))
+	}
+	return nil
+}
+
+// bytes returns the memory the matrix takes once read: 8·rows·cols, twice
+// for Fortran order (the transpose is a copy).
+func (f *npyFile) bytes() int64 {
+	b := memlimit.Mul(int64(f.rows), int64(f.cols), 8)
+	if f.h.Fortran {
+		b = memlimit.Mul(b, 2)
+	}
+	return b
+}
+
+// checkSize compares the file's size with the header's promise, before
+// any data is read.
+func (f *npyFile) checkSize() error {
+	st, err := f.osf.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return nil // a pipe or device: read in chunks and see
+	}
+	want := memlimit.Add(f.h.Offset, f.h.DataBytes())
+	switch have := st.Size(); {
+	case have < want:
+		n := (have - f.h.Offset) / int64(f.h.Dtype.Size)
+		return fmt.Errorf("%s: truncated data: %d of %d bytes (%d of %d entries); want the whole array",
+			f.name, have-f.h.Offset, f.h.DataBytes(), n, f.h.Count())
+	case have > want:
+		return fmt.Errorf("%s: %d bytes after the %d entries of the array; want nothing", f.name, have-want, f.h.Count())
+	}
+	f.known = true
+	return nil
+}
+
+// read reads the data and returns the matrix.
+func (f *npyFile) read() (*mat.Dense, error) {
+	capHint := 0
+	if f.known {
+		capHint = f.rows * f.cols
+	}
+	data, err := npy.ReadFloat64s(f.r, f.h, capHint)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	if extra, _ := io.Copy(io.Discard, io.LimitReader(f.r, 1<<20)); extra > 0 {
+		return nil, fmt.Errorf("%s: %d bytes after the %d entries of the array; want nothing", f.name, extra, len(data))
+	}
+	m := mat.NewDense(f.rows, f.cols, data)
+	if f.h.Fortran {
+		t := mat.NewDense(f.rows, f.cols, nil)
+		t.Copy(mat.NewDense(f.cols, f.rows, data).T())
 		m = t
 	}
-	if err := checkFinite(m, name); err != nil {
+	if err := checkFinite(m, f.name); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// readNPYHeader parses the header with npyio after checking the magic, the
-// version and the header length itself, so that malformed headers give an
-// error rather than a huge allocation or a panic inside npyio.
-func readNPYHeader(r io.Reader, name string) (hdr npyio.Header, err error) {
-	var pre [10]byte
-	if _, err := io.ReadFull(r, pre[:8]); err != nil {
-		return hdr, fmt.Errorf("%s: truncated .npy header: %w", name, noEOF(err))
-	}
-	if !bytes.Equal(pre[:6], npyio.Magic[:]) {
-		return hdr, fmt.Errorf("%s: not a .npy file (no \\x93NUMPY magic); want a file written by numpy.save", name)
-	}
-	var n int
-	prefix := pre[:8]
-	switch pre[6] {
-	case 1:
-		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return hdr, fmt.Errorf("%s: truncated .npy header: %w", name, noEOF(err))
-		}
-		n, prefix = int(binary.LittleEndian.Uint16(pre[8:10])), pre[:10]
-	case 2, 3:
-		var l [4]byte
-		if _, err := io.ReadFull(r, l[:]); err != nil {
-			return hdr, fmt.Errorf("%s: truncated .npy header: %w", name, noEOF(err))
-		}
-		n, prefix = int(binary.LittleEndian.Uint32(l[:])), append(pre[:8:8], l[:]...)
-		prefix[6] = 2 // npyio reads version 3 (utf-8 header) as version 2
-	default:
-		return hdr, fmt.Errorf("%s: .npy format version %d.%d; want 1.0, 2.0 or 3.0", name, pre[6], pre[7])
-	}
-	if n > maxNPYHeader {
-		return hdr, fmt.Errorf("%s: .npy header of %d bytes; want at most %d", name, n, maxNPYHeader)
-	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		return hdr, fmt.Errorf("%s: truncated .npy header: %w", name, noEOF(err))
-	}
-	if !bytes.HasSuffix(bytes.TrimRight(body, " \x00"), []byte("\n")) || !bytes.Contains(body, []byte("}")) {
-		return hdr, fmt.Errorf("%s: malformed .npy header %q; want a Python dict ending in a newline", name, body)
-	}
-	defer func() { // npyio slices the header without bounds checks
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%s: malformed .npy header %q", name, body)
-		}
-	}()
-	nr, err := npyio.NewReader(io.MultiReader(bytes.NewReader(prefix), bytes.NewReader(body)))
-	if err != nil {
-		return hdr, fmt.Errorf("%s: malformed .npy header %q: %w", name, body, err)
-	}
-	return nr.Header, nil
-}
-
-// npyDtype returns the element size and byte order of a float dtype such
-// as '<f8'.
-func npyDtype(descr string) (int, binary.ByteOrder, error) {
-	t := strings.Trim(strings.TrimSpace(descr), `'"`)
-	want := "want float64 ('<f8') or float32 ('<f4')"
-	if len(t) != 3 {
-		return 0, nil, fmt.Errorf("dtype %s; %s", descr, want)
-	}
-	var order binary.ByteOrder
-	switch t[0] {
-	case '<', '|', '=':
-		order = binary.LittleEndian
-		if t[0] == '=' {
-			order = binary.NativeEndian
-		}
-	case '>':
-		order = binary.BigEndian
-	default:
-		return 0, nil, fmt.Errorf("dtype %s; %s", descr, want)
-	}
-	switch t[1:] {
-	case "f8":
-		return 8, order, nil
-	case "f4":
-		return 4, order, nil
-	}
-	return 0, nil, fmt.Errorf("dtype %s; %s", descr, want)
-}
-
-// readNPYData reads n elements of esize bytes in chunks, so that a header
-// promising more data than the file holds fails without allocating for it,
-// and then checks that nothing follows.
-func readNPYData(r io.Reader, name string, n, esize int, order binary.ByteOrder) ([]float64, error) {
-	data := make([]float64, 0, min(n, 1<<20))
-	buf := make([]byte, 1<<16)
-	for len(data) < n {
-		chunk := min(n-len(data), len(buf)/esize)
-		b := buf[:chunk*esize]
-		if got, err := io.ReadFull(r, b); err != nil {
-			have := len(data)*esize + got
-			return nil, fmt.Errorf("%s: truncated data: %d of %d bytes (%d of %d entries); want the whole array", name, have, n*esize, have/esize, n)
-		}
-		for i := 0; i < len(b); i += esize {
-			if esize == 8 {
-				data = append(data, math.Float64frombits(order.Uint64(b[i:])))
-			} else {
-				data = append(data, float64(math.Float32frombits(order.Uint32(b[i:]))))
-			}
-		}
-	}
-	if extra, _ := io.Copy(io.Discard, r); extra > 0 {
-		return nil, fmt.Errorf("%s: %d bytes after the %d entries of the array; want nothing", name, extra, n)
-	}
-	return data, nil
 }
 
 // checkFinite returns an error naming the first NaN or infinite entry.
@@ -193,48 +165,77 @@ func checkFinite(m *mat.Dense, name string) error {
 	return nil
 }
 
-func noEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
-func shapeString(s []int) string {
-	if len(s) == 1 {
-		return fmt.Sprintf("(%d,)", s[0])
-	}
-	parts := make([]string, len(s))
-	for i, x := range s {
-		parts[i] = fmt.Sprint(x)
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
-}
-
 // WriteNPY writes m to path as a little-endian float64 .npy file (C
 // order) that numpy.load reads, atomically: a reader never sees a partial
 // file.
 func WriteNPY(path string, m *mat.Dense) error {
-	return fileio.WriteAtomic(path, func(w io.Writer) error { return npyio.Write(w, m) })
+	return fileio.WriteAtomic(path, func(w io.Writer) error { return EncodeNPY(w, m) })
+}
+
+// EncodeNPY writes m to w as a little-endian float64 .npy file (C order,
+// format version 1.0, the header padded to 64 bytes as numpy.save pads it).
+func EncodeNPY(w io.Writer, m *mat.Dense) error {
+	r, c := m.Dims()
+	if err := npy.WriteHeader(w, "<f8", false, []int{r, c}); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, 8*c)
+	for i := range r {
+		buf = buf[:0]
+		for _, x := range m.RawRowView(i)[:c] {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(x))
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReadQKV reads Q, K and V from three .npy files and checks that their
 // shapes agree (Q n_q×d, K n_k×d, V n_k×d_v), with an error naming the
-// files otherwise.
+// files otherwise. See [ReadQKVLimit].
 func ReadQKV(qPath, kPath, vPath string) (q, k, v *mat.Dense, err error) {
-	if q, err = ReadNPY(qPath); err != nil {
+	return ReadQKVLimit(qPath, kPath, vPath, 0)
+}
+
+// ReadQKVLimit reads Q, K and V like [ReadQKV], but first reads the three
+// headers alone and refuses, with a *memlimit.Error, matrices that
+// together would exceed maxMemory bytes (0: memlimit.Default), and shapes
+// that disagree — before any data is read.
+func ReadQKVLimit(qPath, kPath, vPath string, maxMemory int64) (q, k, v *mat.Dense, err error) {
+	var fs [3]*npyFile
+	defer func() {
+		for _, f := range fs {
+			if f != nil {
+				f.close()
+			}
+		}
+	}()
+	need := int64(0)
+	for i, p := range []string{qPath, kPath, vPath} {
+		if fs[i], err = openNPY(p); err != nil {
+			return nil, nil, nil, err
+		}
+		need = memlimit.Add(need, fs[i].bytes())
+	}
+	if err := checkShapes(qPath, kPath, vPath, fs[0].rows, fs[0].cols, fs[1].rows, fs[1].cols, fs[2].rows, fs[2].cols); err != nil {
 		return nil, nil, nil, err
 	}
-	if k, err = ReadNPY(kPath); err != nil {
+	what := fmt.Sprintf("reading Q %d×%d, K %d×%d and V %d×%d", fs[0].rows, fs[0].cols, fs[1].rows, fs[1].cols, fs[2].rows, fs[2].cols)
+	if err := memlimit.Check(what, need, maxMemory, "use smaller matrices or raise --max-memory"); err != nil {
 		return nil, nil, nil, err
 	}
-	if v, err = ReadNPY(vPath); err != nil {
-		return nil, nil, nil, err
+	var ms [3]*mat.Dense
+	for i, f := range fs {
+		if err := f.checkSize(); err != nil {
+			return nil, nil, nil, err
+		}
+		if ms[i], err = f.read(); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	if err := CheckQKV(qPath, kPath, vPath, q, k, v); err != nil {
-		return nil, nil, nil, err
-	}
-	return q, k, v, nil
+	return ms[0], ms[1], ms[2], nil
 }
 
 // CheckQKV returns an error, naming the files, unless Q is n_q×d, K is
@@ -243,6 +244,10 @@ func CheckQKV(qName, kName, vName string, q, k, v *mat.Dense) error {
 	nq, d := q.Dims()
 	nk, dk := k.Dims()
 	nv, dv := v.Dims()
+	return checkShapes(qName, kName, vName, nq, d, nk, dk, nv, dv)
+}
+
+func checkShapes(qName, kName, vName string, nq, d, nk, dk, nv, dv int) error {
 	switch {
 	case nq == 0 || d == 0 || nk == 0 || dk == 0 || nv == 0 || dv == 0:
 		return fmt.Errorf("empty matrix: %s is %d×%d, %s is %d×%d, %s is %d×%d", qName, nq, d, kName, nk, dk, vName, nv, dv)

@@ -9,9 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"codeberg.org/sbinet/npyio"
+	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -115,16 +118,16 @@ func TestNPYErrors(t *testing.T) {
 		want string
 	}{
 		{"int dtype", npyBytes(dict("<i8", false, "(2, 3)"), good), "dtype '<i8'; want float64"},
-		{"object dtype (ragged)", npyBytes(dict("|O", false, "(2,)"), []byte{0x80, 0x02}), "dtype '|O'; want float64"},
+		{"object dtype (ragged)", npyBytes(dict("|O", false, "(2,)"), []byte{0x80, 0x02}), "dtype '|O' is not supported; want a float"},
 		{"complex dtype", npyBytes(dict("<c16", false, "(2, 3)"), good), "dtype '<c16'"},
-		{"structured dtype", npyBytes("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (6,), }", good), "want float64"},
+		{"structured dtype", npyBytes("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (6,), }", good), "structured or sub-array dtype; want a float"},
 		{"rank 1", npyBytes(dict("<f8", false, "(6,)"), good), "rank 1 (shape (6,)); want a 2-D matrix"},
 		{"rank 3", npyBytes(dict("<f8", false, "(1, 2, 3)"), good), "rank 3 (shape (1, 2, 3))"},
 		{"rank 0", npyBytes(dict("<f8", false, "()"), good[:8]), "rank 0"},
 		{"empty", npyBytes(dict("<f8", false, "(0, 3)"), nil), "empty or invalid shape (0, 3)"},
-		{"truncated data", ok[:len(ok)-5], "truncated data: 43 of 48 bytes (5 of 6 entries)"},
+		{"truncated data", ok[:len(ok)-5], "truncated data: 43 of 48 bytes (5 of 6 elements of shape (2, 3))"},
 		{"truncated header", ok[:30], "truncated .npy header"},
-		{"too short", ok[:3], "truncated .npy header"},
+		{"too short", ok[:3], "truncated .npy preamble"},
 		{"extra bytes", append(append([]byte{}, ok...), 1, 2, 3), "3 bytes after the 6 entries"},
 		{"NaN", npyBytes(dict("<f8", false, "(2, 3)"), f64Bytes(binary.LittleEndian, 1, 2, 3, 4, 5, math.NaN())), "entry at row 1, column 2 is NaN"},
 		{"Inf", npyBytes(dict("<f8", false, "(2, 3)"), f64Bytes(binary.LittleEndian, 1, math.Inf(-1), 3, 4, 5, 6)), "entry at row 0, column 1 is -Inf"},
@@ -181,5 +184,77 @@ func TestCheckQKV(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "Q.npy")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestReadQKVLimitFromHeaders is the audit's case: three sparse files of
+// shape (10⁷, 16) with a 1 GiB limit are refused from their headers,
+// without reading (or allocating for) the 3.8 GB of data.
+func TestReadQKVLimitFromHeaders(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for _, name := range []string{"Q.npy", "K.npy", "V.npy"} {
+		p := filepath.Join(dir, name)
+		hdr := npyBytes(dict("<f8", false, "(10000000, 16)"), nil)
+		if err := os.WriteFile(p, hdr, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(p, int64(len(hdr))+8*16*10_000_000); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, _, err := ReadQKVLimit(paths[0], paths[1], paths[2], 1<<30)
+	runtime.ReadMemStats(&after)
+	var me *memlimit.Error
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "Q 10000000×16, K 10000000×16 and V 10000000×16 needs about 3.6 GiB") {
+		t.Fatalf("ReadQKVLimit = %v; want a memory refusal naming the shapes", err)
+	}
+	if a := after.TotalAlloc - before.TotalAlloc; a > 1<<20 {
+		t.Errorf("ReadQKVLimit allocated %d bytes before refusing; want < 1 MiB", a)
+	}
+}
+
+// TestNPYNumPyHeaders: headers numpy.save never writes but numpy.load
+// reads (another key order, double quotes, '<d', 'f8', Python 2 longs,
+// grouping parentheses) are read too.
+func TestNPYNumPyHeaders(t *testing.T) {
+	data := f64Bytes(binary.LittleEndian, 1, 2, 3, 4, 5, 6)
+	for _, d := range []string{
+		"{'shape': (2, 3), 'fortran_order': False, 'descr': '<f8'}",
+		`{"descr": "<f8", "fortran_order": False, "shape": (2, 3)}`,
+		"{'descr': '<d', 'fortran_order': False, 'shape': (2, 3), }",
+		"{'descr': 'f8', 'fortran_order': False, 'shape': (2, 3), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (2L, 3L), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': ((2),(3)), }",
+	} {
+		m, err := DecodeNPY(bytes.NewReader(npyBytes(d, data)), "x.npy")
+		if err != nil || m.At(1, 2) != 6 {
+			t.Errorf("DecodeNPY(%s) = %v; want the 2×3 matrix", d, err)
+		}
+	}
+}
+
+// TestNPYWithNpyio reads what npyio (an independent implementation) writes
+// and checks that npyio reads what EncodeNPY writes.
+func TestNPYWithNpyio(t *testing.T) {
+	m := mat.NewDense(3, 2, []float64{1, -2.5, math.Pi, 1e-310, -0.0, 7})
+	var buf bytes.Buffer
+	if err := npyio.Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeNPY(bytes.NewReader(buf.Bytes()), "npyio.npy")
+	if err != nil || !mat.Equal(got, m) {
+		t.Errorf("DecodeNPY(npyio.Write) = %v, %v", got, err)
+	}
+	buf.Reset()
+	if err := EncodeNPY(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	var back mat.Dense
+	if err := npyio.Read(bytes.NewReader(buf.Bytes()), &back); err != nil || !mat.Equal(&back, m) {
+		t.Errorf("npyio.Read(EncodeNPY) = %v, %v", &back, err)
 	}
 }

@@ -18,7 +18,7 @@ func init() {
 }
 
 // Poly is the polynomial method, the upper bound of Alman and Song (2023)
-// (degrees as in Aggarwal and Alman, CCC 2022; DESIGN §3):
+// (degrees as in Aggarwal and Alman, CCC 2022; docs/design.md §3):
 // exp is replaced on the logit interval [−R, R] by a polynomial P of degree
 // g with a certified relative error ε_P ([expapprox.New]), and
 //

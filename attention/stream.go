@@ -26,11 +26,15 @@ func init() {
 // sweeps the keys in tiles that stay in cache, computes the dot products
 // with a register-blocked micro-kernel over a packed copy of K, evaluates
 // the weights with [Exp] relative to the running row maximum, and
-// accumulates P·V. On amd64 CPUs with AVX2 and FMA (and without the
-// purego build tag) these kernels run in assembly (kernel_amd64.s: fused
-// multiply-adds on 4 doubles, and a vector exp of the same ≤ 2 ulp
-// contract as Exp); elsewhere the pure-Go kernels of kernel.go, which are
-// the reference, run instead. Weights never exceed 1, so logits up to ±1e4 (and far
+// accumulates P·V. On amd64 CPUs with AVX-512 F and DQ (and without the
+// purego build tag) the strip path of kernelstrip.go runs the assembly of
+// kernel512_amd64.s: both products as 6 × 32 register-blocked
+// micro-kernels over K packed once in panels of 32 keys, tiles sized from
+// the CPU's L1 and L2 caches, and an 8-lane exp. With AVX2 and FMA only,
+// kernel_amd64.s runs a 2-row path (fused multiply-adds on 4 doubles);
+// elsewhere the pure-Go kernels of kernel.go, which are the reference, run
+// instead. Every exp kernel meets the ≤ 2 ulp contract of Exp. The plan's
+// notes name the kernel set. Weights never exceed 1, so logits up to ±1e4 (and far
 // beyond) neither overflow nor produce NaN, and a row whose weights all
 // underflow except the maximum's is exactly the value row of its maximum.
 //
@@ -48,13 +52,34 @@ func NewStream(o Options) *Stream { return &Stream{opts: o} }
 // Name returns "exact".
 func (*Stream) Name() string { return "exact" }
 
-// streamBytes estimates the working memory of Stream beyond the inputs.
+// streamBytes bounds the working memory of Stream beyond the inputs, for
+// every kernel set and cache size, so that the estimate (and a refusal by
+// MaxMemory) does not depend on the machine: K packed in panels of up to
+// stripNR keys, the output, and per worker the larger scratch of the two
+// paths (the strip path's tiles are at most stripMaxBQ × stripMaxBK).
 func streamBytes(nq, nk, d, dv, workers int) int64 {
-	packed := int64((nk+kr-1)/kr*kr) * int64(d)
+	packed := int64((nk+stripNR-1)/stripNR*stripNR) * int64(d)
 	out := int64(nq) * int64(dv+2)
 	bq, bk := tileSizes(nq, d, dv, workers)
-	scratch := int64(workers) * int64(2*bk+bq*(dv+2))
-	return 8 * (packed + out + scratch)
+	pair := int64(2*bk + bq*(dv+2))
+	strip := int64(stripMR*(stripMaxBK+stripNR) + stripMaxBQ*(d+dv+2))
+	return 8 * (packed + out + int64(workers)*max(pair, strip))
+}
+
+// panel is the number of keys per packed panel of the kernel set.
+func (ks *kernels) panel() int {
+	if ks.strip != nil {
+		return stripNR
+	}
+	return kr
+}
+
+// tileSizes is the query and key tile sizes of the kernel set's path.
+func (ks *kernels) tileSizes(nq, d, dv, workers int) (bq, bk int) {
+	if ks.strip != nil {
+		return stripTileSizes(nq, d, dv, workers, caches())
+	}
+	return tileSizes(nq, d, dv, workers)
 }
 
 // Plan returns the cost of Attend: flops 2·n_q·n_k·(d + d_v), the memory
@@ -66,7 +91,8 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 		return nil, err
 	}
 	w := s.workers()
-	bq, bk := tileSizes(nq, d, dv, w)
+	ks := kern
+	bq, bk := ks.tileSizes(nq, d, dv, w)
 	bytes := streamBytes(nq, nk, d, dv, w)
 	if valueSumsOverflow(maxAbs(v), nk) {
 		bytes += 8 * int64(nk) * int64(dv) // the scaled copy of V
@@ -75,7 +101,10 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 		Algo:  "exact",
 		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
 		Bytes: bytes,
-		Notes: []string{fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk)},
+		Notes: []string{
+			fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk),
+			"kernels: " + ks.name,
+		},
 	}
 	what := fmt.Sprintf("exact attention of %d queries × %d keys (d = %d, d_v = %d)", nq, nk, d, dv)
 	if err := memlimit.Check(what, p.Bytes, s.opts.MaxMemory, "raise --max-memory or split the queries"); err != nil {
@@ -126,15 +155,19 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 		ev = valueExponent(vmax)
 		v = scaledCopy(v, ev)
 	}
-	kr := k.RawMatrix()
+	ks := kern
+	kraw := k.RawMatrix()
+	kp, err := packPanels(ctx, kraw.Data, nk, d, kraw.Stride, ks.panel())
+	if err != nil {
+		return nil, err
+	}
 	e := &engine{
-		q: q.RawMatrix(), v: v.RawMatrix(),
-		kp: packKeys(kr.Data, nk, d, kr.Stride),
+		q: q.RawMatrix(), v: v.RawMatrix(), k: ks, kp: kp,
 		nq: nq, nk: nk, d: d, dv: dv, invd: 1 / float64(d),
 		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq)},
 	}
 	w := s.workers()
-	e.bq, e.bk = tileSizes(nq, d, dv, w)
+	e.bq, e.bk = ks.tileSizes(nq, d, dv, w)
 	if err := e.run(ctx, w, s.opts.Progress); err != nil {
 		return nil, err
 	}
@@ -149,7 +182,8 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 // the workers write disjointly.
 type engine struct {
 	q, v          blas64.General
-	kp            []float64 // packed K
+	k             *kernels  // the kernel set of this run
+	kp            []float64 // packed K, in panels of k.panel() keys
 	nq, nk, d, dv int
 	bq, bk        int
 	invd          float64
@@ -207,13 +241,19 @@ type worker struct {
 	m, l   []float64 // running max of raw dot products, running sum
 	acc    []float64 // bq × dv running Σ p·v
 	dummy  []float64 // accumulator of the phantom row paired with an odd last row
+	stripWorker
 }
 
 func (e *engine) newWorker() *worker {
+	if e.k.strip != nil {
+		w := &worker{engine: e, k: e.k}
+		w.initStrip()
+		return w
+	}
 	bkp := (e.bk + kr - 1) / kr * kr
 	return &worker{
 		engine: e,
-		k:      kern,
+		k:      e.k,
 		s0:     make([]float64, bkp), s1: make([]float64, bkp),
 		m: make([]float64, e.bq), l: make([]float64, e.bq),
 		acc:   make([]float64, e.bq*e.dv),
@@ -224,6 +264,9 @@ func (e *engine) newWorker() *worker {
 // queryTile computes rows [i0, i1) of the output. It returns false when
 // the context is done (checked before each key tile).
 func (w *worker) queryTile(i0, i1 int) bool {
+	if w.k.strip != nil {
+		return w.queryTileStrip(i0, i1)
+	}
 	n, d, dv := i1-i0, w.d, w.dv
 	for r := range n {
 		w.m[r], w.l[r] = math.Inf(-1), 0
@@ -257,8 +300,15 @@ func (w *worker) queryTile(i0, i1 int) bool {
 			w.k.accumulatePV(acc0, acc1, s0, s1, vt, dv, w.v.Stride)
 		}
 	}
+	w.finish(i0, i1)
+	return true
+}
+
+// finish writes rows [i0, i1) of the output from the running state.
+func (w *worker) finish(i0, i1 int) {
+	dv := w.dv
 	t := w.out.T.RawMatrix()
-	for r := range n {
+	for r := range i1 - i0 {
 		i := i0 + r
 		row := t.Data[i*t.Stride : i*t.Stride+dv]
 		for c, a := range w.acc[r*dv : (r+1)*dv] {
@@ -267,7 +317,6 @@ func (w *worker) queryTile(i0, i1 int) bool {
 		w.out.MaxLogit[i] = w.m[r] * w.invd
 		w.out.LogNorm[i] = w.out.MaxLogit[i] + math.Log(w.l[r])
 	}
-	return true
 }
 
 // shapes is CheckShapes returning an error instead of panicking.

@@ -229,7 +229,7 @@ func TestStreamProgress(t *testing.T) {
 }
 
 func BenchmarkStream(b *testing.B) {
-	for _, sh := range []struct{ n, d int }{{1024, 16}, {4096, 16}, {4096, 64}, {16384, 16}} {
+	for _, sh := range []struct{ n, d int }{{1024, 16}, {4096, 16}, {4096, 64}, {16384, 16}, {8192, 128}} {
 		rng := rand.New(rand.NewPCG(1, 1))
 		q, k, v := randDense(rng, sh.n, sh.d, 1), randDense(rng, sh.n, sh.d, 1), randDense(rng, sh.n, sh.d, 1)
 		alg := NewStream(Options{})
@@ -240,6 +240,7 @@ func BenchmarkStream(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(sh.n*sh.n), "ns/logit")
+			b.ReportMetric(4*float64(sh.n)*float64(sh.n)*float64(sh.d)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "Gflop/s")
 		})
 	}
 }

@@ -83,7 +83,7 @@ func sampleRows(r *rand.Rand, n, k int) []int {
 		return idx
 	}
 	perm := r.Perm(n)[:k]
-	sortInts(perm)
+	slices.Sort(perm)
 	return perm
 }
 
@@ -119,8 +119,6 @@ func pow2(lo, hi int) []int {
 }
 
 func log2(n int) int { return int(math.Round(math.Log2(float64(n)))) }
-
-func sortInts(a []int) { slices.Sort(a) }
 
 // pow2Steps returns 2^lo, 2^(lo+step), … up to 2^hi.
 func pow2Steps(lo, hi, step int) []int {

@@ -28,7 +28,10 @@
 //     exact attention decodes them, the polynomial method on the same time
 //     budget cannot certify them;
 //   - pipeline: CNF files through the whole pipeline, checked against gini,
-//     with time per stage.
+//     with time per stage;
+//   - threshold: the measured bracket c_up ≤ c ≤ c_low in c = B/√ln n per n:
+//     where the polynomial method stops being subquadratic at ε = 1/n, and
+//     the smallest c at which the reduction's planted instances decode.
 //
 // The outputs of the full runs, with the commands that produced them, are
 // committed under experiments/results; its README.md shows the plots.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -53,6 +53,9 @@ type Experiment struct {
 	// interrupted, so partial results are written too.
 	run    func(ctx context.Context, r *Run) error
 	report func(r *Run) error
+	// shardable is set when run computes its points through [point], so
+	// that the sweep can be cut into shards (see shard.go).
+	shardable bool
 }
 
 var registry = map[string]*Experiment{}
@@ -105,6 +108,9 @@ type Run struct {
 	start   time.Time
 	// state is the experiment's typed data, shared by its run and report.
 	state any
+	// slice is set when the run is one shard of a sweep, or a merge of
+	// the shards (nil for a whole run).
+	slice *slicing
 }
 
 // Result describes a finished (or interrupted) run.
@@ -132,15 +138,11 @@ func (e *Experiment) Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("experiments: creating output directory: %w", err)
 	}
-	r := &Run{Config: cfg, start: time.Now()}
-	r.Summary = &Summary{
-		Title:       e.Name,
-		Description: e.Long,
-		Command:     cfg.Command,
-		Seed:        cfg.Seed,
-		Quick:       cfg.Quick,
-		Environment: fmt.Sprintf("%s, %s/%s, GOMAXPROCS=%d", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0)),
-	}
+	return e.finish(ctx, newRun(e, cfg))
+}
+
+// finish runs e's sweep in r, then its report, and writes the outputs.
+func (e *Experiment) finish(ctx context.Context, r *Run) (*Result, error) {
 	runErr := e.run(ctx, r)
 	if runErr != nil {
 		r.Summary.Partial = true
@@ -204,7 +206,7 @@ func (r *Run) write() (*Result, error) {
 		}
 		for _, p := range files {
 			res.Files = append(res.Files, p)
-			r.Summary.Files = append(r.Summary.Files, baseName(p))
+			r.Summary.Files = append(r.Summary.Files, filepath.Base(p))
 		}
 		if len(files) > 0 {
 			r.Summary.Figures = append(r.Summary.Figures, FigureRef{File: f.Name + ".png", Caption: f.Title})
@@ -219,7 +221,7 @@ func (r *Run) write() (*Result, error) {
 	return res, errors.Join(errs...)
 }
 
-func (r *Run) path(name string) string { return joinPath(r.OutDir, name) }
+func (r *Run) path(name string) string { return filepath.Join(r.OutDir, name) }
 
 // Elapsed returns the wall time since the run started.
 func (r *Run) Elapsed() time.Duration { return time.Since(r.start) }

@@ -303,7 +303,7 @@ func TestInterruptKeepsPartialResults(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	if got, want := Names(), []string{"hardness", "pipeline", "scaling", "transition"}; !reflect.DeepEqual(got, want) {
+	if got, want := Names(), []string{"hardness", "pipeline", "scaling", "threshold", "transition"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Names() = %q; want %q", got, want)
 	}
 	if _, err := Lookup("nosuch"); err == nil || !strings.Contains(err.Error(), "transition") {

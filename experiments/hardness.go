@@ -21,7 +21,7 @@ func init() {
 		Name:  "hardness",
 		Short: "the reduction's gapped instances: B/√ln n flat in n, exact decodes them, poly on exact's budget cannot",
 		Long: `The lower-bound side. Two families of instances with a roughly constant gap δ go
-through the reduction OV → Q, K, V (DESIGN §2.2, β² = ln(4(M+1))/δ with the measured
+through the reduction OV → Q, K, V (docs/design.md §2.2, β² = ln(4(M+1))/δ with the measured
 gap): planted Gap-OV instances (random vectors, one planted orthogonal pair in the YES
 instances, none in the NO instances) for growing N, and CNF formulas at clause ratio
 m/v = 20 (planted-satisfiable ones and random unsatisfiable ones) through
@@ -311,7 +311,7 @@ func (h *hardnessRow) fillParams(p reduction.Params) {
 }
 
 func (h *hardnessRow) setPolyPlan(p *attention.Plan, g int, in *reduction.Instance) {
-	h.polyDegree, h.polyRank, h.polyFlops = g, polyRank(h.dim, g), p.Flops
+	h.polyDegree, h.polyRank, h.polyFlops = g, attention.Rank(h.dim, g), p.Flops
 	h.polyBound, h.polyTrusted = p.ErrBound, in.Trusted(p.ErrBound)
 	if p.Flops > h.exactFlops {
 		h.note = joinNote(h.note, fmt.Sprintf("even degree 1 plans %.2g× exact's flops", p.Flops/h.exactFlops))
@@ -344,90 +344,155 @@ func reportHardness(r *Run) error {
 	if !ok || len(data.rows) == 0 {
 		return nil
 	}
-	var families []string
-	byFam := map[string][]hardnessRow{}
-	for _, h := range data.rows {
-		key := h.family
-		if h.vars > 0 {
-			key += " " + h.truth
-		} else {
-			key += " (YES and NO)"
-		}
-		if byFam[key] == nil {
-			families = append(families, key)
-		}
-		byFam[key] = append(byFam[key], h)
+	fams := hardnessFamilies(data.rows)
+	r.Figure(hardnessRatioFigure(fams))
+	r.Figure(hardnessPolyFigure(fams, data.rows))
+	for _, f := range fams {
+		r.Summary.AddFinding("%s", familyFinding(f))
 	}
-	ratio := &Figure{Name: "b_over_sqrt_ln_n", Title: "Entry bound of the reduction's instances: B / √ln n against n (measured gap)",
-		XLabel: "n = max(N, 2M)", YLabel: "B / √ln n", LogX: true, Pow2X: true, YFromZero: true}
-	errs := &Figure{Name: "poly_at_exact_budget", Title: "Polynomial method on exact attention's flop budget",
-		XLabel: "n = max(N, 2M)", YLabel: "max |T̃ − T|", LogX: true, LogY: true, Pow2X: true, LegendLeft: true}
-	tolX, tolY := []float64{}, []float64{}
-	for i, fam := range families {
-		rows := byFam[fam]
-		var xs, rs, bounds, meas, deltas, bs []float64
-		exactOK, polyOK, trusted := 0, 0, 0
-		for _, h := range rows {
-			xs = append(xs, float64(h.size))
-			rs, bs, deltas = append(rs, h.ratio), append(bs, h.b), append(deltas, h.delta)
-			bounds, meas = append(bounds, h.polyBound), append(meas, h.polyErr)
-			tolX, tolY = append(tolX, float64(h.size)), append(tolY, h.tol)
-			if h.exactOK {
-				exactOK++
-			}
-			if h.polyOK {
-				polyOK++
-			}
-			if h.polyTrusted {
-				trusted++
-			}
+	for _, f := range fams {
+		if msg, ok := gapPerVariableFinding(f); ok {
+			r.Summary.AddFinding("%s", msg)
 		}
-		ratio.Series = append(ratio.Series, Series{Label: fam, X: xs, Y: rs, Points: true, Color: i + 1})
+	}
+	hardnessNotes(r)
+	return nil
+}
+
+// hardnessFamily is the rows of one family (for formulas, of one truth
+// value), in the order they were measured.
+type hardnessFamily struct {
+	name string
+	rows []hardnessRow
+}
+
+// hardnessFamilies groups rows by family; formula families are split by
+// their truth value, Gap-OV families hold YES and NO together.
+func hardnessFamilies(rows []hardnessRow) []hardnessFamily {
+	var fams []hardnessFamily
+	index := map[string]int{}
+	for _, h := range rows {
+		key := h.family + " (YES and NO)"
+		if h.vars > 0 {
+			key = h.family + " " + h.truth
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(fams)
+			index[key] = i
+			fams = append(fams, hardnessFamily{name: key})
+		}
+		fams[i].rows = append(fams[i].rows, h)
+	}
+	return fams
+}
+
+// column returns one float field of every row of f.
+func (f hardnessFamily) column(get func(h hardnessRow) float64) []float64 {
+	out := make([]float64, len(f.rows))
+	for i, h := range f.rows {
+		out[i] = get(h)
+	}
+	return out
+}
+
+// count returns how many rows of f satisfy pred.
+func (f hardnessFamily) count(pred func(h hardnessRow) bool) int {
+	n := 0
+	for _, h := range f.rows {
+		if pred(h) {
+			n++
+		}
+	}
+	return n
+}
+
+func (f hardnessFamily) sizes() []float64 {
+	return f.column(func(h hardnessRow) float64 { return float64(h.size) })
+}
+
+// hardnessRatioFigure plots B/√ln n against n, one series per family.
+func hardnessRatioFigure(fams []hardnessFamily) *Figure {
+	fig := &Figure{Name: "b_over_sqrt_ln_n", Title: "Entry bound of the reduction's instances: B / √ln n against n (measured gap)",
+		XLabel: "n = max(N, 2M)", YLabel: "B / √ln n", LogX: true, Pow2X: true, YFromZero: true}
+	for i, f := range fams {
+		fig.Series = append(fig.Series, Series{Label: f.name, X: f.sizes(),
+			Y: f.column(func(h hardnessRow) float64 { return h.ratio }), Points: true, Color: i + 1})
+	}
+	return fig
+}
+
+// hardnessPolyFigure plots, per family, the polynomial method's certified
+// and measured error on exact attention's flop budget, the runs that gave
+// no output, and the decoder's tolerance.
+func hardnessPolyFigure(fams []hardnessFamily, rows []hardnessRow) *Figure {
+	fig := &Figure{Name: "poly_at_exact_budget", Title: "Polynomial method on exact attention's flop budget",
+		XLabel: "n = max(N, 2M)", YLabel: "max |T̃ − T|", LogX: true, LogY: true, Pow2X: true, LegendLeft: true}
+	for i, f := range fams {
+		xs, meas := f.sizes(), f.column(func(h hardnessRow) float64 { return h.polyErr })
 		var fx, fy []float64 // failed runs, drawn at 1
 		for k, e := range meas {
 			if math.IsInf(e, 1) {
 				fx, fy = append(fx, xs[k]), append(fy, 1)
 			}
 		}
-		errs.Series = append(errs.Series,
-			Series{Label: fam + ": certified", X: xs, Y: bounds, Points: true, Color: i + 1},
-			Series{Label: fam + ": measured", X: xs, Y: meas, Points: true, Dashed: true, Color: i + 1},
-			Series{Label: fam + ": no output (drawn at 1)", X: fx, Y: fy, NoLine: true, Color: i + 1})
-		var degs, ranks []float64
-		failedN := 0
-		for _, h := range rows {
-			degs, ranks = append(degs, float64(h.polyDegree)), append(ranks, h.polyRank)
-			if h.polyVerdict == "FAILED" {
-				failedN++
-			}
-		}
-		r.Summary.AddFinding("%s: %d instances, n = 2^%d … 2^%d; measured gap δ ∈ [%.3g, %.3g]; B ∈ [%.3g, %.3g]; **B/√ln n ∈ [%.3g, %.3g]**; exact attention decodes **%d of %d** correctly. The polynomial method on exact's flop budget affords degree %g–%g (r = %.3g–%.3g features); its certified error is %s against a tolerance ≤ %.3g, so it is trusted on %d instances; it gave no output on %d and its verdict was right on %d of %d.",
-			fam, len(rows), log2(int(xs[0])), log2(int(xs[len(xs)-1])), minOf(deltas), maxOf(deltas), minOf(bs), maxOf(bs),
-			minOf(rs), maxOf(rs), exactOK, len(rows), minOf(degs), maxOf(degs), minOf(ranks), maxOf(ranks),
-			boundText(minOf(bounds)), maxOf(tolsOf(rows)), trusted, failedN, polyOK, len(rows))
+		fig.Series = append(fig.Series,
+			Series{Label: f.name + ": certified", X: xs, Y: f.column(func(h hardnessRow) float64 { return h.polyBound }), Points: true, Color: i + 1},
+			Series{Label: f.name + ": measured", X: xs, Y: meas, Points: true, Dashed: true, Color: i + 1},
+			Series{Label: f.name + ": no output (drawn at 1)", X: fx, Y: fy, NoLine: true, Color: i + 1})
 	}
-	if allInf := !slices.ContainsFunc(data.rows, func(h hardnessRow) bool { return !math.IsInf(h.polyBound, 1) }); allInf {
-		errs.YLabel += " (certified bound: +Inf everywhere)"
+	if !slices.ContainsFunc(rows, func(h hardnessRow) bool { return !math.IsInf(h.polyBound, 1) }) {
+		fig.YLabel += " (certified bound: +Inf everywhere)"
 	}
-	errs.Series = append(errs.Series, Series{Label: "decoder tolerance 3/(8(M+1))", X: sortedUnique(tolX), Y: tolForSizes(data.rows, sortedUnique(tolX)), Color: 7})
-	r.Figure(ratio)
-	r.Figure(errs)
-	for _, fam := range families {
-		rows := byFam[fam]
-		if rows[0].vars == 0 {
-			continue
-		}
-		var dv []float64
-		for _, h := range rows {
-			dv = append(dv, h.delta*float64(h.vars))
-		}
-		r.Summary.AddFinding("%s: δ·v ∈ [%.3g, %.3g] over v = %d … %d.", fam, minOf(dv), maxOf(dv), rows[0].vars, rows[len(rows)-1].vars)
+	var tolX []float64
+	for _, h := range rows {
+		tolX = append(tolX, float64(h.size))
 	}
+	tolX = sortedUnique(tolX)
+	fig.Series = append(fig.Series, Series{Label: "decoder tolerance 3/(8(M+1))", X: tolX, Y: tolForSizes(rows, tolX), Color: 7})
+	return fig
+}
+
+// familyFinding is the finding of one family: its sizes, gaps, entry
+// bounds, how often exact attention decodes it, and what the polynomial
+// method does on exact's budget.
+func familyFinding(f hardnessFamily) string {
+	xs := f.sizes()
+	col := func(get func(h hardnessRow) float64) (float64, float64) {
+		c := f.column(get)
+		return minOf(c), maxOf(c)
+	}
+	dLo, dHi := col(func(h hardnessRow) float64 { return h.delta })
+	bLo, bHi := col(func(h hardnessRow) float64 { return h.b })
+	rLo, rHi := col(func(h hardnessRow) float64 { return h.ratio })
+	gLo, gHi := col(func(h hardnessRow) float64 { return float64(h.polyDegree) })
+	kLo, kHi := col(func(h hardnessRow) float64 { return h.polyRank })
+	bound, _ := col(func(h hardnessRow) float64 { return h.polyBound })
+	_, tol := col(func(h hardnessRow) float64 { return h.tol })
+	n := len(f.rows)
+	return fmt.Sprintf("%s: %d instances, n = 2^%d … 2^%d; measured gap δ ∈ [%.3g, %.3g]; B ∈ [%.3g, %.3g]; **B/√ln n ∈ [%.3g, %.3g]**; exact attention decodes **%d of %d** correctly. The polynomial method on exact's flop budget affords degree %g–%g (r = %.3g–%.3g features); its certified error is %s against a tolerance ≤ %.3g, so it is trusted on %d instances; it gave no output on %d and its verdict was right on %d of %d.",
+		f.name, n, log2(int(xs[0])), log2(int(xs[len(xs)-1])), dLo, dHi, bLo, bHi, rLo, rHi,
+		f.count(func(h hardnessRow) bool { return h.exactOK }), n, gLo, gHi, kLo, kHi, boundText(bound), tol,
+		f.count(func(h hardnessRow) bool { return h.polyTrusted }), f.count(func(h hardnessRow) bool { return h.polyVerdict == "FAILED" }),
+		f.count(func(h hardnessRow) bool { return h.polyOK }), n)
+}
+
+// gapPerVariableFinding states δ·v over a formula family (false for
+// families that are not formulas).
+func gapPerVariableFinding(f hardnessFamily) (string, bool) {
+	if f.rows[0].vars == 0 {
+		return "", false
+	}
+	dv := f.column(func(h hardnessRow) float64 { return h.delta * float64(h.vars) })
+	return fmt.Sprintf("%s: δ·v ∈ [%.3g, %.3g] over v = %d … %d.", f.name, minOf(dv), maxOf(dv), f.rows[0].vars, f.rows[len(f.rows)-1].vars), true
+}
+
+// hardnessNotes explains what the findings rest on.
+func hardnessNotes(r *Run) {
 	r.Summary.AddNote("A satisfiable formula cannot keep a constant gap as v grows: flipping one variable of a satisfying assignment falsifies only clauses that contain it, about k·(m/v)/(2^k − 1) of the m clauses on average for planted k-SAT, so δ ≲ k/((2^k − 1)·v) and it is δ·v, not δ, that stays roughly constant; B/√ln n then grows like √v in the limit. Unsatisfiable formulas at a high clause ratio, and planted Gap-OV, keep δ constant; that is why the lower bound goes through gapped problems (Gap-OV, Gap-ANN) rather than plain CNF.")
 	r.Summary.AddNote("An untrusted verdict can still be right: a SAT verdict is only reported when the decoded assignment verifies against the formula, so a lucky arg-max row of a poor approximation yields a correct SAT; UNSAT and NO verdicts of an untrusted run carry no guarantee.")
 	r.Summary.AddNote("The polynomial method's time budget is exact attention's planned flop count on the same Q, K, V (deterministic, unlike wall time on a shared machine); both wall times are in hardness.csv.")
 	r.Summary.AddNote("A certified error of +Inf means the polynomial method promises no accuracy at all at that degree (the logit bound R = max‖q‖·max‖k‖/d is tens here, and with float64 coefficients no degree certifies anything below about 2^−53·e^{(1+√2)R}); such bounds are left out of the plot. Runs that gave no output (a row normaliser ≤ 0) are drawn at 1.")
-	return nil
 }
 
 // boundText describes the least certified bound of a family.
@@ -436,14 +501,6 @@ func boundText(b float64) string {
 		return "+Inf everywhere (no accuracy promised)"
 	}
 	return fmt.Sprintf("≥ %.3g", b)
-}
-
-func tolsOf(rows []hardnessRow) []float64 {
-	var ts []float64
-	for _, h := range rows {
-		ts = append(ts, h.tol)
-	}
-	return ts
 }
 
 func minOf(xs []float64) float64 {

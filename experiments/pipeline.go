@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -264,82 +265,129 @@ func reportPipeline(r *Run) error {
 }
 
 // pipelineStageSummary tabulates and plots the mean stage times per
-// number of variables.
+// number of variables, fits the growth of the attention stage and lists
+// every file of a small run.
 func pipelineStageSummary(r *Run, data *pipelineData) {
-	groups := map[int][]pipelineRow{}
-	var vs []int
-	for _, row := range data.rows {
-		if row.verdict == "–" {
-			continue
-		}
-		if groups[row.vars] == nil {
-			vs = append(vs, row.vars)
-		}
-		groups[row.vars] = append(groups[row.vars], row)
+	groups := pipelineGroups(data.rows)
+	stageTable(r, groups)
+	fig := stageFigure(groups)
+	if len(groups) > 1 {
+		r.Figure(fig)
 	}
-	slices.Sort(vs)
+	if msg, ok := attentionGrowthFinding(groups); ok {
+		r.Summary.AddFinding("%s", msg)
+	}
+	if len(data.rows) <= 60 {
+		fileTable(r, data.rows)
+	}
+}
+
+// pipelineGroup is the files with one number of variables, and their mean
+// time per stage (and "total").
+type pipelineGroup struct {
+	vars int
+	rows []pipelineRow
+	mean map[string]float64
+}
+
+// pipelineGroups groups the rows that ran by number of variables, in
+// increasing order, with their mean stage times.
+func pipelineGroups(rows []pipelineRow) []pipelineGroup {
+	byVars := map[int][]pipelineRow{}
+	for _, row := range rows {
+		if row.verdict != "–" {
+			byVars[row.vars] = append(byVars[row.vars], row)
+		}
+	}
+	var gs []pipelineGroup
+	for _, v := range slices.Sorted(maps.Keys(byVars)) {
+		g := pipelineGroup{vars: v, rows: byVars[v], mean: map[string]float64{}}
+		for _, row := range g.rows {
+			for _, s := range pipelineStages {
+				g.mean[s] += row.stages[s] / float64(len(g.rows))
+			}
+			g.mean["total"] += row.total / float64(len(g.rows))
+		}
+		gs = append(gs, g)
+	}
+	return gs
+}
+
+// shownStages are the stages of the table and the figure: all but the gap
+// measurement, which the pipeline experiment does not run.
+func shownStages() []string {
+	return slices.DeleteFunc(slices.Clone(pipelineStages), func(s string) bool { return s == reduction.StageGap })
+}
+
+// stageTable is the table of mean stage times per number of variables.
+func stageTable(r *Run, groups []pipelineGroup) {
 	header := []string{"v", "files", "SAT (gini)", "agree", "N = M", "d", "B/√ln n"}
-	shown := slices.DeleteFunc(slices.Clone(pipelineStages), func(s string) bool { return s == reduction.StageGap })
-	for _, s := range shown {
+	for _, s := range shownStages() {
 		header = append(header, s+" (s)")
 	}
 	tb := r.Summary.AddTable("Mean time per stage, by number of variables", append(header, "total (s)")...)
-	fig := &Figure{Name: "stage_times", Title: "Pipeline: mean wall time per stage (exact attention)", XLabel: "variables v",
-		YLabel: "seconds", LogY: true, LegendLeft: true, XStep: 2}
-	series := map[string]*Series{}
-	for _, s := range pipelineStages {
-		series[s] = &Series{Label: s, Points: true}
-	}
-	series["total"] = &Series{Label: "total", Points: true, Dashed: true, Color: -1}
-	for _, v := range vs {
-		rows := groups[v]
-		var nsat, nagree int
-		mean := map[string]float64{}
-		for _, row := range rows {
+	for _, g := range groups {
+		nsat, nagree := 0, 0
+		for _, row := range g.rows {
 			if row.gini == "SAT" {
 				nsat++
 			}
 			if row.agree {
 				nagree++
 			}
-			for _, s := range pipelineStages {
-				mean[s] += row.stages[s] / float64(len(rows))
-			}
-			mean["total"] += row.total / float64(len(rows))
 		}
-		vals := []any{v, len(rows), nsat, nagree, fmt.Sprintf("%d", rows[0].n), rows[0].d, rows[0].bRatio}
-		for _, s := range shown {
-			vals = append(vals, mean[s])
-			series[s].X, series[s].Y = append(series[s].X, float64(v)), append(series[s].Y, mean[s])
+		first := g.rows[0]
+		vals := []any{g.vars, len(g.rows), nsat, nagree, fmt.Sprintf("%d", first.n), first.d, first.bRatio}
+		for _, s := range shownStages() {
+			vals = append(vals, g.mean[s])
 		}
-		series["total"].X, series["total"].Y = append(series["total"].X, float64(v)), append(series["total"].Y, mean["total"])
-		tb.Append(append(vals, mean["total"])...)
+		tb.Append(append(vals, g.mean["total"])...)
 	}
-	for _, s := range append(shown, "total") {
-		fig.Series = append(fig.Series, *series[s])
+}
+
+// stageFigure plots the mean time of each stage, and the total, against v.
+func stageFigure(groups []pipelineGroup) *Figure {
+	fig := &Figure{Name: "stage_times", Title: "Pipeline: mean wall time per stage (exact attention)", XLabel: "variables v",
+		YLabel: "seconds", LogY: true, LegendLeft: true, XStep: 2}
+	for _, s := range append(shownStages(), "total") {
+		sr := Series{Label: s, Points: true}
+		if s == "total" {
+			sr.Dashed, sr.Color = true, -1
+		}
+		for _, g := range groups {
+			sr.X, sr.Y = append(sr.X, float64(g.vars)), append(sr.Y, g.mean[s])
+		}
+		fig.Series = append(fig.Series, sr)
 	}
-	if len(vs) > 1 {
-		r.Figure(fig)
-	}
-	att := series[reduction.StageAttention]
+	return fig
+}
+
+// attentionGrowthFinding fits the attention stage's mean time against 2^v
+// over v ≥ 12 (below, overheads dominate), when three or more sizes are
+// there.
+func attentionGrowthFinding(groups []pipelineGroup) (string, bool) {
 	var ax, ay []float64
-	for i, v := range att.X {
-		if v >= 12 { // smaller instances take microseconds: overheads, not the n² term
-			ax, ay = append(ax, v), append(ay, att.Y[i])
+	for _, g := range groups {
+		if g.vars >= 12 { // smaller instances take microseconds: overheads, not the n² term
+			ax, ay = append(ax, float64(g.vars)), append(ay, g.mean[reduction.StageAttention])
 		}
 	}
-	if len(ax) >= 3 {
-		f, err := FitLogLog(exp2s(ax), ay)
-		if err == nil {
-			r.Summary.AddFinding("The attention stage grows like (2^v)^%.2f over v = %g…%g: exact attention does N·2M·m work with N·M = 2^v pairs and m ∝ v clauses, so its time is essentially linear in the number of assignments 2^v, i.e. quadratic in the N = 2^(v/2) vectors per side; the largest mean is %.3g s at v = %g. The other stages are near-linear in N + M.",
-				f.Slope, ax[0], ax[len(ax)-1], ay[len(ay)-1], ax[len(ax)-1])
-		}
+	if len(ax) < 3 {
+		return "", false
 	}
-	if len(data.rows) <= 60 {
-		ft := r.Summary.AddTable("Every file", "file", "v", "m", "verdict", "gini", "agree", "attention (s)", "total (s)")
-		for _, row := range data.rows {
-			ft.Append(row.file, row.vars, row.clauses, row.verdict, row.gini, row.agree, row.stages[reduction.StageAttention], row.total)
-		}
+	f, err := FitLogLog(exp2s(ax), ay)
+	if err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("The attention stage grows like (2^v)^%.2f over v = %g…%g: exact attention does N·2M·m work with N·M = 2^v pairs and m ∝ v clauses, so its time is essentially linear in the number of assignments 2^v, i.e. quadratic in the N = 2^(v/2) vectors per side; the largest mean is %.3g s at v = %g. The other stages are near-linear in N + M.",
+		f.Slope, ax[0], ax[len(ax)-1], ay[len(ay)-1], ax[len(ax)-1]), true
+}
+
+// fileTable lists every file of the run.
+func fileTable(r *Run, rows []pipelineRow) {
+	ft := r.Summary.AddTable("Every file", "file", "v", "m", "verdict", "gini", "agree", "attention (s)", "total (s)")
+	for _, row := range rows {
+		ft.Append(row.file, row.vars, row.clauses, row.verdict, row.gini, row.agree, row.stages[reduction.StageAttention], row.total)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -82,7 +83,7 @@ func (f *Figure) Save(dir string) ([]string, error) {
 		if err != nil {
 			return files, fmt.Errorf("plotting %s: %w", f.Name, err)
 		}
-		path := joinPath(dir, f.Name+"."+format)
+		path := filepath.Join(dir, f.Name+"."+format)
 		if err := fileio.WriteAtomic(path, func(w io.Writer) error { _, err := wt.WriteTo(w); return err }); err != nil {
 			return files, err
 		}

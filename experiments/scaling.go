@@ -24,8 +24,9 @@ each method's exponent; the crossover is the n where the fitted exact and approx
 costs are equal. Each sweep stops when the next size would exceed the run's time cap
 per point (predicted from the last point and the expected exponent) or the memory
 limit, so n goes as far as fits the run.`,
-		run:    runScaling,
-		report: reportScaling,
+		run:       runScaling,
+		report:    reportScaling,
+		shardable: true, // one curve per unit of work
 	})
 }
 
@@ -111,7 +112,12 @@ func runScaling(ctx context.Context, r *Run) error {
 					continue
 				}
 			}
-			p, err := scalingPoint1(ctx, r, s, sw, n, subSeed(r.Seed, 3, uint64(ni), uint64(si)))
+			p, mine, err := point(r, si, shardKey("scaling", sw.algo, sw.b, n), func() (*scalingPoint, error) {
+				return scalingPoint1(ctx, r, s, sw, n, subSeed(r.Seed, 3, uint64(ni), uint64(si)))
+			})
+			if !mine {
+				continue // another shard's curve
+			}
 			var me *memlimit.Error
 			if errors.As(err, &me) {
 				sw.stopped = fmt.Sprintf("stopped at n = 2^%d: %v", log2(n), err)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -117,10 +116,6 @@ func writeText(path, s string) error {
 		return err
 	})
 }
-
-func joinPath(dir, name string) string { return filepath.Join(dir, name) }
-
-func baseName(p string) string { return filepath.Base(p) }
 
 // ReadCSV reads a CSV file written by [Table.WriteCSVFile]: the header and
 // the rows. It is used by the tests and by readers of committed results.

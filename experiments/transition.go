@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/attention/expapprox"
 )
 
 func init() {
@@ -105,7 +106,7 @@ func runTransition(ctx context.Context, r *Run) error {
 	r.Summary.AddParam("measured d, d_v", fmt.Sprintf("%d, %d", s.d, s.dv))
 	r.Summary.AddParam("measured c = B/√ln n", s.measC)
 	r.Summary.AddParam("measured rank budget", fmt.Sprintf("degree %d, r = C(%d+%d, %d) = %.0f features (Performer: the same count)",
-		s.degree, s.d, s.degree, s.degree, polyRank(s.d, s.degree)))
+		s.degree, s.d, s.degree, s.degree, attention.Rank(s.d, s.degree)))
 	pred := r.Table("predicted", "n", "log2_n", "d", "c", "B", "logit_bound_R", "eps", "degree", "certified_err", "certified", "rank", "log10_rank", "exponent")
 	if err := predictTransition(ctx, r, s, data, pred); err != nil {
 		return err
@@ -163,8 +164,8 @@ func predictPoint(n int, c float64) predictedPoint {
 	b := c * math.Sqrt(lnN)
 	eps := 1 / float64(n)
 	rr := b * b
-	g, certErr := polyDegree(rr, eps)
-	rank := polyRank(d, g)
+	g, certErr := expapprox.Degree(rr, eps)
+	rank := attention.Rank(d, g)
 	return predictedPoint{n: n, d: d, degree: g, c: c, b: b, r: rr, eps: eps, rank: rank, certErr: certErr,
 		certified: certErr <= eps, exponent: 1 + math.Log(rank*float64(d))/lnN}
 }
@@ -173,7 +174,7 @@ func predictPoint(n int, c float64) predictedPoint {
 func measureTransition(ctx context.Context, r *Run, s transitionSizes, data *transitionData, t *Table) error {
 	bar := r.Bar(len(s.measN)*len(s.measC), "transition: measured")
 	defer bar.Finish()
-	features := int(polyRank(s.d, s.degree))
+	features := int(attention.Rank(s.d, s.degree))
 	for ni, n := range s.measN {
 		sq := math.Sqrt(math.Log(float64(n)))
 		for ci, c := range s.measC {
@@ -351,7 +352,7 @@ func measuredSeries(data *transitionData) ([]Series, []string) {
 // at the largest n.
 func measuredFigure(data *transitionData) *Figure {
 	s := data.sizes
-	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, polyRank(s.d, s.degree)),
+	fig := &Figure{Name: "measured_error", Title: fmt.Sprintf("Max error against exact attention, d = %d, fixed rank r = %.0f", s.d, attention.Rank(s.d, s.degree)),
 		XLabel: "c = B / √ln n", YLabel: "max |T̃ − T|", LogY: true, YFloor: 1e-17, YCeil: 10, LegendLeft: true, XStep: 0.25,
 		VLines: []Ref{{Value: 1, Label: "B = √ln n"}}}
 	fig.Series, _ = measuredSeries(data)

@@ -11,7 +11,7 @@ import (
 )
 
 // Hamming is a Gap approximate-nearest-neighbour instance in Hamming space
-// (Rubinstein 2018; DESIGN §2.3): the sides A and B of the embedded
+// (Rubinstein 2018; docs/design.md §2.3): the sides A and B of the embedded
 // Instance, dimension d0 = Dim(), threshold T and gap Eps. It is a YES
 // instance if some pair has distance ≤ T and a NO instance if every pair
 // has distance ≥ (1+Eps)·T; [Hamming.Far] is that bound rounded up.
@@ -22,9 +22,44 @@ type Hamming struct {
 }
 
 // Far returns ⌈(1+ε)·t⌉ (at least t+1): the distance every pair of a NO
-// instance, and every non-planted pair of a generated one, reaches.
-func (h *Hamming) Far() int {
-	return max(h.T+1, int(math.Ceil((1+h.Eps)*float64(h.T)-1e-9)))
+// instance, and every non-planted pair of a generated one, reaches. See
+// [FarDistance].
+func (h *Hamming) Far() int { return FarDistance(h.T, h.Eps) }
+
+// MaxFar is where [FarDistance] saturates: larger than any dimension an
+// instance that fits in memory can have.
+const MaxFar = 1 << 62
+
+// FarDistance returns max(t+1, ⌈(1+ε)·t⌉), tolerant of rounding in
+// (1+ε)·t, and MaxFar if that is larger (ε = 1e300, say) or not a number,
+// so that it never overflows int.
+func FarDistance(t int, eps float64) int {
+	f := math.Ceil((1+eps)*float64(t) - 1e-9)
+	if !(f < MaxFar) {
+		return MaxFar
+	}
+	return max(t+1, int(f))
+}
+
+// check returns an error unless t and ε make sense for dimension d0: ε
+// finite and positive, t ≤ d0 (no distance exceeds d0) and the far
+// distance ⌈(1+ε)t⌉ ≤ d0 (else no pair can be far and the gap promises
+// nothing).
+func (h *Hamming) check(d0 int) error {
+	switch {
+	case !(h.Eps > 0) || math.IsInf(h.Eps, 0):
+		return fmt.Errorf("gap ε = %g, expected a finite ε > 0", h.Eps)
+	case h.T < 0 || h.T > d0:
+		return fmt.Errorf("threshold t = %d, expected 0 ≤ t ≤ d = %d (no Hamming distance exceeds d)", h.T, d0)
+	case h.Far() > d0:
+		far := fmt.Sprint(h.Far())
+		if h.Far() == MaxFar {
+			far = fmt.Sprintf("%.4g", math.Ceil((1+h.Eps)*float64(h.T)))
+		}
+		return fmt.Errorf("far distance max(t+1, ⌈(1+ε)t⌉) = %s with t = %d, ε = %g exceeds the dimension d = %d, so no pair can be far; expected (1+ε)·t ≤ d",
+			far, h.T, h.Eps, d0)
+	}
+	return nil
 }
 
 // ANNOptions describes a planted Gap-ANN instance ([PlantANN]).
@@ -75,9 +110,9 @@ func PlantANN(ctx context.Context, o ANNOptions) (*PlantedANN, error) {
 	case h.Far() > o.Dim:
 		return nil, fmt.Errorf("ovp: far distance ⌈(1+ε)t⌉ = %d exceeds the dimension %d", h.Far(), o.Dim)
 	}
-	need := Bytes(float64(o.N), float64(o.M), o.Dim)
+	need := memlimit.Float(Bytes(float64(o.N), float64(o.M), o.Dim))
 	if err := memlimit.Check(fmt.Sprintf("planted ANN instance of %d + %d vectors of dimension %d", o.N, o.M, o.Dim),
-		int64(min(need, math.MaxInt64/2)), o.MaxMemory, "use fewer vectors (--n) or a smaller dimension (--dim)"); err != nil {
+		need, o.MaxMemory, "use fewer vectors (--n) or a smaller dimension (--dim)"); err != nil {
 		return nil, err
 	}
 	r := rand.New(rand.NewPCG(o.Seed, o.Seed))

@@ -24,11 +24,11 @@ type CNFOptions struct {
 	MaxMemory int64
 }
 
-// DefaultSplit returns ⌊v/2⌋, the split of DESIGN §2.1.
+// DefaultSplit returns ⌊v/2⌋, the split of docs/design.md §2.1.
 func DefaultSplit(v int) int { return v / 2 }
 
 // CNF is the OV instance of a CNF formula by split-and-list (Williams 2005;
-// DESIGN §2.1). Row i of A is the first-half assignment whose bit t is the
+// docs/design.md §2.1). Row i of A is the first-half assignment whose bit t is the
 // value of variable x(t+1), t < Split; row j of B is the second-half
 // assignment whose bit t is the value of x(Split+1+t). Coordinate c of a
 // vector is 1 iff that partial assignment satisfies no literal of clause
@@ -82,7 +82,7 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	if h != v/2 && h != (v+1)/2 {
 		hint = fmt.Sprintf("move the split towards v/2 (--split %d), or use a formula with fewer variables", v/2)
 	}
-	if err := memlimit.Check(what, int64(min(need, math.MaxInt64/2)), opt.MaxMemory, hint); err != nil {
+	if err := memlimit.Check(what, memlimit.Float(need), opt.MaxMemory, hint); err != nil {
 		return nil, err
 	}
 	x := New(1<<h, 1<<(v-h), m)

@@ -14,7 +14,11 @@
 // Indices are 0-based everywhere. [Instance.N], [Instance.M] and
 // [Instance.Dim] give the sizes.
 //
-// [FromCNF] lists a formula's assignments (DESIGN §2.1, Williams 2005):
+// The lesson (hardness explain), the tutorial and package reduction call
+// the sides left and right, because there B denotes the entry bound of Q
+// and K; the code ([A], [B]) and the file formats keep the names A and B.
+//
+// [FromCNF] lists a formula's assignments (docs/design.md §2.1, Williams 2005):
 // variables x1..xh go to A, x(h+1)..xv to B (h = ⌊v/2⌋ by default,
 // [CNFOptions].Split to change it), and
 //
@@ -43,7 +47,7 @@
 // [PlantGap] draws a planted Gap-OV instance ([GapOptions]: N, M, m,
 // density ρ, gap δ, YES/NO, seed): every pair except the planted one has
 // inner product ≥ ⌈δm⌉, which is verified; the realised gap is reported.
-// [PlantANN] draws a Gap-ANN instance in Hamming space for DESIGN §2.3
+// [PlantANN] draws a Gap-ANN instance in Hamming space for docs/design.md §2.3
 // ([ANNOptions]: threshold t, gap ε; one pair at distance t or none, all
 // others at distance ≥ ⌈(1+ε)t⌉). Its result embeds a [Hamming], the type
 // the reduction consumes: the Instance plus T and Eps.
@@ -59,8 +63,11 @@
 // .npy arrays, as numpy.savez writes it: A.npy (uint8, shape N×m, one row
 // per vector), B.npy (uint8, M×m), dims.npy (int64 [N, M, m]) and, for
 // Gap-ANN, ann.npy (float64 [t, ε]). In Python: z = np.load(f);
-// A, B = z["A"], z["B"]. Arrays are read with npyio (entries named "A" as
-// npyio's npz writer names them are accepted too).
+// A, B = z["A"], z["B"]. The .npy headers are parsed as numpy.load parses
+// them (internal/npy); A and B may have any integer or bool dtype with
+// values 0 and 1, in C or Fortran order; entries named "A" (as npyio's npz
+// writer names them) are accepted too. Every shape and size is checked
+// against dims and the memory limit before a vector is read.
 //
 // [ReadFile] reads both, refusing sizes over a memory limit, and reports
 // malformed input with the file, line and column (text) or the array

@@ -3,6 +3,7 @@ package ovp
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -99,49 +100,66 @@ func ReadFile(path string, maxMemory int64) (x *Instance, h *Hamming, err error)
 
 // ReadText reads the text format from r; name is used in error messages.
 // See [ReadFile].
+//
+// What the reader holds is bounded before it is read: the header line may
+// be 4 KiB long, a vector line m + 256 bytes (m from the header, the rest
+// for trailing blanks), and the instance is allocated only after its size
+// passed the memory check. Longer lines are refused with file:line, and
+// comment lines of any length are skipped without being held.
 func ReadText(r io.Reader, name string, maxMemory int64) (*Instance, *Hamming, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<30)
-	lineNo := 0
+	lr := &lineReader{br: bufio.NewReaderSize(r, 1<<16)}
 	errf := func(col int, format string, args ...any) error {
-		pos := fmt.Sprintf("%s:%d", name, lineNo)
+		pos := fmt.Sprintf("%s:%d", name, lr.line)
 		if col > 0 {
 			pos += fmt.Sprintf(":%d", col)
 		}
 		return fmt.Errorf("%s: %s", pos, fmt.Sprintf(format, args...))
 	}
-	// next returns the next line that is not blank or a comment.
-	next := func() ([]byte, bool) {
-		for sc.Scan() {
-			lineNo++
-			l := bytes.TrimRight(sc.Bytes(), " \t\r")
-			if len(l) == 0 || l[0] == '#' || l[0] == 'c' && (len(l) == 1 || l[1] == ' ' || l[1] == '\t') {
-				continue
-			}
-			return l, true
-		}
-		return nil, false
-	}
-	hdr, ok := next()
-	if !ok {
-		if err := sc.Err(); err != nil {
-			return nil, nil, fmt.Errorf("reading %s: %w", name, err)
-		}
+	hdr, err := lr.next(maxHeaderLine)
+	switch {
+	case err == io.EOF:
 		return nil, nil, fmt.Errorf("%s: empty file, expected a header \"ov N M m\" or \"ann N M d t eps\"", name)
+	case err == errLongLine:
+		return nil, nil, errf(0, "line longer than %d bytes, expected a header \"ov N M m\" or \"ann N M d t eps\"", maxHeaderLine)
+	case err != nil:
+		return nil, nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	x, h, err := parseHeader(string(hdr), maxMemory, errf)
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := readVectors(lr, x, errf); err != nil {
+		if _, ok := err.(readError); ok {
+			return nil, nil, fmt.Errorf("reading %s: %w", name, err.(readError).err)
+		}
+		return nil, nil, err
+	}
+	return x, h, nil
+}
+
+// readError marks an I/O error (not malformed input) of the line reader.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+
+// readVectors reads the N + M vector lines of x.
+func readVectors(lr *lineReader, x *Instance, errf func(int, string, ...any) error) error {
 	total := x.N() + x.M()
+	maxLine := x.dim + vectorSlack
 	k := 0
 	for ; ; k++ {
-		l, ok := next()
-		if !ok {
+		l, err := lr.next(maxLine)
+		if err == io.EOF {
 			break
 		}
+		if err == errLongLine {
+			return errf(0, "line longer than %d bytes; the header's dimension m = %d allows %d coordinates", maxLine, x.dim, x.dim)
+		}
+		if err != nil {
+			return readError{err}
+		}
 		if k == total {
-			return nil, nil, errf(0, "more vectors than the header's N + M = %d", total)
+			return errf(0, "more vectors than the header's N + M = %d", total)
 		}
 		s, i := A, k
 		if k >= x.N() {
@@ -151,7 +169,7 @@ func ReadText(r io.Reader, name string, maxMemory int64) (*Instance, *Hamming, e
 			continue
 		}
 		if len(l) != x.dim {
-			return nil, nil, errf(0, "vector %s[%d] has %d coordinates, expected %d", s, i, len(l), x.dim)
+			return errf(0, "vector %s[%d] has %d coordinates, expected %d", s, i, len(l), x.dim)
 		}
 		row := x.Row(s, i)
 		for c, ch := range l {
@@ -160,24 +178,109 @@ func ReadText(r io.Reader, name string, maxMemory int64) (*Instance, *Hamming, e
 				row[c>>6] |= 1 << (uint(c) & 63)
 			case '0':
 			default:
-				return nil, nil, errf(c+1, "vector %s[%d]: character %q, expected 0 or 1", s, i, ch)
+				return errf(c+1, "vector %s[%d]: character %q, expected 0 or 1", s, i, ch)
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %w", name, err)
-	}
 	if k < total {
-		return nil, nil, errf(0, "end of file after %d vectors, the header promises N + M = %d + %d", k, x.N(), x.M())
+		return errf(0, "end of file after %d vectors, the header promises N + M = %d + %d", k, x.N(), x.M())
 	}
-	return x, h, nil
+	return nil
+}
+
+// Line-length bounds of the text reader.
+const (
+	maxHeaderLine = 4096 // the header line and what precedes it
+	vectorSlack   = 256  // bytes beyond m a vector line may hold (blanks, CR)
+)
+
+var errLongLine = errors.New("line too long")
+
+// lineReader returns the lines of the text format that are not blank or
+// comments, holding at most a bounded number of bytes of each.
+type lineReader struct {
+	br   *bufio.Reader
+	line int // 1-based number of the line last returned
+	buf  []byte
+}
+
+// isComment reports whether a line starting with l is a comment: "#…",
+// "c" alone, or "c" followed by a blank.
+func isComment(l []byte) bool {
+	return len(l) > 0 && (l[0] == '#' || l[0] == 'c' && (len(l) == 1 || l[1] == ' ' || l[1] == '\t' || l[1] == '\r' || l[1] == '\n'))
+}
+
+// next returns the next line that is neither blank (white space only,
+// including Unicode spaces) nor a comment, without its line end and
+// trailing blanks. A line longer than max bytes gives errLongLine (comment
+// lines are skipped whatever their length); the end of input io.EOF.
+func (lr *lineReader) next(max int) ([]byte, error) {
+	for {
+		l, err := lr.read(max)
+		if err != nil {
+			return nil, err
+		}
+		if isComment(l) {
+			continue
+		}
+		l = bytes.TrimRight(l, " \t\r")
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		return l, nil
+	}
+}
+
+// read returns the next raw line (a comment cut to max bytes).
+func (lr *lineReader) read(max int) ([]byte, error) {
+	lr.buf = lr.buf[:0]
+	lr.line++
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if len(lr.buf)+len(frag) > max+1 {
+			lr.buf = append(lr.buf, frag[:min(len(frag), 2)]...)
+			if !isComment(lr.buf) {
+				return nil, errLongLine
+			}
+			return lr.buf, lr.skipRest(err)
+		}
+		lr.buf = append(lr.buf, frag...)
+		switch err {
+		case nil:
+			return lr.buf[:len(lr.buf)-1], nil
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF:
+			if len(lr.buf) == 0 {
+				lr.line-- // no line: errors refer to the last one
+				return nil, io.EOF
+			}
+			return lr.buf, nil
+		}
+		return nil, err
+	}
+}
+
+// skipRest discards the rest of the current line; err is that of the last
+// ReadSlice.
+func (lr *lineReader) skipRest(err error) error {
+	for err == bufio.ErrBufferFull {
+		_, err = lr.br.ReadSlice('\n')
+	}
+	if err == io.EOF {
+		return nil
+	}
+	return err
 }
 
 // parseHeader parses "ov N M m" or "ann N M d t eps" and allocates the
 // instance after a memory check.
 func parseHeader(l string, maxMemory int64, errf func(int, string, ...any) error) (*Instance, *Hamming, error) {
 	f := strings.Fields(l)
-	want := map[string]int{"ov": 4, "ann": 6}[f[0]]
+	want := 0
+	if len(f) > 0 {
+		want = map[string]int{"ov": 4, "ann": 6}[f[0]]
+	}
 	if want == 0 || len(f) != want {
 		return nil, nil, errf(0, "header %q, expected \"ov N M m\" or \"ann N M d t eps\"", l)
 	}
@@ -189,18 +292,25 @@ func parseHeader(l string, maxMemory int64, errf func(int, string, ...any) error
 		}
 		n[k-1] = v
 	}
-	need := Bytes(float64(n[0]), float64(n[1]), n[2])
+	var h *Hamming
+	if f[0] == "ann" {
+		eps, err := strconv.ParseFloat(f[5], 64)
+		if err != nil || !(eps > 0) || math.IsInf(eps, 0) {
+			return nil, nil, errf(0, "gap ε is %q, expected a positive number", f[5])
+		}
+		h = &Hamming{T: n[3], Eps: eps}
+		if err := h.check(n[2]); err != nil {
+			return nil, nil, errf(0, "%v", err)
+		}
+	}
+	need := memlimit.Float(Bytes(float64(n[0]), float64(n[1]), n[2]))
 	if err := memlimit.Check(fmt.Sprintf("instance of %d + %d vectors of dimension %d", n[0], n[1], n[2]),
-		int64(min(need, math.MaxInt64/2)), maxMemory, "raise --max-memory if the file is right"); err != nil {
+		need, maxMemory, "raise --max-memory if the file is right"); err != nil {
 		return nil, nil, errf(0, "%v", err)
 	}
 	x := New(n[0], n[1], n[2])
-	if f[0] == "ov" {
-		return x, nil, nil
+	if h != nil {
+		h.Instance = x
 	}
-	eps, err := strconv.ParseFloat(f[5], 64)
-	if err != nil || !(eps > 0) || math.IsInf(eps, 0) {
-		return nil, nil, errf(0, "gap ε is %q, expected a positive number", f[5])
-	}
-	return x, &Hamming{Instance: x, T: n[3], Eps: eps}, nil
+	return x, h, nil
 }

@@ -2,6 +2,8 @@ package ovp
 
 import (
 	"fmt"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
 	"math/bits"
 	"strings"
 )
@@ -10,7 +12,7 @@ import (
 type Side int
 
 // The two sides: A = {a_0..a_{N-1}} and B = {b_0..b_{M-1}}, as in
-// DESIGN §2.1 (A holds the assignments of the first variables).
+// docs/design.md §2.1 (A holds the assignments of the first variables).
 const (
 	A Side = 0
 	B Side = 1
@@ -46,21 +48,28 @@ func WordsFor(m int) int {
 	if m <= 0 {
 		return 1
 	}
-	return (m + 63) / 64
+	return m/64 + min(m%64, 1) // not (m+63)/64, which overflows near MaxInt
 }
 
 // New returns an instance with n all-zero vectors in A and mB in B, of
-// dimension m. It panics if a size is negative. Memory 8·(n+mB)·⌈m/64⌉ bytes.
+// dimension m. Memory 8·(n+mB)·⌈m/64⌉ bytes: check it with [Bytes] and
+// memlimit.Check first. It panics if a size is negative or the instance
+// cannot be addressed (more than 2⁶³ bytes).
 func New(n, mB, m int) *Instance {
 	if n < 0 || mB < 0 || m < 0 {
 		panic(fmt.Sprintf("ovp: New(%d, %d, %d): negative size", n, mB, m))
 	}
 	w := WordsFor(m)
+	wa, okA := memlimit.Int(memlimit.Mul(int64(n), int64(w), 8))
+	wb, okB := memlimit.Int(memlimit.Mul(int64(mB), int64(w), 8))
+	if !okA || !okB {
+		panic(fmt.Sprintf("ovp: New(%d, %d, %d): size overflows; check Bytes against a memory limit first", n, mB, m))
+	}
 	return &Instance{
 		dim:   m,
 		words: w,
 		n:     [2]int{n, mB},
-		data:  [2][]uint64{make([]uint64, n*w), make([]uint64, mB*w)},
+		data:  [2][]uint64{make([]uint64, wa/8), make([]uint64, wb/8)},
 	}
 }
 

@@ -61,7 +61,7 @@ func (o *GapOptions) check() error {
 	return nil
 }
 
-// PlantGap generates a planted Gap-OV instance (DESIGN §2.1): N + M random
+// PlantGap generates a planted Gap-OV instance (docs/design.md §2.1): N + M random
 // vectors with i.i.d. Bernoulli(ρ) bits; if o.Yes, one orthogonal pair
 // (a_p, b_q) at random positions, of weights max(round(ρm), ⌈δm⌉) on
 // disjoint supports. Every other pair is then checked, and a pair with
@@ -79,9 +79,9 @@ func PlantGap(ctx context.Context, o GapOptions) (*Planted, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	need := Bytes(float64(o.N), float64(o.M), o.Dim) + 8*float64(o.N)
+	need := memlimit.Float(Bytes(float64(o.N), float64(o.M), o.Dim) + 8*float64(o.N))
 	if err := memlimit.Check(fmt.Sprintf("planted OV instance of %d + %d vectors of dimension %d", o.N, o.M, o.Dim),
-		int64(min(need, math.MaxInt64/2)), o.MaxMemory, "use fewer vectors (--n) or a smaller dimension (--dim)"); err != nil {
+		need, o.MaxMemory, "use fewer vectors (--n) or a smaller dimension (--dim)"); err != nil {
 		return nil, err
 	}
 	r := rand.New(rand.NewPCG(o.Seed, o.Seed))

@@ -24,7 +24,7 @@ type Stats struct {
 // of identical pairs for distances.
 func (s *Stats) Zero() int64 { return s.Hist[0] }
 
-// Gap returns MinNonzero/m, the true gap δ of an OV instance (DESIGN §2.1):
+// Gap returns MinNonzero/m, the true gap δ of an OV instance (docs/design.md §2.1):
 // every pair is orthogonal or has inner product ≥ δ·m. It is 0 if no pair
 // has a nonzero value.
 func (s *Stats) Gap() float64 {
@@ -74,8 +74,8 @@ func MinInnerProduct(ctx context.Context, x *Instance, opt Options) (*Stats, err
 }
 
 // MinDistance is [MinInnerProduct] for the Hamming distance |a_i ⊕ b_j|:
-// the minimum distance (the closest pair of a Gap-ANN instance, DESIGN
-// §2.3) and the histogram of distances. Same cost.
+// the minimum distance (the closest pair of a Gap-ANN instance,
+// docs/design.md §2.3) and the histogram of distances. Same cost.
 func MinDistance(ctx context.Context, x *Instance, opt Options) (*Stats, error) {
 	return pairStats(ctx, x, opt, true)
 }

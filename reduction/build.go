@@ -17,7 +17,7 @@ type Instance struct {
 	Params
 }
 
-// FromOV builds Q, K, V from the OV instance x and the gap δ (DESIGN §2.2):
+// FromOV builds Q, K, V from the OV instance x and the gap δ (docs/design.md §2.2):
 // q_i = β·a_i, k_j = −β·b_j and M zero reference keys, β² = ln(4(M+1))/δ.
 // If x is δ-gapped (every pair orthogonal or ⟨a,b⟩ ≥ δ·m), row i of
 // Att(Q,K,V) exceeds Params.Threshold iff a_i has an orthogonal partner.
@@ -38,7 +38,7 @@ func FromOV(x *ovp.Instance, delta float64) (*Instance, error) {
 }
 
 // FromGapANN builds Q, K, V from the Hamming Gap-ANN instance x with
-// distance threshold t and gap ε (DESIGN §2.3, with the scaled reference
+// distance threshold t and gap ε (docs/design.md §2.3, with the scaled reference
 // keys of the package documentation): q_i = s√d·(a_i, 1−a_i), real keys
 // s√d·(b_j, 1−b_j), M reference keys s√d·(1 − t/d0)·𝟏, d = 2·d0,
 // s² = ln(4(M+1))/(far − t) with far = [Far](t, ε). If every pair has

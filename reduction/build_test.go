@@ -23,7 +23,7 @@ func randomOV(n, m, dim int, p float64, seed uint64) *ovp.Instance {
 	return x
 }
 
-// TestFromOVEntries checks every entry of Q, K, V against DESIGN §2.2.
+// TestFromOVEntries checks every entry of Q, K, V against docs/design.md §2.2.
 func TestFromOVEntries(t *testing.T) {
 	x := randomOV(5, 7, 70, 0.4, 1) // 70 > 64: two words per vector
 	in, err := FromOV(x, 0.1)

@@ -96,7 +96,7 @@ func Decide(t *mat.Dense, p Params) Decision {
 }
 
 // Partner returns the first j with ⟨a_i, b_j⟩ = 0, or −1: the linear scan
-// of DESIGN §2.4. Cost O(M·m/64).
+// of docs/design.md §2.4. Cost O(M·m/64).
 func Partner(x *ovp.Instance, i int) int {
 	for j := range x.M() {
 		if x.Dot(i, j) == 0 {

@@ -2,16 +2,25 @@
 // neighbour instances into attention instances Q, K, V whose entries are
 // bounded by B, and decodes the attention output T back into a verdict and a
 // witness. It is the lower-bound half of Alman and Song, "Fast Attention
-// Requires Bounded Entries" (NeurIPS 2023, arXiv 2302.13214): any algorithm
-// that approximated attention at B = Θ(√log n) to 1/poly(n) additive error
-// in truly subquadratic time would, through this package, solve Orthogonal
-// Vectors and hence CNF-SAT faster than the Strong Exponential Time
-// Hypothesis allows.
+// Requires Bounded Entries" (NeurIPS 2023, arXiv 2302.13214), and it shows
+// exactly this much: from a CNF formula (split-and-list, every instance
+// (1/m)-gapped) the route gives B = Θ(log n) at δ = 1/m, above the
+// theorem's threshold; B = Θ(√log n) needs a constant gap (δ for OV, ε and
+// t/d0 for Gap-ANN), which the package takes as a checked promise
+// (Options.Gap: a decoding failure is traced to a pair that breaks it),
+// measures (Options.MeasureGap) or gets from a planted instance
+// (ovp.PlantGap, ovp.PlantANN). The reduction from plain SETH to a constant
+// gap (Rubinstein 2018; Abboud, Rubinstein and Williams 2017) is not
+// implemented: its instances are astronomically large at any size that could
+// run (# The gap from SETH, not implemented). With that reduction, an
+// algorithm that approximated attention at B = Θ(√log n) to 1/poly(n)
+// additive error in truly subquadratic time would solve CNF-SAT faster than
+// the Strong Exponential Time Hypothesis allows.
 //
 // # Overview
 //
-// [FromOV] builds Q, K, V from an OV instance and a gap δ (DESIGN §2.2);
-// [FromGapANN] builds them from a Hamming Gap-ANN instance (DESIGN §2.3).
+// [FromOV] builds Q, K, V from an OV instance and a gap δ (docs/design.md §2.2);
+// [FromGapANN] builds them from a Hamming Gap-ANN instance (docs/design.md §2.3).
 // Both return a [Params] holding every constant of the construction: β (or
 // s), the entry bound B, the sizes, the threshold τ, the additive error the
 // decoder tolerates and B/√ln n. [Decide] reads the verdict from T alone,
@@ -29,7 +38,9 @@
 // Att(Q, K, V) = diag(A·1)⁻¹·A·V with A = exp(Q·Kᵀ/d) entrywise (logits are
 // divided by d, not √d). Q has one row per query vector, K one row per key.
 //
-//	N, M     the sizes of the two vector sets A = {a_1..a_N}, B = {b_1..b_M}
+//	N, M     the sizes of the two lists of vectors, a_1..a_N (the left side,
+//	         ovp.A in code) and b_1..b_M (the right side, ovp.B); B alone
+//	         always means the entry bound below
 //	m        the OV dimension (clauses, for an instance built from CNF)
 //	δ        the OV gap: every pair has ⟨a,b⟩ = 0 or ⟨a,b⟩ ≥ δ·m
 //	d0, t, ε the Hamming dimension, distance threshold and gap of Gap-ANN
@@ -39,9 +50,9 @@
 //	B        the largest |entry| of Q, K and V
 //	τ        the decision threshold; tol the additive error it tolerates
 //
-// # OV → attention (DESIGN §2.2)
+// # OV → attention (docs/design.md §2.2)
 //
-// Given A, B ⊂ {0,1}^m and δ, set d = m and
+// Given a_1..a_N, b_1..b_M ∈ {0,1}^m and δ, set d = m and
 //
 //	q_i     = β·a_i                         (i = 1..N)
 //	k_j     = −β·b_j,  v_j = 1              (j = 1..M, real keys)
@@ -73,9 +84,9 @@
 // T̃_i < 1/(4M+5) + tol < 2/(8(M+1)) + tol = τ, so the rule "row i is YES iff
 // T̃_i > τ" is right on every row, and the arg-max row of T̃ is a YES row
 // whenever one exists. The tolerance 3/(8(M+1)) ≥ 3/(8(n+1)) is 1/poly(n),
-// which is exactly the accuracy the theorem speaks of. (DESIGN §2.2 states
-// the NO bound as e^(−β²δ) = 2/(8(M+1)); the sharper x/(1+x) above is what
-// the construction gives, and the constants τ and tol are as in the design.)
+// which is exactly the accuracy the theorem speaks of. (A looser NO bound,
+// T_i ≤ e^(−β²δ) = 2/(8(M+1)), gives the same τ and tol; the sharper
+// x/(1+x) above is what the construction gives.)
 //
 // The entries of Q and K lie in {0, β} and {−β, 0}, those of V in {0, 1}, so
 //
@@ -85,19 +96,21 @@
 // integers) this is √(m·ln(4(M+1))) = Θ(log n) when m = Θ(log n): enough for
 // any formula, but above the theorem's threshold. With δ a constant (a
 // formula whose every assignment falsifies a δ fraction of clauses, or a
-// planted Gap-OV instance) it is Θ(√log n). Precisely, with n = max(N, 2M)
-// ≥ 2M and M ≥ 2, ln(4(M+1)) ≤ 2·ln(2M) (because 4M+4 ≤ 4M² iff
-// M² − M − 1 ≥ 0), hence
+// planted Gap-OV instance) it is Θ(√log n). Precisely, with n = max(N, 2M),
 //
-//	B/√(ln n) ≤ √(2/δ)   for every M ≥ 2,
+//	B/√(ln n) = √(ln(4(M+1))/(δ·ln n)) ≤ √(2/δ)   iff   4(M+1) ≤ n²,
 //
-// and B/√(ln n) → 1/√δ as M grows: bounded for constant δ, which is the
-// regime of the lower bound. [Params] reports B, √(ln n) and their ratio.
+// which holds for every M ≥ 2 (n ≥ 2M and 4M+4 ≤ 4M² iff M² − M − 1 ≥ 0)
+// and, for M = 1, iff N ≥ 3; for N ≤ 2, M = 1 the bound is false (N = 2,
+// M = 1, δ = 1/2: B/√ln n = 2.45 > 2). B/√(ln n) → 1/√δ as M grows:
+// bounded for constant δ, which is the regime of the lower bound. [Params]
+// reports B, √(ln n) and their ratio; [Params.RatioBound] says whether the
+// bound is proved for the sizes at hand, and the report prints it only then.
 //
-// # Gap-ANN → attention (DESIGN §2.3)
+// # Gap-ANN → attention (docs/design.md §2.3)
 //
-// A Hamming Gap-ANN instance has A, B ⊂ {0,1}^d0, an integer threshold t
-// and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
+// A Hamming Gap-ANN instance has vectors a_i, b_j ∈ {0,1}^d0, an integer
+// threshold t and a gap ε > 0: YES if some pair has dist(a,b) ≤ t, NO if every pair has
 // dist ≥ (1+ε)t (Rubinstein 2018). Equalise the weights, a' = (a, 1−a) and b' = (b, 1−b) in {0,1}^(2·d0), so
 // that |a'| = |b'| = d0 and ⟨a',b'⟩ = d0 − dist(a,b). With d = 2·d0 set
 //
@@ -118,8 +131,8 @@
 //	s² = ln(4(M+1))/(far − t),   far − t ≥ max(1, ε·t),
 //
 // makes e^(−s²(far−t)) = 1/(4(M+1)), and the analysis of the OV case
-// applies word for word: τ = 5/(8(M+1)), tol = 3/(8(M+1)). DESIGN §2.3
-// writes s²·ε·t = ln(4(M+1)); the integer gap far − t is never smaller
+// applies word for word: τ = 5/(8(M+1)), tol = 3/(8(M+1)). The paper's
+// sketch takes s²·ε·t = ln(4(M+1)); the integer gap far − t is never smaller
 // than ε·t, so our s (and B) is never larger, and it also covers t = 0
 // (exact nearest neighbour, far = 1), where ε·t = 0 would make s infinite.
 // The entries of Q and K lie in [0, s√d] and those of V in {0, 1}, so
@@ -128,10 +141,12 @@
 //	s·√d = √(2·d0·ln(4(M+1))/(far − t)) ≤ √(2·d0·ln(4(M+1))/(ε·t)),
 //
 // and with t = ρ·d0 this is at most √(2·ln(4(M+1))/(ε·ρ)) = Θ(√(log n/(ε·ρ))):
-// B/√(ln n) ≤ 2/√(ερ) for M ≥ 2, bounded for constant ε and ρ.
+// whenever 4(M+1) ≤ n² (every M ≥ 2) and s·√d ≥ 1,
+// B/√(ln n) ≤ 2·√(d0/(far − t)) ≤ 2/√(ερ), bounded for constant ε and ρ.
 //
-// Design change. DESIGN §2.3 puts the reference keys at s·√d·𝟏, whose logit
-// s²·d0 is the row maximum. That is correct, but then
+// Departure from the sketch (docs/design.md §2.3). With the reference keys
+// at s·√d·𝟏, as first sketched, their logit s²·d0 is the row maximum. That
+// is correct, but then
 // T_i = S_i/(S_i + M·e^(s²t)) with S_i as above, both bounds shrink by the
 // factor e^(−s²t) = (4(M+1))^(−1/ε), and so do τ and the tolerance: at ε = 1/2
 // the tolerance is of order M^(−3) instead of M^(−1). Scaling the
@@ -140,10 +155,68 @@
 // B (the reference entries s√d(1 − t/d0) stay within [0, B]). We implement
 // the scaled form.
 //
-// # Decoding (DESIGN §2.4)
+// # The tight form
+//
+// [FromOVTight] keeps the real keys of the OV construction and replaces the
+// M zero reference keys by one. Then T_i = S_i/(S_i + 1) with S_i as above,
+// so a YES row has T_i ≥ 1/2 (instead of 1/(M+1)), and with
+// β² = ln(K·M)/δ a NO row has S_i ≤ M·e^(−β²δ) = 1/K and T_i ≤ 1/(K+1).
+// The threshold is the midpoint τ = (1/2 + 1/(K+1))/2 and the tolerance
+// half the gap, tol = (1/2 − 1/(K+1))/2 = (K−1)/(4(K+1)); for a requested
+// tolerance tol ∈ (0, 1/4) this gives K = (1+4·tol)/(1−4·tol). The proof of
+// the OV case applies word for word: |T̃_i − T_i| < tol on every row
+// decodes every row. B = max(β, 1) with β² = ln(K·M)/δ; n = max(N, M+1).
+//
+// Two consequences. First, the decoder's tolerance is a free parameter:
+// K = 4 gives the constant tolerance 3/20 at β² = ln(4M)/δ, the default
+// form's entry bound with M in place of M+1, so an algorithm with constant
+// additive error would already decode a δ-gapped instance. Second, at
+// tol = 1/n (the accuracy ε = 1/n the fast path is measured at),
+// K ≈ 1 + 8/n and B² = ln(K·M)/δ ≈ ln(n)/δ: with N = M = n − 1 and the
+// largest planted gap δ = 1/2, B/√(ln n) → √2 from above. δ = 1/2 is the
+// largest gap a YES instance can have when both sides hold at least two
+// vectors (the planted pair is disjoint, so one of its vectors has weight at
+// most m/2 and meets every vector of the other side at most m/2 times).
+// The threshold experiment (experiments, "threshold") measures this form
+// against the default one. Which of these constructions is SETH-hard
+// depends on the gap: Rubinstein's reduction gives hardness for a gap that
+// shrinks with the saving in the exponent, not for δ = 1/2.
+//
+// TightOVParams satisfies the same bound as the default form:
+// B/√(ln n) ≤ √(2/δ) whenever K·M ≤ n² and β ≥ 1 ([Params.RatioBound]).
+//
+// # The gap from SETH, not implemented
+//
+// Rubinstein (2018), building on the distributed PCP of Abboud, Rubinstein
+// and Williams (2017), turns an OV instance into a gap instance through a
+// Merlin–Arthur protocol for set disjointness. In its simplest
+// (Reed–Solomon) form: split the m coordinates into T blocks of
+// L = ⌈m/T⌉, write each block of a (and of b) as a polynomial of degree < L
+// over a field F_q, let Merlin send C = Σ_t A_t·B_t (degree ≤ 2(L−1),
+// vanishing on the L interpolation points iff a ⊥ b, because the integer
+// sums are at most T < q), and let Alice send her T polynomials at a random
+// r ∈ F_q, which Bob checks against C(r). The gap instance has one vector per
+// a, indexed by r and Alice's possible messages (dimension q·q^T), and one
+// per pair (b, C), with q^(L−1) advice polynomials per b: inner product q
+// for an orthogonal pair with the honest C, at most 2(L−1) otherwise
+// (q > 2(L−1)). Asymptotically the blow-up q^(L+T) is 2^(O(√m·log m)) =
+// n^(o(1)) for m = O(log n), which is why the saving in the exponent
+// survives; concretely it is astronomical. For the formula `hardness run`
+// embeds (v = 22, m = 94 clauses; split-and-list gives N = M = 2^11 vectors
+// of 94 bits, 3.9·10^5 bits in all), the smallest instance, over every T with q
+// the least prime above max(2(L−1), T), has T = 11 blocks of L = 9 over
+// F_17: 2^11 vectors of Alice and 2^11·17^8 ≈ 1.43·10^13 of Bob, all of
+// dimension 17^12 ≈ 5.8·10^14, about 8.3·10^27 bits, for a gap of 17
+// against 16 in inner product (TestSETHGapSizes recomputes these numbers).
+// Rubinstein's algebraic-geometry codes reach a constant gap over a
+// constant alphabet, which changes the constants, not this shape. The
+// tool's gapped instances are therefore planted or measured, never derived
+// from SETH.
+//
+// # Decoding (docs/design.md §2.4)
 //
 // The verdict is read from T alone: SAT (YES) iff some T_i > τ. The witness
-// row is i* = argmax T_i; its partner j* is found by a linear scan of B for
+// row is i* = argmax T_i; its partner j* is found by a linear scan of the b_j for
 // ⟨a_i*, b_j*⟩ = 0 (OV) or dist ≤ t (ANN), O(M·m/64) with bit-packed
 // vectors; for an OV instance built from a formula, (i*, j*) maps to the
 // assignment f_i* ∪ g_j* of the split, which is verified against the

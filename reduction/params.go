@@ -3,6 +3,8 @@ package reduction
 import (
 	"fmt"
 	"math"
+
+	"github.com/hardnesslab/hardness/ovp"
 )
 
 // Route names a construction.
@@ -10,8 +12,8 @@ type Route string
 
 // The two constructions of the package documentation.
 const (
-	RouteOV  Route = "ov"  // OV → attention, DESIGN §2.2
-	RouteANN Route = "ann" // Hamming Gap-ANN → attention, DESIGN §2.3
+	RouteOV  Route = "ov"  // OV → attention, docs/design.md §2.2
+	RouteANN Route = "ann" // Hamming Gap-ANN → attention, docs/design.md §2.3
 )
 
 // Params are the constants of one construction; see the package
@@ -19,12 +21,15 @@ const (
 // instance's sizes and the gap, computed by [OVParams] and [ANNParams].
 type Params struct {
 	Route Route `json:"route"`
-	N     int   `json:"n_queries"` // query vectors: rows of Q
-	M     int   `json:"m_keys"`    // real keys; K has 2M rows
-	Dim   int   `json:"dim"`       // m (OV) or d0 (ANN)
-	D     int   `json:"d"`         // columns of Q and K: m (OV) or 2·d0 (ANN)
-	Keys  int   `json:"keys"`      // rows of K and V: 2M
-	Size  int   `json:"n"`         // n = max(N, 2M)
+	// Form is the variant of the route's construction: empty for the
+	// construction of docs/design.md §2.2 and §2.3, [FormTight] for one reference key.
+	Form string `json:"form,omitempty"`
+	N    int    `json:"n_queries"` // query vectors: rows of Q
+	M    int    `json:"m_keys"`    // real keys; K has 2M rows
+	Dim  int    `json:"dim"`       // m (OV) or d0 (ANN)
+	D    int    `json:"d"`         // columns of Q and K: m (OV) or 2·d0 (ANN)
+	Keys int    `json:"keys"`      // rows of K and V: 2M
+	Size int    `json:"n"`         // n = max(N, 2M)
 
 	Delta float64 `json:"delta,omitempty"` // OV gap δ
 	T     int     `json:"t,omitempty"`     // ANN distance threshold t
@@ -93,9 +98,7 @@ func ANNParams(n, m, d0, t int, eps float64) (Params, error) {
 // Far returns max(t+1, ⌈(1+ε)t⌉), the least integer distance a NO pair of
 // a Gap-ANN instance with threshold t and gap ε can have (the same rounding
 // as ovp.Hamming.Far).
-func Far(t int, eps float64) int {
-	return max(t+1, int(math.Ceil((1+eps)*float64(t)-1e-9)))
-}
+func Far(t int, eps float64) int { return ovp.FarDistance(t, eps) }
 
 func checkSizes(n, m, dim int) error {
 	if n < 1 || m < 1 || dim < 1 {
@@ -137,3 +140,33 @@ func (p Params) MatrixBytes() int64 {
 // Trusted reports whether an algorithm with certified additive error
 // errBound decodes every row correctly: errBound < Tolerance.
 func (p Params) Trusted(errBound float64) bool { return errBound < p.Tolerance }
+
+// RatioBound returns the bound on B/√(ln n) that the package documentation
+// proves (# OV → attention, # Gap-ANN → attention, # The tight form), and
+// whether its hypotheses hold for these sizes. The proofs assume that B is
+// the scaled entry (β, or s·√d, at least 1, rather than the entry 1 of V)
+// and that L ≤ 2·ln n, where L = β²·δ (OV: ln(4(M+1)); tight form:
+// ln(K·M)) or s²·(far − t) (ANN: ln(4(M+1))), that is e^L ≤ n²; then
+//
+//	OV, both forms: B/√ln n ≤ √(2/δ)
+//	ANN:            B/√ln n ≤ 2·√(d0/(far − t)) ≤ 2/√(ε·t/d0)
+//
+// For the default OV form e^L ≤ n² reads 4(M+1) ≤ n², true for every M ≥ 2
+// (n ≥ 2M) and for M = 1 iff N ≥ 3; when it fails the bound is false
+// (B/√ln n = √(L/(δ·ln n)) exceeds it). ok is false, and the bound must not
+// be printed, when a hypothesis fails.
+func (p Params) RatioBound() (bound float64, ok bool) {
+	if p.Size < 2 {
+		return math.NaN(), false
+	}
+	var l, entry float64
+	switch {
+	case p.Route == RouteANN:
+		l, entry = p.Scale*p.Scale*float64(p.Far-p.T), p.Scale*math.Sqrt(float64(p.D))
+		bound = 2 * math.Sqrt(float64(p.Dim)/float64(p.Far-p.T))
+	default:
+		l, entry = p.Scale*p.Scale*p.Delta, p.Scale
+		bound = math.Sqrt(2 / p.Delta)
+	}
+	return bound, entry >= 1 && l <= 2*math.Log(float64(p.Size))*(1+1e-12)
+}

@@ -48,7 +48,7 @@ const (
 	StageCheck     = "check"     // gini, or the brute-force ANN scan
 )
 
-// Run is the pipeline of DESIGN §2 on a formula: split-and-list to OV
+// Run is the pipeline of docs/design.md §2 on a formula: split-and-list to OV
 // (ovp.FromCNF), optionally measure the gap, build Q, K, V (FromOV), plan
 // and run opt.Algo, decode the verdict and the witness assignment from T,
 // verify it, and compare with gini (sat.Solve). Each stage is timed.
@@ -310,7 +310,7 @@ func (r *Report) stage(name string, opt Options, f func() error) error {
 	return err
 }
 
-// RunANN is the Gap-ANN route (DESIGN §2.3) on the Hamming instance x with
+// RunANN is the Gap-ANN route (docs/design.md §2.3) on the Hamming instance x with
 // threshold t and gap ε: build Q, K, V (FromGapANN), plan and run opt.Algo,
 // decode the verdict from T, check the arg-max row's partner is within
 // distance t, and compare with a brute-force scan (ovp.MinDistance, a
@@ -418,7 +418,7 @@ func (r *Report) decodeOV(x *ovp.Instance) {
 	w := &Witness{Row: i, Partner: Partner(x, i), Dot: -1}
 	r.Witness = w
 	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner in B", i, i)
+		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner b_j", i, i)
 		r.Verdict = DecodingFailure
 		return
 	}

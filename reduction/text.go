@@ -239,15 +239,23 @@ func (r *Report) label(v Verdict) string {
 	return v.String()
 }
 
-// regime says which side of the theorem's threshold B is on.
+// regime says which side of the theorem's threshold B is on. It prints a
+// bound on B/√ln n only where [Params.RatioBound] says the package
+// documentation proves it for these sizes.
 func (r *Report) regime() string {
+	p := r.Params
+	bound, ok := p.RatioBound()
 	switch {
-	case r.Route == RouteANN:
-		return "Θ(√log n) for constant ε and t/d0"
-	case r.Params.Delta*float64(r.Params.Dim) <= 1+1e-9:
+	case p.Route == RouteANN && ok:
+		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: Θ(√log n) for constant ε and t/d0", bound)
+	case p.Route == RouteANN:
+		return "Θ(√log n) for constant ε and t/d0; no bound proved at these sizes"
+	case p.Delta*float64(p.Dim) <= 1+1e-9:
 		return "δ = 1/m: B = Θ(log n) when m = Θ(log n); any formula"
+	case ok:
+		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ", bound)
 	}
-	return fmt.Sprintf("≤ √(2/δ) = %.3g for every n: B = Θ(√log n) for constant δ", math.Sqrt(2/r.Params.Delta))
+	return "B = Θ(√log n) for constant δ; the bound √(2/δ) needs e^(β²δ) ≤ n², false at these sizes"
 }
 
 func litsString(w *Witness) string {

@@ -42,12 +42,3 @@ func (a *algoFlags) options() (attention.Options, error) {
 	return attention.Options{Eps: a.eps, Degree: a.degree, MaxRank: a.maxRank, Features: a.features,
 		Seed: a.seed, MaxMemory: mem, Workers: a.workers}, nil
 }
-
-// build returns the configured algorithm.
-func (a *algoFlags) build() (attention.Algorithm, error) {
-	o, err := a.options()
-	if err != nil {
-		return nil, err
-	}
-	return attention.New(a.algo, o)
-}

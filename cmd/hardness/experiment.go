@@ -19,6 +19,8 @@ type experimentOptions struct {
 	dir       string
 	out       string
 	maxMemory string
+	shards    int
+	shard     int
 }
 
 func newExperimentCmd() *cobra.Command {
@@ -35,9 +37,18 @@ Experiments:
 'hardness experiment list' prints this list; 'hardness experiment all -o DIR'
 runs every experiment into DIR/NAME. --quick runs small sizes in a few
 seconds. Interrupting a run (Ctrl-C) writes what was measured so far, marked
-partial in summary.md, and exits with status 1.`,
+partial in summary.md, and exits with status 1.
+
+--shards K --shard I runs only shard I of the sweep's units of work and
+writes DIR/shard-I-of-K.json (atomically; nothing on failure or interrupt);
+'hardness experiment merge DIR' then writes the same CSV files, plots and
+summary as a single run. 'hardness slurm experiment' runs the shards as a
+Slurm job array.`,
 		Example: `  hardness experiment transition --quick -o /tmp/transition
-  hardness experiment pipeline --dir ../shared/satlib/uf20-91 -o out/pipeline`,
+  hardness experiment pipeline --dir ../shared/satlib/uf20-91 -o out/pipeline
+  # in 3 shards (any order, any machines sharing DIR), then merged
+  for i in 0 1 2; do hardness experiment scaling --quick --shards 3 --shard $i -o /tmp/sc; done
+  hardness experiment merge /tmp/sc`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}
@@ -47,6 +58,9 @@ partial in summary.md, and exits with status 1.`,
 	fs.StringVar(&o.dir, "dir", "", "pipeline: directory of DIMACS CNF files (default: a generated set)")
 	fs.StringVarP(&o.out, "output", "o", "", "output directory (created if missing; required)")
 	fs.StringVar(&o.maxMemory, "max-memory", "8GiB", "refuse attention runs whose working memory would exceed this")
+	fs.IntVar(&o.shards, "shards", 0, "cut the sweep into `K` shards and run only the one given by --shard")
+	fs.IntVar(&o.shard, "shard", 0, "the shard to run, `I` in 0…K−1 (with --shards)")
+	cmd.AddCommand(newExperimentMergeCmd())
 	return cmd
 }
 
@@ -79,6 +93,9 @@ func (o *experimentOptions) run(cmd *cobra.Command, name string) error {
 	mem, err := memlimit.Parse(o.maxMemory)
 	if err != nil {
 		return withCode(exitBadInput, fmt.Errorf("--max-memory: %w", err))
+	}
+	if cmd.Flags().Changed("shards") || cmd.Flags().Changed("shard") {
+		return o.runShard(cmd, name, todo, mem)
 	}
 	for _, e := range todo {
 		out := o.out
@@ -129,8 +146,44 @@ func (o *experimentOptions) command(name, out string) string {
 	if o.maxMemory != "8GiB" {
 		parts = append(parts, "--max-memory", shellQuote(o.maxMemory))
 	}
+	if o.shards > 0 {
+		parts = append(parts, "--shards", strconv.Itoa(o.shards), "--shard", strconv.Itoa(o.shard))
+	}
 	parts = append(parts, "-o", shellQuote(out))
 	return strings.Join(parts, " ")
+}
+
+// runShard runs shard o.shard of o.shards of one experiment.
+func (o *experimentOptions) runShard(cmd *cobra.Command, name string, todo []*experiments.Experiment, mem int64) error {
+	if err := checkShardFlags(o.shards, o.shard); err != nil {
+		return err
+	}
+	if len(todo) != 1 || name == "all" {
+		return withCode(exitBadInput, errors.New("experiment: --shards runs one experiment, not all"))
+	}
+	e := todo[0]
+	if !e.Shardable() {
+		return withCode(exitBadInput, fmt.Errorf("experiment %s cannot be cut into shards yet; run it whole", e.Name))
+	}
+	cfg := experiments.Config{Quick: o.quick, Seed: o.seed, OutDir: o.out, Dir: o.dir,
+		Command: o.command(e.Name, o.out), Progress: cmd.ErrOrStderr(), MaxMemory: mem}
+	path, err := e.RunShard(cmd.Context(), cfg, o.shard, o.shards)
+	if err != nil {
+		return withCode(exitMismatch, err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "experiment %s shard %d of %d (seed %d, %s mode) → %s\n", e.Name, o.shard, o.shards, o.seed, mode(o.quick), path)
+	return nil
+}
+
+// checkShardFlags checks --shards K --shard I: K ≥ 1 and 0 ≤ I < K.
+func checkShardFlags(k, i int) error {
+	if k < 1 {
+		return withCode(exitBadInput, fmt.Errorf("--shards %d: want at least 1 shard", k))
+	}
+	if i < 0 || i >= k {
+		return withCode(exitBadInput, fmt.Errorf("--shard %d: want 0 ≤ shard < %d (--shards)", i, k))
+	}
+	return nil
 }
 
 func mode(quick bool) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 
@@ -15,6 +16,9 @@ type explainOptions struct {
 	format string
 	color  string
 	output string
+	step   int
+	steps  string
+	pager  string
 }
 
 func newExplainCmd() *cobra.Command {
@@ -27,7 +31,10 @@ reduction from CNF-SAT to attention: the split of the variables, every
 partial assignment and its vector, the inner products (falsified clauses),
 the choice of β and B, Q, K and V, the logits, the output T against the
 threshold, the decoded assignment and gini's check, each with one sentence
-of explanation. Every number is computed by the same code as 'hardness run'.
+of explanation; then the polynomial method on the same instance (step 9: why
+its degree and rank explode with B) and at scale (step 10: n = 2^10 … 2^16,
+where it pays and where it stops). Every number is computed by the same code
+as 'hardness run'.
 
 Without FILE it explains a built-in formula (6 variables, 8 clauses, two
 satisfying assignments; --unsat adds a ninth clause that makes it
@@ -36,9 +43,11 @@ the screen: use 'hardness run' for them.
 
 The text fits an 80-column terminal and is coloured only when standard
 output is a terminal and NO_COLOR is unset; --format markdown writes a
-handout.`,
+handout. For projecting, --step N or --steps N-M prints single steps, and on a
+terminal the lesson pauses after each step until Enter.`,
 		Example: `  hardness explain
   hardness explain --unsat
+  hardness explain --steps 3-5
   hardness explain --format markdown -o handout.md
   hardness explain small.cnf`,
 		Args: cobra.MaximumNArgs(1),
@@ -49,6 +58,10 @@ handout.`,
 	fs.StringVar(&o.format, "format", "text", "output format: text|markdown")
 	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto|always|never (auto: only on a terminal without NO_COLOR)")
 	fs.StringVarP(&o.output, "output", "o", "-", "write to this file instead of standard output")
+	fs.IntVar(&o.step, "step", 0, "print only step `N` (1-9)")
+	fs.StringVar(&o.steps, "steps", "", "print only the steps in `N-M`, e.g. 3-5")
+	fs.StringVar(&o.pager, "pager", "auto", "show one step at a time, Enter for the next: auto|always|never (auto: when standard input and output are terminals)")
+	cmd.MarkFlagsMutuallyExclusive("step", "steps")
 	return cmd
 }
 
@@ -57,8 +70,12 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return withCode(exitBadInput, fmt.Errorf("--format: %w", err))
 	}
-	if _, err := o.useColor(nil); err != nil {
+	if _, err := resolveColor(o.color, nil); err != nil {
 		return err
+	}
+	lo, hi, err := o.stepRange()
+	if err != nil {
+		return withCode(exitBadInput, err)
 	}
 	f, name := explain.Example(o.unsat), "the built-in example"
 	if o.unsat {
@@ -73,29 +90,52 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 		}
 		name = args[0]
 	}
-	doc, err := explain.Lesson(cmd.Context(), f, name)
+	lesson, err := explain.New(cmd.Context(), f, name)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
+	doc := lesson.Doc
+	if lo > 0 {
+		if doc, err = doc.Select(lo, hi); err != nil {
+			return withCode(exitBadInput, fmt.Errorf("step %s: %w", o.stepFlag(), err))
+		}
+	}
 	write := func(w io.Writer) error {
-		color, _ := o.useColor(w)
+		color, _ := resolveColor(o.color, w)
 		return doc.Render(w, format, color)
 	}
-	if o.output == "-" {
-		return write(cmd.OutOrStdout())
+	if o.output != "-" {
+		return fileio.WriteAtomic(o.output, write)
 	}
-	return fileio.WriteAtomic(o.output, write)
+	page, err := o.usePager(cmd, format)
+	if err != nil || !page {
+		return cmp.Or(err, write(cmd.OutOrStdout()))
+	}
+	color, _ := resolveColor(o.color, cmd.OutOrStdout())
+	return pageSteps(doc, cmd.InOrStdin(), cmd.OutOrStdout(), color)
 }
 
-// useColor resolves --color for output w.
-func (o *explainOptions) useColor(w io.Writer) (bool, error) {
-	switch o.color {
-	case "auto":
-		return w != nil && explain.UseColor(w), nil
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
+// stepFlag returns --step or --steps as given.
+func (o *explainOptions) stepFlag() string {
+	if o.steps != "" {
+		return o.steps
 	}
-	return false, withCode(exitBadInput, fmt.Errorf("--color: unknown value %q (want auto, always or never)", o.color))
+	return fmt.Sprint(o.step)
+}
+
+// stepRange resolves --step and --steps: 0, 0 for the whole lesson.
+func (o *explainOptions) stepRange() (lo, hi int, err error) {
+	switch {
+	case o.step != 0:
+		if o.step < 1 {
+			return 0, 0, fmt.Errorf("--step %d: steps are numbered from 1", o.step)
+		}
+		return o.step, o.step, nil
+	case o.steps != "":
+		lo, hi, err = explain.ParseSteps(o.steps)
+		if err != nil {
+			return 0, 0, fmt.Errorf("--steps: %w", err)
+		}
+	}
+	return lo, hi, nil
 }

@@ -12,6 +12,7 @@ func newGenCmd() *cobra.Command {
 		newGenCNFCmd(),
 		newGenOVCmd(),
 		newGenQKVCmd(),
+		newGenSuiteCmd(),
 	)
 	return cmd
 }

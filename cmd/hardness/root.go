@@ -70,6 +70,8 @@ where the fast polynomial method breaks.`,
 		newGenCmd(),
 		newOVCmd(),
 		newRunCmd(),
+		newScoreCmd(),
+		newSlurmCmd(),
 		newSolveCmd(),
 	)
 	return root

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hardnesslab/hardness/attention"
@@ -35,6 +36,7 @@ type runOptions struct {
 	split      int
 	ann        bool
 	ov         bool
+	color      string
 }
 
 func newRunCmd() *cobra.Command {
@@ -90,11 +92,15 @@ a stage did not finish), 2 on bad input.`,
 	fs.IntVar(&o.split, "split", 0, "variables on side A of the OV instance (0: ⌊v/2⌋)")
 	fs.BoolVar(&o.ann, "ann", false, "FILE is a Gap-ANN Hamming instance: run the paper's Gap-ANN route")
 	fs.BoolVar(&o.ov, "ov", false, "FILE is an OV instance (e.g. planted Gap-OV): run the OV route")
+	fs.StringVar(&o.color, "color", "auto", colorUsage)
 	cmd.MarkFlagsMutuallyExclusive("ov", "ann")
 	return cmd
 }
 
 func (o *runOptions) run(cmd *cobra.Command, args []string) error {
+	if _, err := resolveColor(o.color, nil); err != nil {
+		return err
+	}
 	if o.ann || o.ov {
 		return o.runInstance(cmd, args)
 	}
@@ -172,7 +178,7 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 		return err
 	}
 	if o.save != "" {
-		if err := saveRun(o.save, r); err != nil {
+		if err := saveRun(o.save, r, o.runProvenance(cmd, r)); err != nil {
 			return withCode(exitMismatch, err)
 		}
 		if !o.json {
@@ -184,6 +190,9 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 		return withCode(exitMismatch, fmt.Errorf("timed out after %v: %s", o.timeout, r.Reason))
 	case runErr != nil:
 		return withCode(exitMismatch, runErr)
+	case !r.Agree && !o.json:
+		// The report's agreement line gives the reason: say it once.
+		return withCode(exitMismatch, errors.New("the verdict does not agree with the check (the report's agreement line says why)"))
 	case !r.Agree:
 		return withCode(exitMismatch, errors.New(r.Reason))
 	}
@@ -192,7 +201,16 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 
 func (o *runOptions) print(w io.Writer, r *reduction.Report) error {
 	if !o.json {
-		return r.WriteText(w)
+		color, err := resolveColor(o.color, w)
+		if err != nil || !color {
+			return r.WriteText(w)
+		}
+		var b strings.Builder
+		if err := r.WriteText(&b); err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, paintAlerts(b.String()))
+		return err
 	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 )
 
 // runInstance is `hardness run --ann FILE` and `hardness run --ov FILE`:
-// the Gap-ANN route of DESIGN §2.3 on a Hamming instance written by
-// `hardness gen ov --ann`, or the OV route of §2.2 on an instance written by
+// the Gap-ANN route of docs/design.md §2.3 on a Hamming instance written by
+// `hardness gen ov --ann`, or the OV route of docs/design.md §2.2 on an instance written by
 // `hardness gen ov --planted` (or --cnf), each checked against a brute-force
 // scan of all pairs.
 func (o *runOptions) runInstance(cmd *cobra.Command, args []string) error {

@@ -71,8 +71,8 @@ func TestRunFiles(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
 			}
-			if code == exitMismatch && !strings.Contains(errOut, "untrusted") {
-				t.Errorf("stderr %q; want the reason, naming the untrusted algorithm", errOut)
+			if code == exitMismatch && (!strings.Contains(out, "untrusted") || strings.Contains(errOut, "untrusted")) {
+				t.Errorf("stdout lacks or stderr repeats the reason naming the untrusted algorithm:\n%s\nstderr %q", out, errOut)
 			}
 		})
 	}

@@ -106,9 +106,12 @@ func splitCommand(s string) ([]string, error) {
 }
 
 // volatile matches what legitimately changes between runs and machines:
-// durations ("1.5ms", "2m3.1s", "850µs", "0.076 s"), sizes of measured
-// memory ("12.3 MiB"), rates, the worker count and tiling, which follow the
-// number of cores, and how many pairs a parallel search tested before it
+// durations ("1.5ms", "2m3.1s", "850µs", "0.076 s"), measured memory
+// ("peak memory 12.3 MiB"; predicted sizes are deterministic at the
+// tutorial's core count and are checked), rates, the worker count and
+// tiling, which follow the
+// number of cores, the exact engine's kernel set, which follows the CPU,
+// and how many pairs a parallel search tested before it
 // stopped at the first orthogonal pair.
 var volatile = []struct {
 	re   *regexp.Regexp
@@ -117,11 +120,13 @@ var volatile = []struct {
 	{regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<time>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)? (ns|µs|ms|s|min)$`), "<time>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)? s\b`), "<time>"},
-	{regexp.MustCompile(`\b\d+(\.\d+)? ?(B|KiB|MiB|GiB|TiB|kB|MB|GB)\b`), "<bytes>"},
+	{regexp.MustCompile(`(peak memory )\d+(\.\d+)? ?(B|KiB|MiB|GiB|TiB|kB|MB|GB)\b`), "${1}<bytes>"},
 	{regexp.MustCompile(`\b\d+(\.\d+)?(e[+-]?\d+)? ?(pairs|flops|[kMGT]?flop|MB|GB)/s\b`), "<rate>"},
 	{regexp.MustCompile(`(orthogonal pair a_\d+, b_\d+ \()\d+( pairs tested)`), "${1}<k>${2}"},
 	{regexp.MustCompile(`\b\d+ workers?\b`), "<n> workers"},
 	{regexp.MustCompile(`\btiles \d+ queries × \d+ keys\b`), "tiles <q> queries × <k> keys"},
+	// The exact engine's kernel set follows the CPU (AVX-512, AVX2 or Go).
+	{regexp.MustCompile(`\bkernels: [a-z0-9-]+$`), "kernels: <cpu>"},
 	// Rounding-level differences depend on the kernel (SIMD or pure Go).
 	{regexp.MustCompile(`(agrees with the naive definition to )[0-9.]+e-1[4-7]`), "${1}<rounding>"},
 }

@@ -59,25 +59,47 @@ func Example(unsat bool) *sat.Formula {
 	return f
 }
 
-// lesson holds every intermediate object of the pipeline on one formula.
+// Lesson is an explained formula: the document and every intermediate
+// object of the pipeline, which the figures and the explainer page draw.
+type Lesson struct {
+	Doc     *Doc
+	Name    string
+	Formula *sat.Formula
+	OV      *ovp.CNF
+	// Instance holds Q, K, V and the parameters (B, τ, the tolerance).
+	Instance *reduction.Instance
+	Dots     [][]int    // ⟨a_i, b_j⟩
+	Logits   *mat.Dense // QKᵀ/d, N × 2M
+	T        *mat.Dense // exact attention output, N × 1
+	Decision reduction.Decision
+	Gini     sat.Status // gini's verdict
+	Fast     *FastPath  // step 9
+	Scale    *Scaling   // step 10
+}
+
+// lesson builds a Lesson.
 type lesson struct {
-	doc  *Doc
-	name string
-	f    *sat.Formula
-	ov   *ovp.CNF
-	in   *reduction.Instance
-	out  *attention.Output
-	dots [][]int // ⟨a_i, b_j⟩
+	doc   *Doc
+	name  string
+	f     *sat.Formula
+	ov    *ovp.CNF
+	in    *reduction.Instance
+	out   *attention.Output
+	dots  [][]int // ⟨a_i, b_j⟩
+	x     *mat.Dense
+	dec   reduction.Decision
+	fast  *FastPath
+	scale *Scaling
 
 	giniStatus sat.Status // gini's verdict, set by decode
 }
 
-// Lesson explains the whole reduction on f, called name in the text
-// (a file name or "the built-in example"). It returns a *TooLargeError for
+// New explains the whole reduction on f, called name in the text (a file
+// name or "the built-in example"). It returns a *TooLargeError for
 // formulas beyond MaxVars or MaxClauses, and an error for a formula without
 // clauses. gini runs under ctx. Cost: exponential in f.Vars, which is
-// bounded by MaxVars.
-func Lesson(ctx context.Context, f *sat.Formula, name string) (*Doc, error) {
+// bounded by MaxVars, plus step 10's fixed few seconds (memoised).
+func New(ctx context.Context, f *sat.Formula, name string) (*Lesson, error) {
 	if f.Vars > MaxVars || len(f.Clauses) > MaxClauses {
 		return nil, &TooLargeError{Vars: f.Vars, Clauses: len(f.Clauses)}
 	}
@@ -108,10 +130,16 @@ func Lesson(ctx context.Context, f *sat.Formula, name string) (*Doc, error) {
 	if err := l.decode(ctx); err != nil {
 		return nil, err
 	}
-	if err := l.fastPath(ctx); err != nil {
+	if l.fast, err = computeFastPath(ctx, l.in, l.out.T, l.fastVerdict); err != nil {
 		return nil, err
 	}
-	return l.doc, nil
+	l.fastPath()
+	if l.scale, err = computeScaling(ctx, l.fast.Eps); err != nil {
+		return nil, err
+	}
+	l.scaling()
+	return &Lesson{Doc: l.doc, Name: name, Formula: f, OV: ov, Instance: l.in, Dots: l.dots, Logits: l.x,
+		T: l.out.T, Decision: l.dec, Gini: l.giniStatus, Fast: l.fast, Scale: l.scale}, nil
 }
 
 func (l *lesson) m() int { return len(l.f.Clauses) }
@@ -145,12 +173,12 @@ func (l *lesson) formula() {
 	v, m, h := l.f.Vars, l.m(), l.ov.Split
 	d := l.doc
 	d.Heading(2, "1. The formula and the split")
-	d.Para("φ (%s) has v = %d variables and m = %d clauses. Split-and-list "+
-		"(Williams 2005) puts the first h = %d variables (%s) on side A and "+
-		"the other %d (%s) on side B, so that each half can be listed on its "+
+	d.Para("The formula F (%s) has v = %d variables and m = %d clauses. Split-and-list "+
+		"(Williams 2005) puts the first h = %d variables (%s) on the left side and "+
+		"the other %d (%s) on the right side, so that each half can be listed on its "+
 		"own: 2^%d + 2^%d = %d partial assignments instead of 2^%d = %d full ones.",
 		l.name, v, m, h, varRange(1, h), v-h, varRange(h+1, v), h, v-h, l.ov.N()+l.ov.M(), v, 1<<v)
-	t := &Table{Header: []string{"clause", "literals on side A", "literals on side B"}, Left: 3}
+	t := &Table{Header: []string{"clause", "literals on the left", "literals on the right"}, Left: 3}
 	for c, cl := range l.f.Clauses {
 		t.Rows = append(t.Rows, []Cell{{Text: fmt.Sprintf("C%d", c+1)},
 			{Text: literals(cl, 1, h)}, {Text: literals(cl, h+1, v)}})
@@ -201,20 +229,20 @@ func (l *lesson) vectors() {
 	h, v := l.ov.Split, l.f.Vars
 	d := l.doc
 	d.Heading(2, "2. Every partial assignment and its vector")
-	d.Para("Each partial assignment f of side A becomes a vector a_f with one "+
-		"coordinate per clause: a_f[c] = 1 when f makes none of the literals "+
-		"of C_c true, so the clause is still open and only side B can satisfy "+
-		"it. Side A lists the %d assignments of %s (1 is true, 0 false):", l.ov.N(), varRange(1, h))
+	d.Para("Each partial assignment σ of the left side becomes a vector a_σ with one "+
+		"coordinate per clause: a_σ[c] = 1 when σ makes none of the literals "+
+		"of C_c true, so the clause is still open and only the right side can satisfy "+
+		"it. The left side lists the %d assignments of %s (1 is true, 0 false):", l.ov.N(), varRange(1, h))
 	d.Table(l.partialTable(ovp.A, 1, h))
-	d.Para("Side B is built the same way from %s (%d assignments):", varRange(h+1, v), l.ov.M())
+	d.Para("The right side's vectors b_π are built the same way from its partial assignments π of %s (%d assignments):", varRange(h+1, v), l.ov.M())
 	d.Table(l.partialTable(ovp.B, h+1, v))
 }
 
 func (l *lesson) innerProducts() {
 	d := l.doc
 	d.Heading(2, "3. Inner products count falsified clauses")
-	d.Para("⟨a_f, b_g⟩ counts the clauses that both halves leave open, which are "+
-		"exactly the clauses the full assignment f ∪ g falsifies. So an "+
+	d.Para("⟨a_σ, b_π⟩ counts the clauses that both halves leave open, which are "+
+		"exactly the clauses the full assignment σ ∪ π falsifies. So an "+
 		"orthogonal pair (inner product 0, %s) is a satisfying assignment, "+
 		"and deciding SAT is finding an orthogonal pair: the Orthogonal "+
 		"Vectors problem.", Marked)
@@ -311,6 +339,7 @@ func (l *lesson) matrices() {
 func (l *lesson) logits() {
 	p := l.in.Params
 	x := mat.NewDense(p.N, p.Keys, nil)
+	l.x = x
 	x.Mul(l.in.Q, l.in.K.T())
 	x.Scale(1/float64(p.D), x)
 	refMax := 0.0
@@ -371,6 +400,7 @@ func (l *lesson) outputTable(x *mat.Dense) {
 func (l *lesson) decode(ctx context.Context) error {
 	p := l.in.Params
 	dec := reduction.Decide(l.out.T, p)
+	l.dec = dec
 	d := l.doc
 	d.Heading(2, "8. Decoding, checked by gini")
 	var lines []string
@@ -386,10 +416,10 @@ func (l *lesson) decode(ctx context.Context) error {
 		if err := sat.Verify(l.f, a); err != nil {
 			check = err.Error()
 		}
-		d.Para("The verdict is read from T alone: %s above τ, so φ is "+
+		d.Para("The verdict is read from T alone: %s above τ, so F is "+
 			"satisfiable. The largest, row q%d, is the witness; a linear scan "+
-			"of side B finds its partner b%d with ⟨a%d, b%d⟩ = 0, and the pair "+
-			"maps back to a full assignment, which is checked against φ.",
+			"of the right side finds its partner b%d with ⟨a%d, b%d⟩ = 0, and the pair "+
+			"maps back to a full assignment, which is checked against F.",
 			rowsAbove(dec.Above), i, j, i, j)
 		lines = append(lines,
 			fmt.Sprintf("verdict from T: SAT (T_%d = %s > τ = %s)", i, Num(float64(dec.Max), 4), Num(p.Threshold, 4)),
@@ -398,7 +428,7 @@ func (l *lesson) decode(ctx context.Context) error {
 			fmt.Sprintf("check:          %s", check))
 	case reduction.Unsat:
 		d.Para("The verdict is read from T alone: no row lies above τ, so no " +
-			"pair is orthogonal and no assignment satisfies φ.")
+			"pair is orthogonal and no assignment satisfies F.")
 		lines = append(lines, fmt.Sprintf("verdict from T: UNSAT (largest T_i = %s ≤ τ = %s)",
 			Num(float64(dec.MaxBelow), 4), Num(p.Threshold, 4)))
 	default:

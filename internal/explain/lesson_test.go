@@ -89,10 +89,11 @@ func TestLessonRandom(t *testing.T) {
 
 func checkLesson(t *testing.T, f *sat.Formula, satisfiable bool) {
 	t.Helper()
-	doc, err := Lesson(context.Background(), f, "formula.cnf")
+	les, err := New(context.Background(), f, "formula.cnf")
 	if err != nil {
-		t.Fatalf("Lesson(%v) = %v", f, err)
+		t.Fatalf("New(%v) = %v", f, err)
 	}
+	doc := les.Doc
 	var buf bytes.Buffer
 	if err := doc.Render(&buf, Text, false); err != nil {
 		t.Fatal(err)
@@ -108,10 +109,10 @@ func checkLesson(t *testing.T, f *sat.Formula, satisfiable bool) {
 		want = "verdict from T: SAT"
 	}
 	if !strings.Contains(out, want) || !strings.Contains(out, "agrees") {
-		t.Errorf("Lesson(%v) does not say %q and that gini agrees:\n%s", f, want, out)
+		t.Errorf("New(%v) does not say %q and that gini agrees:\n%s", f, want, out)
 	}
 	if satisfiable && !strings.Contains(out, "check:          satisfies all clauses") {
-		t.Errorf("Lesson(%v) does not verify its witness:\n%s", f, out)
+		t.Errorf("New(%v) does not verify its witness:\n%s", f, out)
 	}
 }
 
@@ -127,10 +128,10 @@ func TestLessonRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Lesson(context.Background(), tt.f, "f.cnf")
+			_, err := New(context.Background(), tt.f, "f.cnf")
 			var tl *TooLargeError
 			if err == nil || errors.As(err, &tl) != tt.large {
-				t.Fatalf("Lesson = %v; want an error, TooLargeError %v", err, tt.large)
+				t.Fatalf("New = %v; want an error, TooLargeError %v", err, tt.large)
 			}
 			if tt.large && !strings.Contains(err.Error(), "hardness run") {
 				t.Errorf("error %q does not suggest hardness run", err)

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/hardnesslab/hardness/internal/slurm"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+type slurmRunOptions struct {
+	slurmOptions
+	run *pflag.FlagSet // run's own flags, passed through to the tasks
+}
+
+func newSlurmRunCmd() *cobra.Command {
+	o := &slurmRunOptions{run: newRunCmd().Flags()}
+	cmd := &cobra.Command{
+		Use:   "run [FILE] --shards K --out DIR [run flags]",
+		Short: "Submit a sharded 'hardness run' as a Slurm array job and its merge",
+		Long: `slurm run writes two sbatch scripts into DIR and submits them: an array job
+(--array=0-(K−1)%J) whose task I runs
+
+  hardness run [FILE] [run flags] --shards K --shard $SLURM_ARRAY_TASK_ID --out DIR
+
+and a merge job (--dependency=afterok:<array job id>) that runs
+'hardness merge DIR' and writes its report to DIR/report.txt (report.json with
+--json); its exit status is the merge's (0: the verdict agrees with the check).
+Every flag of 'hardness run' is accepted and passed to the tasks. FILE, DIR and
+the hardness binary must be visible on the compute nodes. Each task's
+--workers defaults to --cpus-per-task.
+
+--dry-run writes and prints the scripts without submitting them. Exit
+status: 0 when submitted, 1 when sbatch refused, 2 on bad input (nothing is
+submitted).`,
+		Example: `  deploy/slurm/local-cluster.sh up
+  hardness gen cnf --vars 26 --ratio 4.26 --seed 1 -o f.cnf
+  hardness slurm run f.cnf --shards 8 --out runs/f --time 10 --mem 2G
+  hardness slurm status runs/f
+  cat runs/f/report.txt`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.submitRun(cmd, args) },
+	}
+	fs := cmd.Flags()
+	o.register(fs)
+	fs.StringVar(&o.out, "out", "", "run `DIR`: scripts, shard files, logs, report (required)")
+	o.run.VisitAll(func(f *pflag.Flag) {
+		if fs.Lookup(f.Name) == nil && f.Name != "shard" {
+			fs.AddFlag(f)
+		}
+	})
+	return cmd
+}
+
+func (o *slurmRunOptions) submitRun(cmd *cobra.Command, args []string) error {
+	dir, err := o.check()
+	if err != nil {
+		return err
+	}
+	shard := []string{o.exe, "run"}
+	if len(args) == 1 {
+		file, err := inputFile(args[0])
+		if err != nil {
+			return err
+		}
+		shard = append(shard, file)
+	}
+	var merge []string
+	report := filepath.Join(dir, "report.txt")
+	o.run.VisitAll(func(f *pflag.Flag) {
+		if !f.Changed || cmd.Flags().Lookup(f.Name) != f {
+			return // not set, or shadowed by a slurm flag
+		}
+		if f.Name == "json" {
+			merge = append(merge, flagArgs(f)...)
+			if f.Value.String() == "true" {
+				report = filepath.Join(dir, "report.json")
+			}
+			return
+		}
+		shard = append(shard, flagArgs(f)...)
+	})
+	shard = append(shard, "--shards", strconv.Itoa(o.shards), "--shard", slurm.TaskID, "--out", dir)
+	merge = append([]string{o.exe, "merge", dir}, merge...)
+	st := o.newState("run", dir, canonicalCommand(cmd, args), shard, merge, report)
+	return o.submit(cmd, st)
+}
+
+// inputFile checks that FILE can be read and returns it absolute.
+func inputFile(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", withCode(exitBadInput, fmt.Errorf("input: %w", err))
+	}
+	f.Close()
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", withCode(exitBadInput, err)
+	}
+	return abs, nil
+}
+
+// flagArgs renders a set flag as command-line arguments (one per element
+// for slice flags).
+func flagArgs(f *pflag.Flag) []string {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		var out []string
+		for _, v := range sv.GetSlice() {
+			out = append(out, "--"+f.Name+"="+v)
+		}
+		return out
+	}
+	if f.Value.Type() == "bool" && f.Value.String() == "true" {
+		return []string{"--" + f.Name}
+	}
+	return []string{"--" + f.Name + "=" + f.Value.String()}
+}
+
+// canonicalCommand is the command line of cmd with its positional
+// arguments and every flag that was set, for the record.
+func canonicalCommand(cmd *cobra.Command, args []string) string {
+	argv := strings.Fields(cmd.CommandPath())
+	argv = append(argv, args...)
+	cmd.Flags().Visit(func(f *pflag.Flag) { argv = append(argv, flagArgs(f)...) })
+	return slurm.Command(argv)
+}

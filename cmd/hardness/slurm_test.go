@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hardnesslab/hardness/internal/slurm"
+)
+
+// TestSlurmBadInput: each bad input exits 2 with a clear message and
+// submits nothing (no state file is written). None of these reach a
+// cluster, so they run everywhere.
+func TestSlurmBadInput(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	cnf := filepath.Join(dir, "f.cnf")
+	os.WriteFile(cnf, []byte("p cnf 2 1\n1 2 0\n"), 0o644)
+	notRun := t.TempDir()
+	tests := []struct {
+		name    string
+		path    string // PATH for the command ("" keeps it)
+		args    []string
+		want    string
+		stateIn string // a directory that must hold no state file afterwards
+	}{
+		{"K=0", "", []string{"slurm", "run", cnf, "--shards", "0", "--out", filepath.Join(dir, "k0")}, "--shards 0: want at least 1", filepath.Join(dir, "k0")},
+		{"negative max-parallel", "", []string{"slurm", "run", cnf, "--shards", "2", "--max-parallel", "-1", "--out", filepath.Join(dir, "mp")}, "--max-parallel -1", filepath.Join(dir, "mp")},
+		{"no sbatch", t.TempDir(), []string{"slurm", "run", cnf, "--shards", "2", "--out", filepath.Join(dir, "nosb")}, "sbatch not found on PATH", filepath.Join(dir, "nosb")},
+		{"no sbatch, experiment", t.TempDir(), []string{"slurm", "experiment", "scaling", "--shards", "2", "-o", filepath.Join(dir, "nosbe")}, "sbatch not found on PATH", filepath.Join(dir, "nosbe")},
+		{"unwritable DIR", "", []string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(file, "sub")}, "run directory", ""},
+		{"missing FILE", "", []string{"slurm", "run", filepath.Join(dir, "nope.cnf"), "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "nf")}, "nope.cnf", filepath.Join(dir, "nf")},
+		{"unknown experiment", "", []string{"slurm", "experiment", "nope", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "ue")}, "unknown experiment", filepath.Join(dir, "ue")},
+		{"resume on a non-run dir", "", []string{"slurm", "resume", notRun}, "not a hardness slurm run directory", notRun},
+		{"status on a non-run dir", "", []string{"slurm", "status", notRun}, "not a hardness slurm run directory", notRun},
+		{"experiment shard ≥ K", "", []string{"experiment", "scaling", "--quick", "--shards", "2", "--shard", "2", "-o", filepath.Join(dir, "es")}, "--shard 2: want 0 ≤ shard < 2", ""},
+		{"experiment merge of an empty dir", "", []string{"experiment", "merge", notRun}, "no shard files", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.path != "" {
+				t.Setenv("PATH", tt.path)
+			}
+			code, _, errOut := runCLI(t, nil, tt.args...)
+			if code != exitBadInput || !strings.Contains(errOut, tt.want) {
+				t.Errorf("hardness %s = %d, %q; want %d and %q", strings.Join(tt.args, " "), code, errOut, exitBadInput, tt.want)
+			}
+			if tt.stateIn != "" {
+				if _, err := os.Stat(filepath.Join(tt.stateIn, slurm.StateFile)); err == nil {
+					t.Errorf("%s was written: something was recorded as submitted", filepath.Join(tt.stateIn, slurm.StateFile))
+				}
+			}
+		})
+	}
+}
+
+// TestSlurmDryRun writes the two scripts, prints them, and submits nothing.
+func TestSlurmDryRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	cnf := filepath.Join(t.TempDir(), "f.cnf")
+	os.WriteFile(cnf, []byte("p cnf 2 1\n1 2 0\n"), 0o644)
+	code, out, errOut := runCLI(t, nil, "slurm", "run", cnf, "--shards", "4", "--max-parallel", "2", "--out", dir,
+		"--time", "5", "--mem", "1G", "--partition", "short", "--algo", "poly", "--json", "--dry-run")
+	if code != 0 {
+		t.Fatalf("slurm run --dry-run = %d, %s", code, errOut)
+	}
+	for _, want := range []string{"#SBATCH --array=0-3%2", "#SBATCH --time=5", "#SBATCH --mem=1G", "#SBATCH --partition=short",
+		"run " + cnf + " --algo=poly --shards 4 --shard \"$SLURM_ARRAY_TASK_ID\" --out " + dir,
+		"merge " + dir + " --json >" + dir + "/report.json.tmp", "dry run: nothing submitted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("slurm run --dry-run output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, slurm.StateFile)); err == nil {
+		t.Errorf("a dry run wrote %s", slurm.StateFile)
+	}
+}
