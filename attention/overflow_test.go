@@ -65,9 +65,23 @@ func TestOverflowIssueCases(t *testing.T) {
 		v.Set(i, 0, 1e307)
 		v.Set(i, 1, -1e307)
 	}
+	// The same for the inputs bitpacked accepts (Q ∈ {0, a}, K ∈ {0, −b}).
+	qb := mat.NewDense(4, 3, []float64{1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0})
+	kb := mat.NewDense(200, 3, nil)
+	for i := range 200 {
+		kb.Set(i, i%3, -1)
+	}
 	for _, name := range Names() {
 		alg, _ := New(name, Options{Eps: 1e-6, Features: 64, Seed: 3})
-		out, err := alg.Attend(context.Background(), q, k, v)
+		qq, kk := q, k
+		if _, err := alg.Plan(qq, kk, v); err != nil {
+			qq, kk = qb, kb // an algorithm for special inputs
+		}
+		if _, err := alg.Plan(qq, kk, v); err != nil {
+			t.Errorf("%s refuses both inputs: %v", name, err)
+			continue
+		}
+		out, err := alg.Attend(context.Background(), qq, kk, v)
 		if err != nil {
 			t.Errorf("%s on V ≡ 1e307: %v; want the finite answer 1e307", name, err)
 			continue
