@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sync"
 	"time"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/progress"
 	"github.com/spf13/cobra"
@@ -81,11 +83,11 @@ type attentionReport struct {
 }
 
 func (o *attentionOptions) run(cmd *cobra.Command) error {
-	q, k, v, err := attention.ReadQKV(o.q, o.k, o.v)
+	opts, err := o.algo.options()
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	opts, err := o.algo.options()
+	q, k, v, err := attention.ReadQKVLimit(o.q, o.k, o.v, opts.MaxMemory)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
@@ -118,8 +120,9 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		}
 		return withCode(exitBadInput, fmt.Errorf("%s on %s, %s, %s: %w", alg.Name(), o.q, o.k, o.v, err))
 	}
-	if err := attention.WriteNPY(o.out, res.T); err != nil {
-		return withCode(exitMismatch, err)
+	err = fileio.WriteAtomicContext(cmd.Context(), o.out, func(w io.Writer) error { return attention.EncodeNPY(w, res.T) })
+	if err != nil {
+		return withCode(exitBadInput, err)
 	}
 	rep := o.report(alg.Name(), plan, res, q, k, v, elapsed)
 	o.printReport(cmd, rep, plan)

@@ -62,8 +62,8 @@ func TestGenQKVBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--n", "0", "--d", "2", "--B", "1"}, "want sizes of at least 1"},
-		{[]string{"--n", "3", "--d", "2", "--B", "-1"}, "--B -1: want a finite bound > 0"},
+		{[]string{"--n", "0", "--d", "2", "--B", "1"}, "--n 0: want an integer in [1, 2147483647]"},
+		{[]string{"--n", "3", "--d", "2", "--B", "-1"}, "--B -1: want the entry bound B, a finite number in (0, 1000000]"},
 		{[]string{"--n", "3", "--d", "2", "--B", "1", "--dist", "cauchy"}, `--dist "cauchy"`},
 		{[]string{"--n", "3", "--d", "2"}, `"B" not set`},
 		{[]string{"--n", "100000000", "--d", "100", "--B", "1"}, "above the memory limit"},
