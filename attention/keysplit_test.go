@@ -165,20 +165,24 @@ func TestStreamKeySplitInProcess(t *testing.T) {
 // TestRowsIndependentOfBlockAndWorkers: for every algorithm, a row of T
 // depends only on its query and the keys, never on which other queries
 // are in the call or on the number of workers, bit for bit (poly given
-// the whole instance's radius). This is what lets a run be cut into row
+// the whole instance's row norms). This is what lets a run be cut into row
 // shards that reproduce the unsplit output exactly.
 func TestRowsIndependentOfBlockAndWorkers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	nq, nk, d, dv := 300, 700, 5, 2
 	q, k, v := randDense(rng, nq, d, 1), randDense(rng, nk, d, 1), randDense(rng, nk, dv, 1)
-	R, err := LogitRadius(q, k)
+	mq, err := MaxRowNorm(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := MaxRowNorm(k)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"exact", "poly", "performer", "naive"} {
 		t.Run(name, func(t *testing.T) {
 			algo := func(w int) Algorithm {
-				a, err := New(name, Options{Eps: 1e-6, Features: 64, Seed: 9, Workers: w, KeyBlocks: 1, Radius: R})
+				a, err := New(name, Options{Eps: 1e-6, Features: 64, Seed: 9, Workers: w, KeyBlocks: 1, MaxQNorm: mq, MaxKNorm: mk})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -222,18 +226,19 @@ func TestPlanShapeErrors(t *testing.T) {
 	}
 }
 
-// TestPolyRadiusOption: a given radius below the inputs' is refused.
-func TestPolyRadiusOption(t *testing.T) {
+// TestPolyNormOptions: given norms below the inputs' are refused; larger
+// ones set the radius.
+func TestPolyNormOptions(t *testing.T) {
 	q := mat.NewDense(1, 1, []float64{2})
 	k := mat.NewDense(1, 1, []float64{3})
 	v := mat.NewDense(1, 1, []float64{1})
-	p := mustPoly(t, Options{Eps: 1e-3, Radius: 5})
+	p := mustPoly(t, Options{Eps: 1e-3, MaxQNorm: 1})
 	if _, err := p.Plan(q, k, v); err == nil {
-		t.Error("radius 5 below the inputs' 6: no error")
+		t.Error("Q norm 1 below the inputs' 2: no error")
 	}
-	p = mustPoly(t, Options{Eps: 1e-3, Radius: 7})
+	p = mustPoly(t, Options{Eps: 1e-3, MaxQNorm: 2, MaxKNorm: 3.5})
 	in, err := p.Analyze(q, k, v)
-	if err != nil || in.R != 7 {
-		t.Errorf("radius 7: R = %v, err %v; want 7", in, err)
+	if err != nil || !(in.R >= 7 && in.R < 7.001) {
+		t.Errorf("norms 2 and 3.5: R = %v, err %v; want 7", in, err)
 	}
 }

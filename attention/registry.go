@@ -30,12 +30,13 @@ type Options struct {
 	// only with fewer than 16 query rows), 1 never. The split changes the
 	// result by rounding, so runs that must agree bit for bit set it alike.
 	KeyBlocks int
-	// Radius, if positive, is the logit radius R the polynomial method
-	// plans with instead of computing it from Q and K; it must be at least
-	// [LogitRadius](Q, K) (Attend and Plan check). Row blocks of one
-	// instance planned with the whole instance's R get one degree and one
-	// certificate, so their rows equal the unsplit run's.
-	Radius float64
+	// MaxQNorm and MaxKNorm, if positive, are the largest row norms
+	// ([MaxRowNorm]) of the whole Q and K of which this call gets a block
+	// of rows; the polynomial method plans and scales with them instead of
+	// its inputs' (which must not be larger; Plan and Attend check), so
+	// row blocks of one instance get one degree, one scaling and one
+	// certificate, and their rows equal the unsplit run's bit for bit.
+	MaxQNorm, MaxKNorm float64
 	// Progress, if non-nil, is called with the fraction of work done, from
 	// any goroutine.
 	Progress func(done float64)

@@ -127,8 +127,9 @@ func (a *attender) build(ctx context.Context, r *Report) error {
 
 // configure rebuilds a configurable algorithm: exact attention with one
 // key block per call (the tiles are the split) and progress over all
-// tiles; the polynomial method with the whole instance's logit radius, so
-// that every shard gets the unsharded run's degree and certificate.
+// tiles; the polynomial method with the whole instance's largest row
+// norms, so that every shard gets the unsharded run's degree, scaling and
+// certificate.
 func (a *attender) configure(ctx context.Context) error {
 	c, ok := a.opt.Algo.(configurable)
 	if !ok {
@@ -158,7 +159,10 @@ func (a *attender) configure(ctx context.Context) error {
 			}
 			copy(k.RawRowView(i), kr.RawRowView(0))
 		}
-		if o.Radius, err = attention.LogitRadius(q, k); err != nil {
+		if o.MaxQNorm, err = attention.MaxRowNorm(q); err != nil {
+			return err
+		}
+		if o.MaxKNorm, err = attention.MaxRowNorm(k); err != nil {
 			return err
 		}
 	}
