@@ -70,7 +70,7 @@ type shardFile struct {
 	Rows     reduction.Rows     `json:"rows"`
 	Decision reduction.Decision `json:"decision"`
 	RowsFile string             `json:"rows_file,omitempty"` // --save-rows: T rows as .npy
-	Command  []string           `json:"command"`            // the arguments of this shard's run
+	Command  []string           `json:"command"`             // the arguments of this shard's run
 	Run      shardRun           `json:"run"`
 	// Report is the shard's partial report: the input, the constants, the
 	// algorithm and its plan on this shard's rows, the stages.
