@@ -271,6 +271,9 @@ func (s *Stream) Attend32(ctx context.Context, q, k, v *Matrix32, rounded bool) 
 	if err := e.run(ctx, w, s.opts.Progress); err != nil {
 		return nil, err
 	}
+	if err := outputFinite("exact float32", e.out.T, "float32 logits or exponentials overflowed"); err != nil {
+		return nil, err
+	}
 	return e.out, nil
 }
 

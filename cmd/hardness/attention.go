@@ -87,7 +87,7 @@ type attentionReport struct {
 	PeakBytes   int64    `json:"peak_rss_bytes"`
 	B           float64  `json:"B"`
 	SqrtLnN     float64  `json:"sqrt_ln_n"`
-	BOverSqrtLn float64  `json:"B_over_sqrt_ln_n"`
+	BOverSqrtLn *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
 	Out         string   `json:"out"`
 }
 
@@ -158,12 +158,18 @@ func (o *attentionOptions) report(name string, plan *attention.Plan, res *attent
 	n := max(nq, nk)
 	sq := math.Sqrt(math.Log(float64(n)))
 	rep := &attentionReport{Algo: name, Dtype: "float64", NQ: nq, NK: nk, D: d, DV: dv, Flops: plan.Flops, PlanBytes: plan.Bytes,
-		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: b / sq, Out: o.out}
-	eb := res.ErrBound
-	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
-		rep.ErrBound = &eb
-	}
+		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
+	rep.ErrBound = finiteOrNil(res.ErrBound)
 	return rep
+}
+
+// finiteOrNil returns &x, or nil (JSON null) when x is ±Inf or NaN, which
+// JSON cannot encode.
+func finiteOrNil(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
 }
 
 func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, plan *attention.Plan) {
@@ -178,7 +184,11 @@ func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, p
 		fmt.Fprintf(w, "  %s\n", n)
 	}
 	fmt.Fprintf(w, "time %.3f s (%.2f Gflop/s), peak memory %s\n", r.Seconds, r.Flops/r.Seconds/1e9, memlimit.Bytes(r.PeakBytes))
-	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %.3g\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), r.BOverSqrtLn)
+	ratio := "undefined (n = 1)"
+	if r.BOverSqrtLn != nil {
+		ratio = fmt.Sprintf("%.3g", *r.BOverSqrtLn)
+	}
+	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %s\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), ratio)
 	fmt.Fprintf(w, "wrote %s (%d×%d)\n", r.Out, r.NQ, r.DV)
 }
 
@@ -226,7 +236,7 @@ func (o *attentionOptions) runFloat32(cmd *cobra.Command) error {
 	sq := math.Sqrt(math.Log(float64(n)))
 	rep := &attentionReport{Algo: "exact", Dtype: "float32", NQ: q.Rows, NK: k.Rows, D: q.Cols, DV: v.Cols,
 		Flops: plan.Flops, PlanBytes: plan.Bytes, Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(),
-		B: b, SqrtLnN: sq, BOverSqrtLn: b / sq, Out: o.out}
+		B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
 	// T is written rounded to float32: at most 2⁻²⁴·|T| ≤ 2⁻²⁴·max|V| more.
 	eb := res.ErrBound + 0x1p-24*maxEntry32(v)
 	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
