@@ -112,7 +112,7 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 		return doc.Render(w, format, color)
 	}
 	if o.output != "-" {
-		return fileio.WriteAtomic(o.output, write)
+		return fileio.WriteAtomicContext(cmd.Context(), o.output, write)
 	}
 	page, err := o.usePager(cmd, format)
 	if err != nil || !page {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestSlurmBadInput(t *testing.T) {
 		want    string
 		stateIn string // a directory that must hold no state file afterwards
 	}{
-		{"K=0", "", []string{"slurm", "run", cnf, "--shards", "0", "--out", filepath.Join(dir, "k0")}, "--shards 0: want at least 1", filepath.Join(dir, "k0")},
+		{"K=0", "", []string{"slurm", "run", cnf, "--shards", "0", "--out", filepath.Join(dir, "k0")}, "--shards 0: want an integer in [1, 1048576]", filepath.Join(dir, "k0")},
 		{"negative max-parallel", "", []string{"slurm", "run", cnf, "--shards", "2", "--max-parallel", "-1", "--out", filepath.Join(dir, "mp")}, "--max-parallel -1", filepath.Join(dir, "mp")},
 		{"no sbatch", t.TempDir(), []string{"slurm", "run", cnf, "--shards", "2", "--out", filepath.Join(dir, "nosb")}, "sbatch not found on PATH", filepath.Join(dir, "nosb")},
 		{"no sbatch, experiment", t.TempDir(), []string{"slurm", "experiment", "scaling", "--shards", "2", "-o", filepath.Join(dir, "nosbe")}, "sbatch not found on PATH", filepath.Join(dir, "nosbe")},
@@ -75,5 +76,31 @@ func TestSlurmDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, slurm.StateFile)); err == nil {
 		t.Errorf("a dry run wrote %s", slurm.StateFile)
+	}
+}
+
+// TestUseSlurmCPUs: inside a Slurm task (SLURM_CPUS_PER_TASK set) the
+// all-cores default is the task's CPUs, unless GOMAXPROCS says otherwise.
+func TestUseSlurmCPUs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	tests := []struct {
+		cpus, gomaxprocs string
+		want             int
+	}{
+		{"1", "", 1},
+		{"3", "", 3},
+		{"3", "2", 7}, // GOMAXPROCS set: left alone (7 is what the test set before)
+		{"", "", 7},
+		{"zero", "", 7},
+		{"0", "", 7},
+	}
+	for _, tt := range tests {
+		runtime.GOMAXPROCS(7)
+		t.Setenv("SLURM_CPUS_PER_TASK", tt.cpus)
+		t.Setenv("GOMAXPROCS", tt.gomaxprocs)
+		useSlurmCPUs()
+		if got := runtime.GOMAXPROCS(0); got != tt.want {
+			t.Errorf("SLURM_CPUS_PER_TASK=%q GOMAXPROCS=%q: GOMAXPROCS %d; want %d", tt.cpus, tt.gomaxprocs, got, tt.want)
+		}
 	}
 }
