@@ -241,7 +241,8 @@ func checkFormulaInBrowser(t *testing.T, ctx context.Context) {
 	}
 	do(t, ctx, "run a typed formula",
 		chromedp.ScrollIntoView(css(`#example`)),
-		script(`document.getElementById("example").value = "custom"`),
+		script(`const e = document.getElementById("example"); e.value = "custom"; e.dispatchEvent(new Event("change"))`),
+		chromedp.WaitVisible(css(`#cnf`)),
 		chromedp.SetValue(css(`#cnf`), cnf),
 		chromedp.Focus(css(`#run`)),
 		chromedp.KeyEvent(kb.Enter),
@@ -269,7 +270,7 @@ func screenshots(t *testing.T, ctx context.Context, dir string) {
 			until(`document.getElementById("lesson-status").textContent.startsWith("Done: the built-in example")`),
 			chromedp.Click(css(`#tab-2`)),
 			chromedp.WaitVisible(css(`#step[data-step="3"] img`)),
-			chromedp.ScrollIntoView(css(`#summary`)))
+			script(`document.querySelector("#step figure").scrollIntoView({block: "end"})`))
 		lesson := get(t, ctx, "screenshot", chromedp.CaptureScreenshot())
 		do(t, ctx, "scroll to the slider", script(`document.getElementById("fast").scrollIntoView()`))
 		slider := get(t, ctx, "screenshot", chromedp.CaptureScreenshot())

@@ -215,4 +215,3 @@ func TestServeBadAddr(t *testing.T) {
 		t.Errorf("serve --addr nonsense = %d, %q; want exit 2 naming --addr", code, errOut)
 	}
 }
-

@@ -23,8 +23,8 @@ const (
 	sliderEps = 1e-3
 )
 
-// polyJSON is the answer of /api/poly.
-type polyJSON struct {
+// SliderPoint is one position of the slider, the answer of /api/poly.
+type SliderPoint struct {
 	N       int     `json:"n"`
 	D       int     `json:"d"`
 	DV      int     `json:"dv"`
@@ -88,12 +88,12 @@ func (s *server) poly(ctx context.Context, r *http.Request) (any, error) {
 
 // Slider computes one position of the page's slider: the instance, the
 // polynomial method's plan and run, and exact attention, compared.
-func Slider(ctx context.Context, n int, c float64, seed uint64) (*polyJSON, error) {
+func Slider(ctx context.Context, n int, c float64, seed uint64) (*SliderPoint, error) {
 	lnN := math.Log(float64(n))
 	b := c * math.Sqrt(lnN)
 	q, k, v := sliderInstance(n, b, seed)
 	bs := strconv.FormatFloat(b, 'g', -1, 64)
-	out := &polyJSON{N: n, D: sliderD, DV: sliderDV, Seed: seed, C: c, B: b, SqrtLnN: math.Sqrt(lnN), Eps: sliderEps,
+	out := &SliderPoint{N: n, D: sliderD, DV: sliderDV, Seed: seed, C: c, B: b, SqrtLnN: math.Sqrt(lnN), Eps: sliderEps,
 		Commands: []string{
 			fmt.Sprintf("hardness gen qkv --n %d --d %d --dv %d --B %s --seed %d -o inst", n, sliderD, sliderDV, bs, seed),
 			fmt.Sprintf("hardness attention --q inst/Q.npy --k inst/K.npy --v inst/V.npy -o inst/T.npy --algo poly --eps %g", sliderEps),
@@ -123,7 +123,7 @@ func planPoly(o attention.Options, q, k, v *mat.Dense) (*attention.PolyInfo, err
 
 // run runs the polynomial method under o and exact attention, and fills
 // the plan, the times and the measured error.
-func (out *polyJSON) run(ctx context.Context, o attention.Options, q, k, v *mat.Dense) error {
+func (out *SliderPoint) run(ctx context.Context, o attention.Options, q, k, v *mat.Dense) error {
 	pm, err := attention.NewPoly(o)
 	if err != nil {
 		return err

@@ -228,7 +228,11 @@ function formulaBody() {
 
 async function start() {
   $("formula-form").addEventListener("submit", (e) => { e.preventDefault(); runLesson(formulaBody()); });
-  $("example").addEventListener("change", () => { if ($("example").value !== "custom") runLesson(formulaBody()); });
+  $("example").addEventListener("change", () => {
+    const custom = $("example").value === "custom";
+    $("cnf-field").hidden = !custom;
+    if (custom) $("cnf").focus(); else runLesson(formulaBody());
+  });
   $("step-tabs").addEventListener("keydown", stepKeys);
   $("prev").addEventListener("click", () => showStep(state.step - 1, false));
   $("next").addEventListener("click", () => showStep(state.step + 1, false));
