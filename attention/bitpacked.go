@@ -135,6 +135,16 @@ func (b *Bitpacked) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	qa, _ := bitForm(q, "Q", 1)
 	kb, _ := bitForm(k, "K", -1)
+	if ab := qa * -kb; !(ab*float64(d) < 1e300) {
+		return nil, fmt.Errorf("bitpacked: logits of up to a·b·d = %g could overflow float64; refusing", ab*float64(d))
+	}
+	// As in Stream: Σ_j v_j can overflow when max|V| is near the float64
+	// limit; then run on 2^−e·V and scale T back (finite.go).
+	ev := 0
+	if vmax := maxAbs(v); valueSumsOverflow(vmax, nk) {
+		ev = valueExponent(vmax)
+		v = scaledCopy(v, ev)
+	}
 	e := &bpEngine{
 		nq: nq, nk: nk, d: d, dv: dv, words: (d + 63) / 64,
 		// The logit of count c is (c·(a·b) negated)·(1/d), as Stream
@@ -158,6 +168,10 @@ func (b *Bitpacked) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 		}
 	}
 	if err := e.run(ctx, b.workers(), b.opts.Progress); err != nil {
+		return nil, err
+	}
+	scaleRows(e.out.T, ev)
+	if err := outputFinite("bitpacked", e.out.T, "values near the float64 limit"); err != nil {
 		return nil, err
 	}
 	return e.out, nil

@@ -10,8 +10,17 @@ import (
 // for stability: it forms the full n_q × n_k matrix A. It is the slow,
 // obviously-correct reference that every fast routine is tested against.
 // Cost O(n_q·n_k·(d + d_v)) time and O(n_q·n_k) memory.
+//
+// When n_k·max|V| could overflow, the weighted sums run on 2^−e·V and T is
+// scaled back by 2^e (see finite.go); logits that overflow give NaN rows
+// (naiveAlgo refuses such inputs first).
 func Naive(q, k, v *mat.Dense) *Output {
 	nq, nk, d, dv := CheckShapes(q, k, v)
+	ev := 0
+	if vmax := maxAbs(v); valueSumsOverflow(vmax, nk) {
+		ev = valueExponent(vmax)
+		v = scaledCopy(v, ev)
+	}
 	logits := mat.NewDense(nq, nk, nil)
 	logits.Mul(q, k.T())
 	logits.Scale(1/float64(d), logits)
@@ -37,5 +46,6 @@ func Naive(q, k, v *mat.Dense) *Output {
 		out.MaxLogit[i] = mx
 		out.LogNorm[i] = mx + math.Log(sum)
 	}
+	scaleRows(out.T, ev)
 	return out
 }

@@ -160,6 +160,12 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	}
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	m, workers := p.opts.Features, p.workers()
+	// The features exp(W·x − ‖x‖²/2) need ‖x‖² = ‖q‖²/d finite; V is
+	// scaled by 2^−ev so that Φ_Kᵀ·V cannot overflow (finite.go).
+	if b := math.Max(maxAbs(q), maxAbs(k)); !(b*b*float64(d) < 1e300) {
+		return nil, fmt.Errorf("performer: entries up to %g make ‖x‖² overflow float64; refusing (use exact)", b)
+	}
+	ev := valueExponent(maxAbs(v))
 	w := performerProjection(m, d, p.opts.Seed)
 	total := float64(nq + 2*nk)
 	var mu sync.Mutex
@@ -211,9 +217,13 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 			performerExp(z.RawRowView(i), s.half[i], kmax)
 		}
 		vb := mat.NewDense(hi-lo, dv+1, nil)
-		vb.Slice(0, hi-lo, 0, dv).(*mat.Dense).Copy(v.Slice(lo, hi, 0, dv))
+		vs := math.Ldexp(1, -ev)
 		for i := range hi - lo {
-			vb.Set(i, dv, 1)
+			row, src := vb.RawRowView(i), v.RawRowView(lo+i)
+			for c := range dv {
+				row[c] = src[c] * vs
+			}
+			row[dv] = 1
 		}
 		var t mat.Dense
 		t.Mul(z.T(), vb)
@@ -257,7 +267,7 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 			}
 			tr := t.RawRowView(lo + i)
 			for c := range dv {
-				tr[c] = o[c] / den
+				tr[c] = math.Ldexp(o[c]/den, ev)
 			}
 		}
 		report(hi - lo)
@@ -269,6 +279,9 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 		if b >= 0 {
 			return nil, fmt.Errorf("performer: row %d normaliser underflowed or overflowed (entries too large for %d features)", b, m)
 		}
+	}
+	if err := outputFinite("performer", t, "features overflowed: entries too large for random features"); err != nil {
+		return nil, err
 	}
 	return &Output{T: t, ErrBound: math.Inf(1)}, nil
 }

@@ -29,7 +29,7 @@ const polyBlockRows = 128
 // n_k − 1 (resp. r − 1) rounded additions on a path, as polyRoundingDepth
 // assumes; FMAs only remove roundings.
 func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *mat.Dense,
-	workers int, progress func(float64)) (*mat.Dense, error) {
+	workers int, progress func(float64), sc polyScale) (*mat.Dense, error) {
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	r, width := len(w), dv+1
 	total := float64(nq + nk)
@@ -50,7 +50,7 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, one accumulator per worker.
 	err := polyParallel(ctx, nk, workers, func(wk, lo, hi int) {
 		for b := lo; b < hi; b += polyB {
-			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi))
+			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi), sc)
 		}
 		report(hi - lo)
 	})
@@ -69,7 +69,7 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 	bad.Store(-1)
 	err = polyParallel(ctx, nq, workers, func(wk, lo, hi int) {
 		for b := lo; b < hi; b += polyB {
-			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi)); i >= 0 {
+			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi), sc); i >= 0 {
 				bad.CompareAndSwap(-1, int64(i))
 			}
 		}
@@ -118,24 +118,30 @@ func polyCheckProgram(mono *polyMonomials, nfb, d int) {
 // polyPad3 rounds width up to a multiple of 3.
 func polyPad3(width int) int { return (width + 2) / 3 * 3 }
 
-// load copies rows lo … hi−1 of a (hi − lo ≤ polyB) column-major into
-// dst (cols × polyB), zero-padded. Cost polyB·cols.
-func polyLoad(dst []float64, a *mat.Dense, lo, hi, cols int) {
+// polyScale holds the powers of two that scale Q, K and V on loading (so
+// that every feature is at most 1 and max|V| ≤ 2: no sum can overflow, see
+// Poly.bounds) and T on output; multiplying by them is exact unless a
+// result is subnormal.
+type polyScale struct{ q, k, v, out float64 }
+
+// load copies rows lo … hi−1 of a (hi − lo ≤ polyB), times s, column-major
+// into dst (cols × polyB), zero-padded. Cost polyB·cols.
+func polyLoad(dst []float64, a *mat.Dense, lo, hi, cols int, s float64) {
 	clear(dst[:cols*polyB])
 	for i := lo; i < hi; i++ {
 		row := a.RawRowView(i)
 		for c := range cols {
-			dst[c*polyB+i-lo] = row[c]
+			dst[c*polyB+i-lo] = row[c] * s
 		}
 	}
 }
 
 // accumulate adds the key rows lo … hi−1 (at most polyB) to acc. Cost
 // polyB·r·(2·width + 1) flops.
-func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []float64, k, v *mat.Dense, lo, hi int) {
+func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []float64, k, v *mat.Dense, lo, hi int, sc polyScale) {
 	width := len(wb.vt) / polyB
-	polyLoad(wb.x, k, lo, hi, mono.d)
-	polyLoad(wb.vt, v, lo, hi, width-1)
+	polyLoad(wb.x, k, lo, hi, mono.d, sc.k)
+	polyLoad(wb.vt, v, lo, hi, width-1, sc.v)
 	one := wb.vt[(width-1)*polyB:]
 	for i := range polyB {
 		one[i] = 0
@@ -153,9 +159,9 @@ func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []floa
 // apply writes T rows lo … hi−1 (at most polyB) from the weighted sums m3
 // (see polyWeighted3) and returns the first row whose normaliser is not
 // positive and finite, or −1. Cost polyB·r·7·⌈width/3⌉ flops.
-func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q, t *mat.Dense, lo, hi int) int {
+func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q, t *mat.Dense, lo, hi int, sc polyScale) int {
 	r, dv := len(mono.parent), t.RawMatrix().Cols
-	polyLoad(wb.x, q, lo, hi, mono.d)
+	polyLoad(wb.x, q, lo, hi, mono.d, sc.q)
 	polyOnes(wb.fb)
 	for p := range len(wb.t) / (3 * polyB) {
 		mp, tp := m3[p*3*r:(p+1)*3*r], wb.t[p*3*polyB:(p+1)*3*polyB]
@@ -182,7 +188,7 @@ func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q
 		}
 		row := t.RawRowView(lo + i)
 		for c := range dv {
-			row[c] = wb.t[c*polyB+i] / den
+			row[c] = wb.t[c*polyB+i] / den * sc.out
 		}
 	}
 	return bad

@@ -47,9 +47,16 @@ func (a *naiveAlgo) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	_, _, d, _ := CheckShapes(q, k, v)
+	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
+		return nil, fmt.Errorf("naive: logits of up to max|Q|·max|K|·d = %g could overflow float64; refusing", b)
+	}
 	out := Naive(q, k, v)
 	if a.opts.Progress != nil {
 		a.opts.Progress(1)
+	}
+	if err := outputFinite("naive", out.T, "values near the float64 limit"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -93,10 +93,14 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	w := s.workers()
 	ks := kern
 	bq, bk := ks.tileSizes(nq, d, dv, w)
+	bytes := streamBytes(nq, nk, d, dv, w)
+	if valueSumsOverflow(maxAbs(v), nk) {
+		bytes += 8 * int64(nk) * int64(dv) // the scaled copy of V
+	}
 	p := &Plan{
 		Algo:  "exact",
 		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
-		Bytes: streamBytes(nq, nk, d, dv, w),
+		Bytes: bytes,
 		Notes: []string{
 			fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk),
 			"kernels: " + ks.name,
@@ -132,15 +136,24 @@ func tileSizes(nq, d, dv, workers int) (bq, bk int) {
 
 // Attend computes Att(Q, K, V) with LogNorm and MaxLogit. It returns an
 // error for mismatched shapes, a memory estimate over the limit, logits
-// that could overflow float64 (max|Q|·max|K|·d ≥ 1e300), or ctx's error
-// when cancelled (checked between tiles).
+// that could overflow float64 (max|Q|·max|K|·d ≥ 1e300), an output that is
+// not finite, or ctx's error when cancelled (checked between tiles). When
+// n_k·max|V| could overflow it runs on a copy of V scaled by a power of two
+// (n_k·d_v more floats, in Plan's memory).
 func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) {
 	if _, err := s.Plan(q, k, v); err != nil {
 		return nil, err
 	}
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
-		return nil, fmt.Errorf("attention: logits of up to max|Q|·max|K|·d = %g could overflow float64", b)
+		return nil, fmt.Errorf("exact: logits of up to max|Q|·max|K|·d = %g could overflow float64; refusing", b)
+	}
+	// Σ_j p_ij·v_j (p ≤ 1) can overflow when max|V| is near the float64
+	// limit: then run on 2^−e·V and scale T back (finite.go).
+	ev := 0
+	if vmax := maxAbs(v); valueSumsOverflow(vmax, nk) {
+		ev = valueExponent(vmax)
+		v = scaledCopy(v, ev)
 	}
 	ks := kern
 	kraw := k.RawMatrix()
@@ -156,6 +169,10 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 	w := s.workers()
 	e.bq, e.bk = ks.tileSizes(nq, d, dv, w)
 	if err := e.run(ctx, w, s.opts.Progress); err != nil {
+		return nil, err
+	}
+	scaleRows(e.out.T, ev)
+	if err := outputFinite("exact", e.out.T, "values near the float64 limit"); err != nil {
 		return nil, err
 	}
 	return e.out, nil

@@ -1,6 +1,7 @@
 package ovp
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/bits"
@@ -57,6 +58,12 @@ func CNFBytes(v, h, m, lits int) float64 {
 // *memlimit.Error with a hint. A literal whose variable is 0 or above
 // f.Vars is an error.
 func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
+	return FromCNFContext(context.Background(), f, opt)
+}
+
+// FromCNFContext is [FromCNF] that stops with ctx's error when ctx ends,
+// checked every 4096 vectors (well under 100 ms).
+func FromCNFContext(ctx context.Context, f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	v, m := f.Vars, len(f.Clauses)
 	h := opt.Split
 	if h == 0 {
@@ -86,8 +93,12 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 		return nil, err
 	}
 	x := New(1<<h, 1<<(v-h), m)
-	listHalf(f, x, A, 1, h)
-	listHalf(f, x, B, h+1, v-h)
+	if err := listHalf(ctx, f, x, A, 1, h); err != nil {
+		return nil, err
+	}
+	if err := listHalf(ctx, f, x, B, h+1, v-h); err != nil {
+		return nil, err
+	}
 	return &CNF{Instance: x, Formula: f, Split: h}, nil
 }
 
@@ -100,8 +111,8 @@ type occurrence struct {
 // listHalf fills side s with the vectors of the 2^k assignments of
 // variables lo..lo+k−1, enumerated in Gray-code order: step t flips the
 // variable of the lowest set bit of t, updating the satisfied-literal count
-// of each clause it occurs in.
-func listHalf(f *sat.Formula, x *Instance, s Side, lo, k int) {
+// of each clause it occurs in. It returns ctx's error if ctx ends.
+func listHalf(ctx context.Context, f *sat.Formula, x *Instance, s Side, lo, k int) error {
 	occ := make([][]occurrence, k)
 	cnt := make([]int32, len(f.Clauses)) // satisfied literals of the half, all variables false
 	for ci, c := range f.Clauses {
@@ -125,6 +136,9 @@ func listHalf(f *sat.Formula, x *Instance, s Side, lo, k int) {
 	copy(data[:words], cur)
 	g := 0 // current assignment: bit t is the value of variable lo+t
 	for step := 1; step < 1<<k; step++ {
+		if step%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		t := bits.TrailingZeros(uint(step))
 		g ^= 1 << t
 		nowTrue := g>>t&1 == 1
@@ -144,6 +158,7 @@ func listHalf(f *sat.Formula, x *Instance, s Side, lo, k int) {
 		}
 		copy(data[g*words:(g+1)*words], cur)
 	}
+	return nil
 }
 
 // Assignment returns the full assignment of the pair (i, j): variables

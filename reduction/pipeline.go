@@ -85,7 +85,7 @@ func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 
 	var cnf *ovp.CNF
 	err := r.stage(StageOV, opt, func() (err error) {
-		cnf, err = ovp.FromCNF(f, ovp.CNFOptions{Split: h, MaxMemory: opt.MaxMemory})
+		cnf, err = ovp.FromCNFContext(ctx, f, ovp.CNFOptions{Split: h, MaxMemory: opt.MaxMemory})
 		return err
 	})
 	if err != nil {

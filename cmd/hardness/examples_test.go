@@ -17,7 +17,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("HARDNESS_TEST_AS_CLI") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltBinary()
+	os.Exit(code)
 }
 
 const python = "/usr/bin/python3"

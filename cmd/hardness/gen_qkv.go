@@ -83,8 +83,9 @@ func (o *genQKVOptions) run(cmd *cobra.Command) error {
 		SHA256: map[string]string{}, Convention: suite.PaperConvention}, N: o.n, NK: o.nk, D: o.d, DV: o.dv, B: o.b, Dist: o.dist}
 	for _, m := range mats {
 		p := filepath.Join(o.out, m.name)
-		if err := attention.WriteNPY(p, o.random(rng, m.r, m.c)); err != nil {
-			return withCode(exitMismatch, err)
+		x := o.random(rng, m.r, m.c)
+		if err := fileio.WriteAtomicContext(cmd.Context(), p, func(w io.Writer) error { return attention.EncodeNPY(w, x) }); err != nil {
+			return withCode(exitBadInput, err)
 		}
 		h, err := suite.HashFile(p)
 		if err != nil {

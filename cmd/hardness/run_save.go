@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,12 +30,15 @@ type savedReport struct {
 
 // saveRun writes Q.npy, K.npy, V.npy, T.npy (float64, C order, NumPy's
 // format, so that np.load reproduces the instance) and report.json into
-// dir, creating it if needed. Each file is written atomically. A matrix the
-// run did not reach (T after a timeout) is not written.
-func saveRun(dir string, r *reduction.Report, prov suite.Provenance) error {
+// dir, creating it if needed, and returns the names of the files written.
+// Each file is written atomically. A matrix the run did not reach (T after
+// a timeout) is not written; if ctx ends (an interrupt), the file being
+// written is abandoned and no further file is started.
+func saveRun(ctx context.Context, dir string, r *reduction.Report, prov suite.Provenance) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("--save: %w", err)
+		return nil, fmt.Errorf("--save: %w", err)
 	}
+	var done []string
 	prov.SHA256 = map[string]string{}
 	for _, m := range []struct {
 		name string
@@ -44,12 +48,14 @@ func saveRun(dir string, r *reduction.Report, prov suite.Provenance) error {
 			continue
 		}
 		p := filepath.Join(dir, m.name)
-		if err := attention.WriteNPY(p, m.x); err != nil {
-			return err
+		err := fileio.WriteAtomicContext(ctx, p, func(w io.Writer) error { return attention.EncodeNPY(w, m.x) })
+		if err != nil {
+			return done, err
 		}
+		done = append(done, m.name)
 		h, err := suite.HashFile(p)
 		if err != nil {
-			return err
+			return done, err
 		}
 		prov.SHA256[m.name] = h
 	}
@@ -57,7 +63,7 @@ func saveRun(dir string, r *reduction.Report, prov suite.Provenance) error {
 	if r.Check != nil {
 		s.Expected = answerWord(r, r.Check.Verdict)
 	}
-	return fileio.WriteAtomic(filepath.Join(dir, "report.json"), func(w io.Writer) error {
+	err := fileio.WriteAtomicContext(ctx, filepath.Join(dir, "report.json"), func(w io.Writer) error {
 		b, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
 			return err
@@ -65,6 +71,10 @@ func saveRun(dir string, r *reduction.Report, prov suite.Provenance) error {
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	})
+	if err != nil {
+		return done, err
+	}
+	return append(done, "report.json"), nil
 }
 
 // answerWord names a verdict as the route asks: YES/NO for an OV or
