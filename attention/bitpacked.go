@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -85,7 +83,7 @@ func bitpackedBytes(nq, nk, d, dv, workers int) int64 {
 // 2·n_q·n_k·d_v (the additions; the popcounts are integer work), the
 // memory and ErrBound 0.
 func (b *Bitpacked) Plan(q, k, v *mat.Dense) (*Plan, error) {
-	nq, nk, d, dv, err := shapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
@@ -115,12 +113,7 @@ func (b *Bitpacked) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	return p, nil
 }
 
-func (b *Bitpacked) workers() int {
-	if b.opts.Workers > 0 {
-		return b.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (b *Bitpacked) workers() int { return workerCount(b.opts) }
 
 // bpRows is the number of query rows a worker sweeps the keys with at once.
 const bpRows = 4
@@ -150,8 +143,9 @@ func (b *Bitpacked) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 		// The logit of count c is (c·(a·b) negated)·(1/d), as Stream
 		// computes ⟨q, k⟩·(1/d) for c products −a·b.
 		ab: qa * -kb, invd: 1 / float64(d),
-		v:   v.RawMatrix(),
-		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq)},
+		v: v.RawMatrix(),
+		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq),
+			Sum: make([]float64, nq)},
 	}
 	var err error
 	if e.qb, err = packBits(ctx, q, e.words); err != nil {
@@ -210,7 +204,6 @@ type bpEngine struct {
 	v                    blas64.General
 	kern                 *bpCounter
 	out                  *Output
-	next                 atomic.Int64
 }
 
 // bpCounter is a pair of counting kernels of Bitpacked for one query row
@@ -248,34 +241,23 @@ func bpKernelFor(dv int) *bpCounter {
 
 // run computes the rows, bpRows at a time, taken in turn by the workers.
 func (e *bpEngine) run(ctx context.Context, workers int, progress func(float64)) error {
-	blocks := (e.nq + bpRows - 1) / bpRows
-	workers = max(1, min(workers, blocks))
 	var mu sync.Mutex
 	finished := 0
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			table := make([]float64, 64*e.words+1) // every count c ≤ 64·words has an entry
-			for {
-				t := int(e.next.Add(1)) - 1
-				if t >= blocks || ctx.Err() != nil {
-					return
-				}
-				i0, i1 := t*bpRows, min((t+1)*bpRows, e.nq)
-				for i := i0; i < i1; i++ {
-					e.row(i, table)
-				}
-				if progress != nil {
-					mu.Lock()
-					finished += i1 - i0
-					progress(float64(finished) / float64(e.nq))
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return ctx.Err()
+	tables := make([][]float64, workers)
+	return forBlocks(ctx, e.nq, bpRows, workers, func(wk, i0, i1 int) {
+		if tables[wk] == nil {
+			tables[wk] = make([]float64, 64*e.words+1) // every count c ≤ 64·words has an entry
+		}
+		for i := i0; i < i1; i++ {
+			e.row(i, tables[wk])
+		}
+		if progress != nil {
+			mu.Lock()
+			finished += i1 - i0
+			progress(float64(finished) / float64(e.nq))
+			mu.Unlock()
+		}
+	})
 }
 
 // row computes row i in two sweeps over the keys: the least count c_min,
@@ -300,6 +282,7 @@ func (e *bpEngine) row(i int, table []float64) {
 		acc[j] /= l
 	}
 	e.out.MaxLogit[i] = smax * e.invd
+	e.out.Sum[i] = l
 	e.out.LogNorm[i] = e.out.MaxLogit[i] + math.Log(l)
 }
 
@@ -347,3 +330,10 @@ func packBitPanels(kb []uint64, nk, words int) []uint64 {
 	}
 	return out
 }
+
+// Options returns the options the algorithm was configured with.
+func (b *Bitpacked) Options() Options { return b.opts }
+
+// MergesKeys reports true: outputs over disjoint key blocks merge exactly
+// by [Output.MergeKeys].
+func (*Bitpacked) MergesKeys() bool { return true }

@@ -24,7 +24,7 @@ func Naive(q, k, v *mat.Dense) *Output {
 	logits := mat.NewDense(nq, nk, nil)
 	logits.Mul(q, k.T())
 	logits.Scale(1/float64(d), logits)
-	out := &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq)}
+	out := &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq), Sum: make([]float64, nq)}
 	for i := range nq {
 		row := logits.RawRowView(i)
 		mx := math.Inf(-1)
@@ -44,6 +44,7 @@ func Naive(q, k, v *mat.Dense) *Output {
 			out.T.Set(i, c, acc/sum)
 		}
 		out.MaxLogit[i] = mx
+		out.Sum[i] = sum
 		out.LogNorm[i] = mx + math.Log(sum)
 	}
 	scaleRows(out.T, ev)

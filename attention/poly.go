@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/hardnesslab/hardness/attention/expapprox"
@@ -118,6 +117,35 @@ func LogitRadius(q, k *mat.Dense) (float64, error) {
 	return polyRadius(mq, mk, q), nil
 }
 
+// MaxRowNorm returns max_i ‖x_i‖ as the polynomial method computes it
+// (for [Options.MaxQNorm] and [Options.MaxKNorm]), and an error naming the
+// first non-finite entry.
+func MaxRowNorm(x *mat.Dense) (float64, error) { return polyMaxNorm("matrix", x) }
+
+// norms returns the largest row norms of q and k, or the whole instance's
+// from the options (which must not be smaller).
+func (p *Poly) norms(q, k *mat.Dense) (mq, mk float64, err error) {
+	if mq, err = polyMaxNorm("Q", q); err != nil {
+		return 0, 0, err
+	}
+	if mk, err = polyMaxNorm("K", k); err != nil {
+		return 0, 0, err
+	}
+	for _, o := range []struct {
+		name      string
+		given, in float64
+		dst       *float64
+	}{{"Q", p.opts.MaxQNorm, mq, &mq}, {"K", p.opts.MaxKNorm, mk, &mk}} {
+		if o.given > 0 {
+			if o.given < o.in {
+				return 0, 0, fmt.Errorf("poly: the given largest row norm of %s, %.17g, is below the inputs' %.17g", o.name, o.given, o.in)
+			}
+			*o.dst = o.given
+		}
+	}
+	return mq, mk, nil
+}
+
 // polyRadius is LogitRadius from the two largest row norms.
 func polyRadius(mq, mk float64, q *mat.Dense) float64 {
 	_, d := q.Dims()
@@ -208,12 +236,11 @@ func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
 // O((n_q + n_k)·d) plus the construction and certification of P (a few ms
 // to a second, growing with g and R; see [expapprox.Select]).
 func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
-	nq, nk, d, dv := CheckShapes(q, k, v)
-	mq, err := polyMaxNorm("Q", q)
+	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
-	mk, err := polyMaxNorm("K", k)
+	mq, mk, err := p.norms(q, k)
 	if err != nil {
 		return nil, err
 	}
@@ -248,12 +275,7 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	return in, nil
 }
 
-func (p *Poly) workers() int {
-	if p.opts.Workers > 0 {
-		return p.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (p *Poly) workers() int { return workerCount(p.opts) }
 
 // choose is [expapprox.Select] for the options, remembering the last
 // (R, d), so that Plan followed by Attend on the same inputs builds P once.
@@ -437,3 +459,6 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	}
 	return &Output{T: t, ErrBound: in.ErrBound}, nil
 }
+
+// Options returns the options the algorithm was configured with.
+func (p *Poly) Options() Options { return p.opts }

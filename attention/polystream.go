@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/floats"
@@ -24,7 +23,8 @@ const polyBlockRows = 128
 //
 // Summation order: each accumulator entry is a sum over key rows, formed
 // per block as a tree of depth ≤ 5 over the block's 16 rows (padding rows
-// add exact zeros), then sequentially over blocks and workers; each output
+// add exact zeros), then sequentially over the blocks in key order (so the
+// result does not depend on the number of workers); each output
 // is a sequential sum over the r features. Any such order has at most
 // n_k − 1 (resp. r − 1) rounded additions on a path, as polyRoundingDepth
 // assumes; FMAs only remove roundings.
@@ -47,19 +47,18 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 		accs[i] = make([]float64, r*width)
 	}
 
-	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, one accumulator per worker.
-	err := polyParallel(ctx, nk, workers, func(wk, lo, hi int) {
+	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, block by block
+	// (each worker's accumulator holds one block's sum), added in block order.
+	m := make([]float64, r*width)
+	err := reduceBlocks(ctx, nk, polyBlockRows, workers, func(wk, lo, hi int) {
+		clear(accs[wk])
 		for b := lo; b < hi; b += polyB {
 			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi), sc)
 		}
 		report(hi - lo)
-	})
+	}, func(wk int) { floats.Add(m, accs[wk]) })
 	if err != nil {
 		return nil, err
-	}
-	m := accs[0]
-	for _, a := range accs[1:] {
-		floats.Add(m, a)
 	}
 	m3 := polyWeighted3(m, w, width)
 
@@ -67,7 +66,7 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 	t := mat.NewDense(nq, dv, nil)
 	var bad atomic.Int64
 	bad.Store(-1)
-	err = polyParallel(ctx, nq, workers, func(wk, lo, hi int) {
+	err = forBlocks(ctx, nq, polyBlockRows, workers, func(wk, lo, hi int) {
 		for b := lo; b < hi; b += polyB {
 			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi), sc); i >= 0 {
 				bad.CompareAndSwap(-1, int64(i))
@@ -214,27 +213,4 @@ func polyWeighted3(m, w []float64, width int) []float64 {
 		}
 	}
 	return m3
-}
-
-// polyParallel runs f(worker, lo, hi) over [0, n) in blocks of
-// polyBlockRows rows on the given number of goroutines, and returns
-// ctx.Err() if ctx is cancelled (blocks not yet started are skipped).
-func polyParallel(ctx context.Context, n, workers int, f func(worker, lo, hi int)) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for wk := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				lo := int(next.Add(polyBlockRows)) - polyBlockRows
-				if lo >= n {
-					return
-				}
-				f(wk, lo, min(lo+polyBlockRows, n))
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }

@@ -21,7 +21,7 @@ func (*naiveAlgo) Name() string { return "naive" }
 
 // Plan returns 2·n_q·n_k·(d + d_v) flops and 8·n_q·(n_k + d_v + 2) bytes.
 func (a *naiveAlgo) Plan(q, k, v *mat.Dense) (*Plan, error) {
-	nq, nk, d, dv, err := shapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
@@ -60,3 +60,10 @@ func (a *naiveAlgo) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	}
 	return out, nil
 }
+
+// Options returns the options the algorithm was configured with.
+func (a *naiveAlgo) Options() Options { return a.opts }
+
+// MergesKeys reports true: outputs over disjoint key blocks merge exactly
+// by [Output.MergeKeys].
+func (*naiveAlgo) MergesKeys() bool { return true }

@@ -152,7 +152,7 @@ func submit(t *testing.T, args ...string) *slurm.State {
 // TestSlurmExperimentScaling: the quick scaling sweep through a 4-task
 // array and the merge job gives the CSV of a run on this machine, except
 // the timing columns (one worker on both sides, so that the sampled errors
-// agree to the last bit; see experiments.SameScalingCSV for the time cap).
+// agree to the last bit; see experiments.SameCSV for the time cap).
 func TestSlurmExperimentScaling(t *testing.T) {
 	requireSlurm(t)
 	exe := hardnessBinary(t)
@@ -167,7 +167,7 @@ func TestSlurmExperimentScaling(t *testing.T) {
 	if state := waitMerged(t, dir); state != "COMPLETED" {
 		t.Fatalf("merge job %s; want COMPLETED (see %s/logs)", state, dir)
 	}
-	if err := experiments.SameScalingCSV(filepath.Join(local, "scaling.csv"), filepath.Join(dir, "scaling.csv")); err != nil {
+	if err := experiments.SameCSV(filepath.Join(local, "scaling.csv"), filepath.Join(dir, "scaling.csv")); err != nil {
 		t.Error(err)
 	}
 	for _, f := range []string{"summary.md", "time.png", "time.svg", "report.txt"} {
@@ -282,7 +282,7 @@ func TestSlurmExperimentCancelAndResume(t *testing.T) {
 			t.Fatal(err)
 		}
 	}, "slurm", "experiment", "scaling", "--quick", "--shards", "4", "-o", dir, "--hardness", stallingHardness(t, exe, 2, release))
-	if err := experiments.SameScalingCSV(filepath.Join(local, "scaling.csv"), filepath.Join(dir, "scaling.csv")); err != nil {
+	if err := experiments.SameCSV(filepath.Join(local, "scaling.csv"), filepath.Join(dir, "scaling.csv")); err != nil {
 		t.Error(err)
 	}
 }
