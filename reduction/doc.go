@@ -185,6 +185,47 @@
 // TightOVParams satisfies the same bound as the default form:
 // B/√(ln n) ≤ √(2/δ) whenever K·M ≤ n² and β ≥ 1 ([Params.RatioBound]).
 //
+// # The paper's form
+//
+// Alman and Song state (Lemma 4.7, via Alman and Song 2024) that their hard
+// instances have every entry of QKᵀ in [0, B'] with at least half of each
+// row equal to B', V ∈ {0,1}, ‖Q‖∞, ‖K‖∞ = O(√(log n·(1+κ))) and
+// d = O(log n). The default forms above do not: the OV form's logits lie in
+// [−β², 0], and the Gap-ANN form's scaled reference keys are below the
+// row maximum on a YES row with a pair closer than t. [CheckProperties]
+// measures the properties on any instance; the report prints them. The
+// paper's form ([FromOVPaper], [FromGapANNPaper]; `run --form paper`) has
+// them all:
+//
+// Gap-ANN. Reference keys s·√d·𝟏 (docs/design.md §2.3 as written): their
+// logit s²·d0 is the row maximum, every real logit s²(d0 − dist) lies in
+// [0, s²·d0], and the M reference keys are half of each row. With s as in
+// the scaled form (s²(far − t) = ln(4(M+1))) and w = e^(s²t) =
+// (4(M+1))^(t/(far−t)), dividing by e^(s²(d0−t)) gives
+// T_i = S_i/(S_i + M·w), S_i = Σ_j exp(s²(t − dist(a_i, b_j))). A YES row
+// has S_i ≥ 1, so T_i ≥ 1/(1 + M·w); a NO row has S_i ≤ M/(4(M+1)), so
+// T_i ≤ (M/(4(M+1)))/(M/(4(M+1)) + M·w) = 1/(1 + 4(M+1)·w). The threshold
+// is their midpoint and the tolerance half their difference,
+//
+//	τ = (1/(1+M·w) + 1/(1+4(M+1)·w))/2,   tol = (1/(1+M·w) − 1/(1+4(M+1)·w))/2,
+//
+// positive because 4(M+1) > M; B is the scaled form's. The price is the
+// tolerance: of order 1/(M·w) = M^(−1−t/(far−t)), about M^(−1−1/ε), instead
+// of 3/(8(M+1)); PaperANNParams refuses sizes where it underflows float64.
+//
+// OV. Equal weights are what let a reference key sit at a common maximum,
+// and OV vectors have none; e shift coordinates supply one. With
+// e = min(max_i |a_i|, max_j |b_j|) ≥ every ⟨a_i, b_j⟩ and d = m + e,
+// q_i = β(a_i, 𝟏_e), real keys β(−b_j, 𝟏_e), and M reference keys
+// β(0, 𝟏_e): every logit is β²(e − ⟨a_i, b_j⟩)/d ∈ [0, β²e/d], the
+// reference logit β²e/d is the row maximum, and dividing by e^(β²e/d)
+// gives T_i = S_i/(S_i + M) with S_i = Σ_j exp(−β²⟨a_i, b_j⟩/d): the
+// default form with β²/d in place of β²/m. So β² = ln(4(M+1))·(m+e)/(δ·m)
+// keeps τ = 5/(8(M+1)) and tol = 3/(8(M+1)) exactly, at the price of a
+// factor √((m+e)/m) ≤ √2 in B. Both forms satisfy the bound of
+// [Params.RatioBound]: for the OV form B/√ln n ≤ √(2/δ) iff
+// β²δ ≤ 2 ln n, which here reads (4(M+1))^((m+e)/m) ≤ n².
+//
 // # The gap from SETH, not implemented
 //
 // Rubinstein (2018), building on the distributed PCP of Abboud, Rubinstein

@@ -35,6 +35,9 @@ type Params struct {
 	T     int     `json:"t,omitempty"`     // ANN distance threshold t
 	Eps   float64 `json:"eps,omitempty"`   // ANN gap ε
 	Far   int     `json:"far,omitempty"`   // ANN: NO pairs have distance ≥ Far
+	// Shift is the number e of shift coordinates of the OV construction in
+	// the paper's form (d = m + e), 0 otherwise.
+	Shift int `json:"shift,omitempty"`
 
 	// Scale is β (OV) or s (ANN): β² = ln(4(M+1))/δ, s² = ln(4(M+1))/(far−t).
 	Scale float64 `json:"scale"`
