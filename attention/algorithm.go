@@ -2,7 +2,6 @@ package attention
 
 import (
 	"context"
-	"fmt"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -37,23 +36,12 @@ type Plan struct {
 // Output is the result of Attend.
 type Output struct {
 	T *mat.Dense // n_q × d_v
-	// LogNorm[i] = log Σ_j exp(x_ij) and MaxLogit[i] = max_j x_ij; set by
-	// exact algorithms, nil otherwise.
+	// LogNorm[i] = log Σ_j exp(x_ij), MaxLogit[i] = max_j x_ij and
+	// Sum[i] = Σ_j exp(x_ij − MaxLogit[i]); set by exact algorithms, nil
+	// otherwise. (MaxLogit, Sum, T) is the state [Output.MergeKeys] merges.
 	LogNorm  []float64
 	MaxLogit []float64
+	Sum      []float64
 	// ErrBound as in Plan, for the run that happened.
 	ErrBound float64
-}
-
-// CheckShapes panics unless Q is n_q×d, K is n_k×d and V is n_k×d_v with
-// all sizes positive; it returns n_q, n_k, d, d_v. Shape mismatch is
-// programmer misuse here: readers of user files check shapes with errors.
-func CheckShapes(q, k, v *mat.Dense) (nq, nk, d, dv int) {
-	nq, d = q.Dims()
-	nk, dk := k.Dims()
-	nv, dv := v.Dims()
-	if nq == 0 || nk == 0 || d == 0 || dv == 0 || dk != d || nv != nk {
-		panic(fmt.Sprintf("attention: bad shapes Q %d×%d, K %d×%d, V %d×%d", nq, d, nk, dk, nv, dv))
-	}
-	return nq, nk, d, dv
 }

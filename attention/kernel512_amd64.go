@@ -84,3 +84,45 @@ func softmax512(s []float64, m, l *float64, acc []float64, invd float64) {
 	mx := rescale(max512Go(s), m, l, acc, invd)
 	*l += exp512Go(s, mx, invd)
 }
+
+// bpAVX512 is the counting kernel pair of Bitpacked on AVX-512 with
+// VPOPCNTQ (8 keys per instruction) and a gather of the weights, or nil
+// without AVX-512 F, VL and VPOPCNTDQ.
+var bpAVX512 = newBPAVX512(cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VPOPCNTDQ && cpu.X86.HasAVX512DQ)
+
+func newBPAVX512(ok bool) *bpCounter {
+	if !ok {
+		return nil
+	}
+	return &bpCounter{name: "avx512 vpopcntq", packed: true, min: bpMin512Go, sum: bpSum512Go}
+}
+
+//go:noescape
+func bpMin512(q, kp *uint64, words, nk int) int
+
+//go:noescape
+func bpSum512(q, kp *uint64, words, nk int, table, v *float64) (l, acc float64)
+
+// bpCheck panics unless the packed operands of e fit q and a table of
+// tableLen entries (which must cover every count c ≤ 64·words).
+func bpCheck(e *bpEngine, q []uint64, tableLen int) {
+	panels := (e.nk + 7) / 8
+	if e.nk < 1 || e.words < 1 || len(q) < e.words || len(e.kp) < panels*8*e.words ||
+		len(e.vcol) < panels*8 || tableLen < 64*e.words+1 {
+		panic("attention: bitpacked AVX-512 kernel: slices too short")
+	}
+}
+
+// bpMin512Go is the min kernel (see bpCounter) on AVX-512.
+func bpMin512Go(e *bpEngine, q []uint64) int {
+	bpCheck(e, q, 64*e.words+1) // no table here
+	return bpMin512(&q[0], &e.kp[0], e.words, e.nk)
+}
+
+// bpSum512Go is the sum kernel (see bpCounter) on AVX-512, for d_v = 1.
+func bpSum512Go(e *bpEngine, q []uint64, table, acc []float64) float64 {
+	bpCheck(e, q, len(table))
+	l, a := bpSum512(&q[0], &e.kp[0], e.words, e.nk, &table[0], &e.vcol[0])
+	acc[0] += a
+	return l
+}

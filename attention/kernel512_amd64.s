@@ -582,3 +582,129 @@ peakloop:
 	JNZ  peakloop
 	VZEROUPPER
 	RET
+
+// The counting kernels of Bitpacked (bitpacked.go). K is packed word-major
+// in panels of 8 keys: kp[p·8w + 8x + r] is word x of key 8p+r, w words
+// per key, zero past the last key. For one query row q (w words), the
+// count of key j is c_j = popcount(q AND k_j), 8 keys per VPOPCNTQ.
+//
+// func bpMin512(q, kp *uint64, words, nk int) int
+//
+// min_j c_j over the nk ≥ 1 keys of kp; the last panel is masked.
+//
+// Register plan: SI q, DI kp panel, R9 words, CX keys left, Z3 running
+// minima (lanes of keys past nk keep theirs), K1 the panel's key mask.
+TEXT ·bpMin512(SB), NOSPLIT, $0-40
+	MOVQ       q+0(FP), SI
+	MOVQ       kp+8(FP), DI
+	MOVQ       words+16(FP), R9
+	MOVQ       nk+24(FP), CX
+	VPTERNLOGQ $0xff, Z3, Z3, Z3 // all ones: the largest unsigned count
+
+minpanel:
+	MOVQ  $0xff, R12
+	CMPQ  CX, $8
+	JGE   minmask
+	MOVQ  $1, R12
+	SHLQ  CX, R12
+	DECQ  R12
+
+minmask:
+	KMOVB   R12, K1
+	VPXORQ  Z1, Z1, Z1
+	MOVQ    SI, R10
+	MOVQ    R9, R11
+
+minword:
+	VMOVDQU64   (DI), Z0
+	VPANDQ.BCST (R10), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z1, Z1
+	ADDQ        $64, DI
+	ADDQ        $8, R10
+	DECQ        R11
+	JNZ         minword
+
+	VPMINUQ Z1, Z3, K1, Z3
+	SUBQ    $8, CX
+	JG      minpanel
+
+	VEXTRACTI64X4 $1, Z3, Y0
+	VPMINUQ       Y0, Y3, Y3
+	VEXTRACTI128  $1, Y3, X0
+	VPMINUQ       X0, X3, X3
+	VPSHUFD       $0x4e, X3, X0
+	VPMINUQ       X0, X3, X3
+	VMOVQ         X3, AX
+	VZEROUPPER
+	MOVQ          AX, ret+32(FP)
+	RET
+
+// func bpSum512(q, kp *uint64, words, nk int, table, v *float64) (l, acc float64)
+//
+// l = Σ_j table[c_j] and acc = Σ_j table[c_j]·v[j] over the nk ≥ 1 keys,
+// the weights gathered from the table (d+1 entries) by the counts; the last
+// panel is masked (v has at least ⌈nk/8⌉·8 entries).
+//
+// Register plan: SI q, DI kp panel, R8 table, BX v, R9 words, CX keys
+// left, Z4 running Σ w·v, Z5 running Σ w, Z2 the gathered weights, K1 the
+// panel's key mask, K2 the gather's mask.
+TEXT ·bpSum512(SB), NOSPLIT, $0-64
+	MOVQ   q+0(FP), SI
+	MOVQ   kp+8(FP), DI
+	MOVQ   words+16(FP), R9
+	MOVQ   nk+24(FP), CX
+	MOVQ   table+32(FP), R8
+	MOVQ   v+40(FP), BX
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+
+sumpanel:
+	MOVQ  $0xff, R12
+	CMPQ  CX, $8
+	JGE   summask
+	MOVQ  $1, R12
+	SHLQ  CX, R12
+	DECQ  R12
+
+summask:
+	KMOVB   R12, K1
+	VPXORQ  Z1, Z1, Z1
+	MOVQ    SI, R10
+	MOVQ    R9, R11
+
+sumword:
+	VMOVDQU64   (DI), Z0
+	VPANDQ.BCST (R10), Z0, Z0
+	VPOPCNTQ    Z0, Z0
+	VPADDQ      Z0, Z1, Z1
+	ADDQ        $64, DI
+	ADDQ        $8, R10
+	DECQ        R11
+	JNZ         sumword
+
+	KMOVB       K1, K2
+	VPXORQ      Z2, Z2, Z2
+	VGATHERQPD  (R8)(Z1*8), K2, Z2
+	VADDPD      Z2, Z5, K1, Z5
+	VFMADD231PD (BX), Z2, K1, Z4
+	ADDQ        $64, BX
+	SUBQ        $8, CX
+	JG          sumpanel
+
+	VEXTRACTF64X4 $1, Z5, Y0
+	VADDPD        Y0, Y5, Y5
+	VEXTRACTF128  $1, Y5, X0
+	VADDPD        X0, X5, X5
+	VPERMILPD     $1, X5, X0
+	VADDSD        X0, X5, X5
+	VEXTRACTF64X4 $1, Z4, Y0
+	VADDPD        Y0, Y4, Y4
+	VEXTRACTF128  $1, Y4, X0
+	VADDPD        X0, X4, X4
+	VPERMILPD     $1, X4, X0
+	VADDSD        X0, X4, X4
+	VZEROUPPER
+	MOVSD         X5, l+48(FP)
+	MOVSD         X4, acc+56(FP)
+	RET

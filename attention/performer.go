@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
@@ -57,16 +56,15 @@ func (*Performer) Name() string { return "performer" }
 
 const performerBlock = 256
 
-func (p *Performer) workers() int {
-	if p.opts.Workers > 0 {
-		return p.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (p *Performer) workers() int { return workerCount(p.opts) }
 
 // Plan predicts the cost and memory; ErrBound is +Inf (no certificate).
+// It fails on mismatched shapes and beyond Options.MaxMemory.
 func (p *Performer) Plan(q, k, v *mat.Dense) (*Plan, error) {
-	nq, nk, d, dv := CheckShapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
+	if err != nil {
+		return nil, err
+	}
 	m, w := float64(p.opts.Features), float64(p.workers())
 	// Keys are projected twice (global max, then features).
 	flops := 2*m*float64(d)*float64(nq+2*nk) + 2*m*float64(dv+1)*float64(nq+nk)
@@ -158,8 +156,14 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	if _, err := p.Plan(q, k, v); err != nil {
 		return nil, err
 	}
-	nq, nk, d, dv := CheckShapes(q, k, v)
+	nq, nk, d, dv := CheckShapes(q, k, v) // checked by Plan
 	m, workers := p.opts.Features, p.workers()
+	// The features exp(W·x − ‖x‖²/2) need ‖x‖² = ‖q‖²/d finite; V is
+	// scaled by 2^−ev so that Φ_Kᵀ·V cannot overflow (finite.go).
+	if b := math.Max(maxAbs(q), maxAbs(k)); !(b*b*float64(d) < 1e300) {
+		return nil, fmt.Errorf("performer: entries up to %g make ‖x‖² overflow float64; refusing (use exact)", b)
+	}
+	ev := valueExponent(maxAbs(v))
 	w := performerProjection(m, d, p.opts.Seed)
 	total := float64(nq + 2*nk)
 	var mu sync.Mutex
@@ -189,8 +193,8 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 		performerProject(z, x.Slice(lo, hi, 0, d), w, d, s.half)
 		return z
 	}
-	// Pass 1: the keys' global max exponent.
-	err := performerParallel(ctx, nk, workers, func(wk, lo, hi int) {
+	// Pass 1: the keys' global max exponent (a max: any order gives it).
+	err := forBlocks(ctx, nk, performerBlock, workers, func(wk, lo, hi int) {
 		s := sc[wk]
 		z := block(s, k, lo, hi)
 		s.max = math.Max(s.max, mat.Max(z))
@@ -203,29 +207,28 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	for _, s := range sc {
 		kmax = math.Max(kmax, s.max)
 	}
-	// Pass 2: M = Φ_Kᵀ·[V 1].
-	err = performerParallel(ctx, nk, workers, func(wk, lo, hi int) {
+	// Pass 2: M = Φ_Kᵀ·[V 1], block partials added in block order.
+	acc := mat.NewDense(m, dv+1, nil)
+	err = reduceBlocks(ctx, nk, performerBlock, workers, func(wk, lo, hi int) {
 		s := sc[wk]
 		z := block(s, k, lo, hi)
 		for i := range hi - lo {
 			performerExp(z.RawRowView(i), s.half[i], kmax)
 		}
 		vb := mat.NewDense(hi-lo, dv+1, nil)
-		vb.Slice(0, hi-lo, 0, dv).(*mat.Dense).Copy(v.Slice(lo, hi, 0, dv))
+		vs := math.Ldexp(1, -ev)
 		for i := range hi - lo {
-			vb.Set(i, dv, 1)
+			row, src := vb.RawRowView(i), v.RawRowView(lo+i)
+			for c := range dv {
+				row[c] = src[c] * vs
+			}
+			row[dv] = 1
 		}
-		var t mat.Dense
-		t.Mul(z.T(), vb)
-		s.acc.Add(s.acc, &t)
+		s.acc.Mul(z.T(), vb)
 		report(hi - lo)
-	})
+	}, func(wk int) { acc.Add(acc, sc[wk].acc) })
 	if err != nil {
 		return nil, err
-	}
-	acc := sc[0].acc
-	for _, s := range sc[1:] {
-		acc.Add(acc, s.acc)
 	}
 	// Pass 3: queries.
 	t := mat.NewDense(nq, dv, nil)
@@ -233,7 +236,7 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	for i := range bad {
 		bad[i] = -1
 	}
-	err = performerParallel(ctx, nq, workers, func(wk, lo, hi int) {
+	err = forBlocks(ctx, nq, performerBlock, workers, func(wk, lo, hi int) {
 		s := sc[wk]
 		z := block(s, q, lo, hi)
 		for i := range hi - lo {
@@ -257,7 +260,7 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 			}
 			tr := t.RawRowView(lo + i)
 			for c := range dv {
-				tr[c] = o[c] / den
+				tr[c] = math.Ldexp(o[c]/den, ev)
 			}
 		}
 		report(hi - lo)
@@ -270,30 +273,11 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 			return nil, fmt.Errorf("performer: row %d normaliser underflowed or overflowed (entries too large for %d features)", b, m)
 		}
 	}
+	if err := outputFinite("performer", t, "features overflowed: entries too large for random features"); err != nil {
+		return nil, err
+	}
 	return &Output{T: t, ErrBound: math.Inf(1)}, nil
 }
 
-// performerParallel runs f over [0, n) in blocks of performerBlock rows.
-func performerParallel(ctx context.Context, n, workers int, f func(worker, lo, hi int)) error {
-	next := 0
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for wk := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				mu.Lock()
-				lo := next
-				next += performerBlock
-				mu.Unlock()
-				if lo >= n {
-					return
-				}
-				f(wk, lo, min(lo+performerBlock, n))
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
-}
+// Options returns the options the algorithm was configured with.
+func (p *Performer) Options() Options { return p.opts }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/hardnesslab/hardness/attention/expapprox"
@@ -72,6 +71,10 @@ type PolyInfo struct {
 	CertRelErr float64
 	// TargetEps is Options.Eps when it chose the degree, else 0.
 	TargetEps float64
+	// Reason says why the target ε is not met, or why the degree is below
+	// the budget (--degree, --max-rank); empty otherwise
+	// ([expapprox.Choice]).
+	Reason string
 	// ApproxBound = 2ε_P/(1−ε_P)·‖V‖_max, the additive error on Att from
 	// replacing exp by P; RoundingBound bounds the float64 rounding of the
 	// whole computation (see [Poly.bounds]). ErrBound is their sum (with one
@@ -84,8 +87,13 @@ type PolyInfo struct {
 	Workers                              int
 	Notes                                []string
 
-	poly *expapprox.Poly // the polynomial (nil when g > expapprox.MaxBuildDegree: built by Attend)
+	poly *expapprox.Poly // the polynomial
 	pbar float64         // upper bound on Σ_t |c_t|·R^t
+	// Q, K and V are scaled by 2^−eq, 2^−ek, 2^−ev (exact) so that every
+	// feature is at most 1 in magnitude and max|V| ≤ 2; lnW is
+	// ln Σ_f |w_f| for the scaled features.
+	eq, ek, ev int
+	lnW        float64
 }
 
 // Vacuous reports whether the certificate says nothing (ε_P ≥ 1): the
@@ -94,40 +102,119 @@ func (in *PolyInfo) Vacuous() bool { return !(in.CertRelErr < 1) }
 
 // LogitRadius returns R = max_i ‖q_i‖ · max_j ‖k_j‖ / d, rounded up so that
 // |⟨q_i,k_j⟩/d| ≤ R holds for the exact real logits (Cauchy–Schwarz), and
-// an error naming the first non-finite entry. Cost O((n_q + n_k)·d).
+// an error naming the first non-finite entry. The norms are computed on
+// rows scaled by a power of two, so entries up to the float64 limit are
+// fine; R is +Inf when the product overflows. Cost O((n_q + n_k)·d).
 func LogitRadius(q, k *mat.Dense) (float64, error) {
-	mq, err := polyMaxSqNorm("Q", q)
+	mq, err := polyMaxNorm("Q", q)
 	if err != nil {
 		return 0, err
 	}
-	mk, err := polyMaxSqNorm("K", k)
+	mk, err := polyMaxNorm("K", k)
 	if err != nil {
 		return 0, err
 	}
-	_, d := q.Dims()
-	// Each squared norm has relative error ≤ γ_d; sqrt, product and quotient
-	// add 3 roundings: inflate by (1 + 2(d+8)u), far above γ_{d+3}.
-	r := math.Sqrt(mq) * math.Sqrt(mk) / float64(d)
-	return r * (1 + float64(2*(d+8))*0x1p-53), nil
+	return polyRadius(mq, mk, q), nil
 }
 
-func polyMaxSqNorm(name string, x *mat.Dense) (float64, error) {
+// MaxRowNorm returns max_i ‖x_i‖ as the polynomial method computes it
+// (for [Options.MaxQNorm] and [Options.MaxKNorm]), and an error naming the
+// first non-finite entry.
+func MaxRowNorm(x *mat.Dense) (float64, error) { return polyMaxNorm("matrix", x) }
+
+// norms returns the largest row norms of q and k, or the whole instance's
+// from the options (which must not be smaller).
+func (p *Poly) norms(q, k *mat.Dense) (mq, mk float64, err error) {
+	if mq, err = polyMaxNorm("Q", q); err != nil {
+		return 0, 0, err
+	}
+	if mk, err = polyMaxNorm("K", k); err != nil {
+		return 0, 0, err
+	}
+	for _, o := range []struct {
+		name      string
+		given, in float64
+		dst       *float64
+	}{{"Q", p.opts.MaxQNorm, mq, &mq}, {"K", p.opts.MaxKNorm, mk, &mk}} {
+		if o.given > 0 {
+			if o.given < o.in {
+				return 0, 0, fmt.Errorf("poly: the given largest row norm of %s, %.17g, is below the inputs' %.17g", o.name, o.given, o.in)
+			}
+			*o.dst = o.given
+		}
+	}
+	return mq, mk, nil
+}
+
+// polyRadius is LogitRadius from the two largest row norms.
+func polyRadius(mq, mk float64, q *mat.Dense) float64 {
+	_, d := q.Dims()
+	// Each norm has relative error ≤ γ_{d+1} (plus 2^−1074·d absolute on
+	// the scaled sum of squares, ≥ 1/4: far below u); the product and the
+	// quotient add 2 roundings: inflate by (1 + 2(d+8)u), far above γ_{2d+4}.
+	r := mq * mk / float64(d)
+	return r * (1 + float64(2*(d+8))*0x1p-53)
+}
+
+// polyMaxNorm returns max_i ‖x_i‖, each norm computed as
+// 2^e·sqrt(Σ_j (x_ij·2^−e)²) with 2^e ≥ max_j |x_ij| (exact scaling), and an
+// error naming the first non-finite entry.
+func polyMaxNorm(name string, x *mat.Dense) (float64, error) {
 	n, d := x.Dims()
 	m := 0.0
 	for i := range n {
-		s := 0.0
-		for j, v := range x.RawRowView(i)[:d] {
+		row := x.RawRowView(i)[:d]
+		big := 0.0
+		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return 0, fmt.Errorf("poly: %s[%d][%d] = %v is not finite", name, i, j, v)
 			}
-			s += v * v
+			big = math.Max(big, math.Abs(v))
 		}
-		m = math.Max(m, s)
-	}
-	if math.IsInf(m, 0) {
-		return 0, fmt.Errorf("poly: a row of %s has a norm beyond the float64 range", name)
+		if big == 0 {
+			continue
+		}
+		_, e := math.Frexp(big)
+		e = min(max(e, -1000), 1023)
+		sc, s := math.Ldexp(1, -e), 0.0
+		for _, v := range row {
+			s += (v * sc) * (v * sc)
+		}
+		m = math.Max(m, math.Ldexp(math.Sqrt(s), e))
 	}
 	return m, nil
+}
+
+// polyNormExponent returns e with m·2^−e ≤ 1 (m ≥ 0 a row norm), clamped
+// to [−1000, 1023] so that 2^±e are normal numbers.
+func polyNormExponent(m float64) int {
+	if !(m > 0) || math.IsInf(m, 0) {
+		return 0
+	}
+	_, e := math.Frexp(m)
+	return min(max(e, -1000), 1023)
+}
+
+// polyLogAbsSum returns ln Σ_t |c_t|·e^{t·lnS} (−Inf for P = 0), by
+// log-sum-exp so that it cannot overflow.
+func polyLogAbsSum(coef []float64, lnS float64) float64 {
+	terms := make([]float64, 0, len(coef))
+	top := math.Inf(-1)
+	for t, c := range coef {
+		if c != 0 {
+			x := math.Log(math.Abs(c)) + float64(t)*lnS
+			terms = append(terms, x)
+			top = math.Max(top, x)
+		}
+	}
+	if math.IsInf(top, -1) {
+		return top
+	}
+	s := 0.0
+	for _, x := range terms {
+		s += math.Exp(x - top)
+	}
+	return top + math.Log(s)
 }
 
 func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
@@ -149,8 +236,11 @@ func polyMaxAbs(name string, x *mat.Dense) (float64, error) {
 // O((n_q + n_k)·d) plus the construction and certification of P (a few ms
 // to a second, growing with g and R; see [expapprox.Select]).
 func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
-	nq, nk, d, dv := CheckShapes(q, k, v)
-	R, err := LogitRadius(q, k)
+	nq, nk, d, dv, err := Shapes(q, k, v)
+	if err != nil {
+		return nil, err
+	}
+	mq, mk, err := p.norms(q, k)
 	if err != nil {
 		return nil, err
 	}
@@ -158,32 +248,34 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if R > expapprox.MaxRadius {
+	R := polyRadius(mq, mk, q)
+	if !(R <= expapprox.MaxRadius) {
 		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(expapprox.MaxRadius))
 	}
-	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers()}
+	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers(),
+		eq: polyNormExponent(mq), ek: polyNormExponent(mk), ev: valueExponent(vmax)}
 	c, err := p.choose(R, d)
 	if err != nil {
 		return nil, err
 	}
-	in.Degree, in.TargetEps, in.poly = c.Degree, c.TargetEps, c.Poly
+	in.Degree, in.TargetEps, in.poly, in.Reason = c.Degree, c.TargetEps, c.Poly, c.Reason
 	in.Rank, in.CertRelErr = c.Rank, c.CertErr
-	in.pbar = 2 * math.Exp(math.Sqrt2*R) // a priori bound on Σ_t |c_t|·R^t
-	if in.poly != nil {
-		in.pbar = in.poly.AbsSum(R) * (1 + 1e-12)
+	in.pbar = in.poly.AbsSum(R) * (1 + 1e-12)
+	// Every intermediate sum of polyStream is at most 16·n_k·W with
+	// W = Σ_f |w_f| = Σ_t |c_t|·2^{(e_q+e_k)t} (see bounds): the rounding
+	// model assumes no overflow, so check it here.
+	in.lnW = polyLogAbsSum(in.poly.Coef, float64(in.eq+in.ek)*math.Ln2)
+	if !(in.lnW+math.Log(16*float64(nk)) < math.Log(math.MaxFloat64)) {
+		return nil, fmt.Errorf("poly: the feature weights of degree %d at R = %.4g sum to e^%.4g: the sums over %d keys would overflow float64; lower the degree or use exact attention",
+			in.Degree, R, in.lnW, nk)
 	}
-	p.bounds(in, nk)
+	p.bounds(in, nk, d)
 	in.costs(nq, nk, d, dv)
 	in.notes(nq, nk)
 	return in, nil
 }
 
-func (p *Poly) workers() int {
-	if p.opts.Workers > 0 {
-		return p.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (p *Poly) workers() int { return workerCount(p.opts) }
 
 // choose is [expapprox.Select] for the options, remembering the last
 // (R, d), so that Plan followed by Attend on the same inputs builds P once.
@@ -205,27 +297,62 @@ func (p *Poly) choose(R float64, d int) (expapprox.Choice, error) {
 // bounds fills the certified error terms. With p_ij = P(x_ij) = e^{x_ij}(1+η),
 // |η| ≤ ε_P < 1, the exact-arithmetic output T̃ differs from Att by at most
 // 2ε_P/(1−ε_P)·‖V‖_max (the weights move by Σ_j |w̃_j − w_j| ≤ 2ε_P/(1−ε_P)).
-// In floating point the numerator and denominator sums are off by at most
-// γ_m·Σ_j S_ij·(‖V‖_max resp. 1), with S_ij = Σ_f |w_f q_i^α k_j^α| ≤
-// Σ_t |c_t|·R^t =: P̄(R) and m = [polyRoundingDepth]; the denominator is at least
-// n_k·(1−ε_P)·e^{−R}. So |T̂ − T̃| ≤ 2γ_m·ρ/(1 − γ_m·ρ)·‖V‖_max with
-// ρ = P̄(R)·e^R/(1−ε_P), plus u·|T̂| for the final division.
-func (p *Poly) bounds(in *PolyInfo, nk int) {
+//
+// Rounding. polyStream works on Q, K, V scaled by powers of two (exact), so
+// that every feature q̂^α, k̂^α is at most 1 and max|V̂| ≤ 2; its sums then
+// stay below 16·n_k·W, W = Σ_f |w_f|, which Analyze checks is finite: that
+// is the no-overflow assumption of the model below. In floating point with
+// gradual underflow every product is x·y·(1+δ) + η, |δ| ≤ u, |η| ≤ 2^−1075,
+// and sums are x+y·(1+δ) (Higham, §2.2). The δs give, for the numerator and
+// the denominator sums, an error at most γ_m·Σ_j S_ij·(max|V̂| resp. 1),
+// with S_ij = Σ_f |w_f q_i^α k_j^α| ≤ Σ_t |c_t|·R^t =: P̄(R) and
+// m = [polyRoundingDepth]. The ηs: each of the ≤ 4g+8 products on a path
+// adds ≤ 2^−1075 times factors of magnitude ≤ max(1, |w_f|, n_k·|w_f|),
+// so U = (4g+8)·2^−1075·(2n_k·W + r + n_k·(Σ_{t≤g} d^t + r)) bounds them in
+// total. The denominator is at least D = n_k·(1−ε_P)·e^{−R}; with
+// κ = γ_m·ρ + U/D, ρ = P̄(R)·e^R/(1−ε_P), the output moves by at most
+// (2γ_m·ρ·‖V‖_max + 3·(U/D)·2^{e_v})/(1 − κ) (scaled back by 2^{e_v}),
+// plus u·|T̂| for the final division and 2^{e_v−1074} for a subnormal
+// quotient.
+func (p *Poly) bounds(in *PolyInfo, nk, d int) {
 	eps := in.CertRelErr
 	if !(eps < 1) || math.IsInf(in.Rank, 1) {
 		in.ApproxBound, in.RoundingBound, in.ErrBound = math.Inf(1), math.Inf(1), math.Inf(1)
 		return
 	}
 	in.ApproxBound = 2 * eps / (1 - eps) * in.VMax
-	gm := polyGamma(polyRoundingDepth(nk, int(math.Min(in.Rank, 1<<50)), in.Degree))
+	r := math.Min(in.Rank, 1<<50)
+	gm := polyGamma(polyRoundingDepth(nk, int(r), in.Degree))
 	rho := in.pbar * math.Exp(in.R) / (1 - eps)
-	if !(gm*rho < 1) {
+	g, n := float64(in.Degree), float64(nk)
+	lnSumDt := math.Log(g+1) + g*math.Log(math.Max(float64(d), 1)) // ≥ ln Σ_{t≤g} d^t
+	lnU := math.Log(4*g+8) - 1075*math.Ln2 +
+		polyLogSum(math.Log(2*n)+in.lnW, math.Log(r), math.Log(n)+polyLogSum(lnSumDt, math.Log(r)))
+	ue := math.Exp(lnU + in.R - math.Log(n) - math.Log1p(-eps)) // U/D
+	kappa := gm*rho + ue
+	if !(kappa < 1) {
 		in.RoundingBound, in.ErrBound = math.Inf(1), math.Inf(1)
 		return
 	}
-	in.RoundingBound = 2 * gm * rho / (1 - gm*rho) * in.VMax
+	in.RoundingBound = (2*gm*rho*in.VMax + 3*ue*math.Ldexp(1, in.ev)) / (1 - kappa)
 	const u = 0x1p-53
-	in.ErrBound = ((in.ApproxBound+in.RoundingBound)*(1+u) + u*in.VMax) * (1 + 1e-12)
+	in.ErrBound = ((in.ApproxBound+in.RoundingBound)*(1+u) + u*in.VMax + math.Ldexp(1, in.ev-1074)) * (1 + 1e-12)
+}
+
+// polyLogSum returns ln(e^a + e^b + …) without overflow.
+func polyLogSum(xs ...float64) float64 {
+	top := math.Inf(-1)
+	for _, x := range xs {
+		top = math.Max(top, x)
+	}
+	if math.IsInf(top, 0) {
+		return top
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += math.Exp(x - top)
+	}
+	return top + math.Log(s)
 }
 
 // costs fills the predicted flops and memory.
@@ -254,7 +381,10 @@ func (in *PolyInfo) notes(nq, nk int) {
 	case in.Vacuous():
 		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (raise the degree or the rank)")
 	case in.TargetEps > 0 && in.CertRelErr > in.TargetEps:
-		add("WARNING: eps = %g is not reachable with float64 coefficients at R = %.4g; best certified %.3g", in.TargetEps, in.R, in.CertRelErr)
+		add("WARNING: eps = %g is not met: %s", in.TargetEps, in.Reason)
+	}
+	if in.TargetEps == 0 && in.Reason != "" {
+		add("%s", in.Reason)
 	}
 	if !math.IsInf(in.ErrBound, 1) {
 		add("certified additive error on Att: %.3g (approximation 2ε/(1-ε)·‖V‖ = %.3g, rounding %.3g)",
@@ -314,14 +444,21 @@ func (p *Poly) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) 
 	_, d := q.Dims()
 	r := int(in.Rank)
 	mono := newPolyMonomials(d, in.Degree, r)
-	poly := in.poly
-	if poly == nil {
-		poly = expapprox.New(in.R, in.Degree)
-	}
-	w := mono.weights(poly.Coef)
-	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress)
+	w := mono.weights(in.poly.Coef, in.eq+in.ek)
+	sc := polyScale{q: math.Ldexp(1, -in.eq), k: math.Ldexp(1, -in.ek), v: math.Ldexp(1, -in.ev), out: math.Ldexp(1, in.ev)}
+	t, err := polyStream(ctx, mono, w, q, k, v, in.Workers, p.opts.Progress, sc)
 	if err != nil {
+		return nil, err
+	}
+	cause := "the certificate is vacuous at this degree"
+	if !in.Vacuous() {
+		cause = "float64 overflow despite the checks: please report"
+	}
+	if err := outputFinite("poly", t, cause); err != nil {
 		return nil, err
 	}
 	return &Output{T: t, ErrBound: in.ErrBound}, nil
 }
+
+// Options returns the options the algorithm was configured with.
+func (p *Poly) Options() Options { return p.opts }

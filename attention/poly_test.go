@@ -167,7 +167,7 @@ func TestPolyFeaturesReproduceP(t *testing.T) {
 		}
 		for _, R := range []float64{0.3, 2} {
 			p := expapprox.New(R, tc.g)
-			w := m.weights(p.Coef)
+			w := m.weights(p.Coef, 0)
 			fq, fk := make([]float64, r), make([]float64, r)
 			for range 20 {
 				q, k := make([]float64, tc.d), make([]float64, tc.d)

@@ -78,16 +78,29 @@ func (m *polyMonomials) eval(dst, x []float64) {
 	}
 }
 
-// weights returns w_f = c_t·(t!/α!)/d^t for each feature f of degree t, so
-// that Σ_f w_f·q^α·k^α = Σ_t c_t·(⟨q,k⟩/d)^t = P(⟨q,k⟩/d) by the multinomial
-// theorem. Each w_f carries a relative rounding error ≤ γ_{3t+2}.
-func (m *polyMonomials) weights(coef []float64) []float64 {
+// weights returns w_f = c_t·S^t·(t!/α!) with S = 2^E/d for each feature f
+// of degree t, so that Σ_f w_f·q̂^α·k̂^α = Σ_t c_t·(⟨q,k⟩/d)^t = P(⟨q,k⟩/d)
+// by the multinomial theorem, for features of the scaled rows
+// q̂·k̂ = 2^{−E}·q·k (polyScale). c_t·S^t is c_t/d^t (d^t by repeated
+// products) times 2^{Et} (exact), or, where d^t or the quotient leaves the
+// normal range, c_t times a normalised mantissa of d^{−t}; either way each
+// w_f carries a relative rounding error ≤ γ_{3t+2}.
+func (m *polyMonomials) weights(coef []float64, E int) []float64 {
 	w := make([]float64, len(m.multi))
-	scale := make([]float64, m.g+1) // c_t / d^t
-	dt := 1.0
+	scale := make([]float64, m.g+1) // c_t·S^t
+	d := float64(m.d)
+	dt := 1.0                       // d^t
+	invM, invE := math.Frexp(1 / d) // 1/d = invM·2^invE
+	pm, pe := 1.0, 0                // d^{−t} ≈ pm·2^pe, pm ∈ [0.5, 1)
 	for t := range scale {
-		scale[t] = coef[t] / dt
-		dt *= float64(m.d)
+		if q := coef[t] / dt; !math.IsInf(dt, 0) && (q == 0 || math.Abs(q) >= 0x1p-1022) {
+			scale[t] = math.Ldexp(q, E*t)
+		} else {
+			scale[t] = math.Ldexp(coef[t]*pm, pe+E*t)
+		}
+		dt *= d
+		fm, fe := math.Frexp(pm * invM)
+		pm, pe = fm, pe+invE+fe
 	}
 	for t := 0; t <= m.g; t++ {
 		for f := m.start[t]; f < m.start[t+1]; f++ {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/floats"
@@ -24,12 +23,13 @@ const polyBlockRows = 128
 //
 // Summation order: each accumulator entry is a sum over key rows, formed
 // per block as a tree of depth ≤ 5 over the block's 16 rows (padding rows
-// add exact zeros), then sequentially over blocks and workers; each output
+// add exact zeros), then sequentially over the blocks in key order (so the
+// result does not depend on the number of workers); each output
 // is a sequential sum over the r features. Any such order has at most
 // n_k − 1 (resp. r − 1) rounded additions on a path, as polyRoundingDepth
 // assumes; FMAs only remove roundings.
 func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *mat.Dense,
-	workers int, progress func(float64)) (*mat.Dense, error) {
+	workers int, progress func(float64), sc polyScale) (*mat.Dense, error) {
 	nq, nk, d, dv := CheckShapes(q, k, v)
 	r, width := len(w), dv+1
 	total := float64(nq + nk)
@@ -47,19 +47,18 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 		accs[i] = make([]float64, r*width)
 	}
 
-	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, one accumulator per worker.
-	err := polyParallel(ctx, nk, workers, func(wk, lo, hi int) {
+	// Phase 1: acc[f·width + c] = Σ_j k_j^α_f · [v_j 1]_c, block by block
+	// (each worker's accumulator holds one block's sum), added in block order.
+	m := make([]float64, r*width)
+	err := reduceBlocks(ctx, nk, polyBlockRows, workers, func(wk, lo, hi int) {
+		clear(accs[wk])
 		for b := lo; b < hi; b += polyB {
-			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi))
+			works[wk].accumulate(kern, mono, accs[wk], k, v, b, min(b+polyB, hi), sc)
 		}
 		report(hi - lo)
-	})
+	}, func(wk int) { floats.Add(m, accs[wk]) })
 	if err != nil {
 		return nil, err
-	}
-	m := accs[0]
-	for _, a := range accs[1:] {
-		floats.Add(m, a)
 	}
 	m3 := polyWeighted3(m, w, width)
 
@@ -67,9 +66,9 @@ func polyStream(ctx context.Context, mono *polyMonomials, w []float64, q, k, v *
 	t := mat.NewDense(nq, dv, nil)
 	var bad atomic.Int64
 	bad.Store(-1)
-	err = polyParallel(ctx, nq, workers, func(wk, lo, hi int) {
+	err = forBlocks(ctx, nq, polyBlockRows, workers, func(wk, lo, hi int) {
 		for b := lo; b < hi; b += polyB {
-			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi)); i >= 0 {
+			if i := works[wk].apply(kern, mono, m3, q, t, b, min(b+polyB, hi), sc); i >= 0 {
 				bad.CompareAndSwap(-1, int64(i))
 			}
 		}
@@ -118,24 +117,30 @@ func polyCheckProgram(mono *polyMonomials, nfb, d int) {
 // polyPad3 rounds width up to a multiple of 3.
 func polyPad3(width int) int { return (width + 2) / 3 * 3 }
 
-// load copies rows lo … hi−1 of a (hi − lo ≤ polyB) column-major into
-// dst (cols × polyB), zero-padded. Cost polyB·cols.
-func polyLoad(dst []float64, a *mat.Dense, lo, hi, cols int) {
+// polyScale holds the powers of two that scale Q, K and V on loading (so
+// that every feature is at most 1 and max|V| ≤ 2: no sum can overflow, see
+// Poly.bounds) and T on output; multiplying by them is exact unless a
+// result is subnormal.
+type polyScale struct{ q, k, v, out float64 }
+
+// load copies rows lo … hi−1 of a (hi − lo ≤ polyB), times s, column-major
+// into dst (cols × polyB), zero-padded. Cost polyB·cols.
+func polyLoad(dst []float64, a *mat.Dense, lo, hi, cols int, s float64) {
 	clear(dst[:cols*polyB])
 	for i := lo; i < hi; i++ {
 		row := a.RawRowView(i)
 		for c := range cols {
-			dst[c*polyB+i-lo] = row[c]
+			dst[c*polyB+i-lo] = row[c] * s
 		}
 	}
 }
 
 // accumulate adds the key rows lo … hi−1 (at most polyB) to acc. Cost
 // polyB·r·(2·width + 1) flops.
-func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []float64, k, v *mat.Dense, lo, hi int) {
+func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []float64, k, v *mat.Dense, lo, hi int, sc polyScale) {
 	width := len(wb.vt) / polyB
-	polyLoad(wb.x, k, lo, hi, mono.d)
-	polyLoad(wb.vt, v, lo, hi, width-1)
+	polyLoad(wb.x, k, lo, hi, mono.d, sc.k)
+	polyLoad(wb.vt, v, lo, hi, width-1, sc.v)
 	one := wb.vt[(width-1)*polyB:]
 	for i := range polyB {
 		one[i] = 0
@@ -153,9 +158,9 @@ func (wb *polyWork) accumulate(kern *polyKernel, mono *polyMonomials, acc []floa
 // apply writes T rows lo … hi−1 (at most polyB) from the weighted sums m3
 // (see polyWeighted3) and returns the first row whose normaliser is not
 // positive and finite, or −1. Cost polyB·r·7·⌈width/3⌉ flops.
-func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q, t *mat.Dense, lo, hi int) int {
+func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q, t *mat.Dense, lo, hi int, sc polyScale) int {
 	r, dv := len(mono.parent), t.RawMatrix().Cols
-	polyLoad(wb.x, q, lo, hi, mono.d)
+	polyLoad(wb.x, q, lo, hi, mono.d, sc.q)
 	polyOnes(wb.fb)
 	for p := range len(wb.t) / (3 * polyB) {
 		mp, tp := m3[p*3*r:(p+1)*3*r], wb.t[p*3*polyB:(p+1)*3*polyB]
@@ -182,7 +187,7 @@ func (wb *polyWork) apply(kern *polyKernel, mono *polyMonomials, m3 []float64, q
 		}
 		row := t.RawRowView(lo + i)
 		for c := range dv {
-			row[c] = wb.t[c*polyB+i] / den
+			row[c] = wb.t[c*polyB+i] / den * sc.out
 		}
 	}
 	return bad
@@ -208,27 +213,4 @@ func polyWeighted3(m, w []float64, width int) []float64 {
 		}
 	}
 	return m3
-}
-
-// polyParallel runs f(worker, lo, hi) over [0, n) in blocks of
-// polyBlockRows rows on the given number of goroutines, and returns
-// ctx.Err() if ctx is cancelled (blocks not yet started are skipped).
-func polyParallel(ctx context.Context, n, workers int, f func(worker, lo, hi int)) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for wk := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				lo := int(next.Add(polyBlockRows)) - polyBlockRows
-				if lo >= n {
-					return
-				}
-				f(wk, lo, min(lo+polyBlockRows, n))
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }

@@ -12,7 +12,8 @@ package attention
 const polyB = 16
 
 // polyKernel is a pair of block kernels; polyGoKernel is the pure-Go one,
-// polySIMDKernel the AVX2 + FMA one (nil without it).
+// polySIMDKernel the AVX2 + FMA one and polyAVX512Kernel the AVX-512 one
+// (nil without them).
 type polyKernel struct {
 	name string
 	// acc: for f in [lo, hi): y = fb[parent[f]]·x[coord[f]] (row-wise),
@@ -28,6 +29,9 @@ var polyGoKernel = &polyKernel{name: "go", acc: polyAccGo, dot3: polyDot3Go}
 
 // polyKernels returns the fastest available block kernels.
 func polyKernels() *polyKernel {
+	if polyAVX512Kernel != nil {
+		return polyAVX512Kernel
+	}
 	if polySIMDKernel != nil {
 		return polySIMDKernel
 	}

@@ -10,8 +10,10 @@ import (
 // polyTestKernels are the block kernels available in this build.
 func polyTestKernels() []*polyKernel {
 	ks := []*polyKernel{polyGoKernel}
-	if polySIMDKernel != nil {
-		ks = append(ks, polySIMDKernel)
+	for _, k := range []*polyKernel{polySIMDKernel, polyAVX512Kernel} {
+		if k != nil {
+			ks = append(ks, k)
+		}
 	}
 	return ks
 }
@@ -20,7 +22,7 @@ func polyTestKernels() []*polyKernel {
 // evaluation of the monomials (mono.eval) and plain sums.
 func TestPolyBlockKernels(t *testing.T) {
 	for _, kern := range polyTestKernels() {
-		for _, tc := range []struct{ d, g, width int }{{1, 0, 1}, {1, 3, 2}, {3, 2, 4}, {8, 6, 9}, {5, 4, 7}} {
+		for _, tc := range []struct{ d, g, width int }{{1, 0, 1}, {1, 3, 2}, {3, 2, 4}, {8, 6, 9}, {5, 4, 7}, {4, 3, 8}, {3, 3, 17}, {6, 2, 24}} {
 			t.Run(fmt.Sprintf("%s/d=%d,g=%d,width=%d", kern.name, tc.d, tc.g, tc.width), func(t *testing.T) {
 				testPolyBlockKernel(t, kern, tc.d, tc.g, tc.width)
 			})
@@ -80,5 +82,41 @@ func testPolyBlockKernel(t *testing.T, kern *polyKernel, d, g, width int) {
 				t.Fatalf("t[%d][%d] = %v; want %v", j, i, got, want)
 			}
 		}
+	}
+}
+
+// BenchmarkPolyBlockKernels times each block kernel pair on one block of
+// the degree-4 program in d = 16 (r = 4845 features) with d_v + 1 = 17
+// columns, per feature.
+func BenchmarkPolyBlockKernels(b *testing.B) {
+	const d, g, width = 16, 4, 17
+	r := int(Rank(d, g))
+	mono := newPolyMonomials(d, g, r)
+	wb := newPolyWork(mono, d, width)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range wb.x {
+		wb.x[i] = 2*rng.Float64() - 1
+	}
+	for i := range wb.vt {
+		wb.vt[i] = 2*rng.Float64() - 1
+	}
+	m := make([]float64, 3*r)
+	acc := make([]float64, r*width)
+	tt := make([]float64, 3*polyB)
+	for _, kern := range polyTestKernels() {
+		b.Run("acc/kernels="+kern.name, func(b *testing.B) {
+			polyOnes(wb.fb)
+			for b.Loop() {
+				kern.acc(acc, wb.fb, wb.x, wb.vt, mono.parent, mono.coord, 1, r, mono.start[g], width)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(r), "ns/feature")
+		})
+		b.Run("dot3/kernels="+kern.name, func(b *testing.B) {
+			polyOnes(wb.fb)
+			for b.Loop() {
+				kern.dot3(tt, wb.fb, wb.x, m, mono.parent, mono.coord, 1, r, mono.start[g])
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(r), "ns/feature")
+		})
 	}
 }

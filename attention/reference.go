@@ -21,7 +21,7 @@ func (*naiveAlgo) Name() string { return "naive" }
 
 // Plan returns 2·n_q·n_k·(d + d_v) flops and 8·n_q·(n_k + d_v + 2) bytes.
 func (a *naiveAlgo) Plan(q, k, v *mat.Dense) (*Plan, error) {
-	nq, nk, d, dv, err := shapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +47,23 @@ func (a *naiveAlgo) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	_, _, d, _ := CheckShapes(q, k, v)
+	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
+		return nil, fmt.Errorf("naive: logits of up to max|Q|·max|K|·d = %g could overflow float64; refusing", b)
+	}
 	out := Naive(q, k, v)
 	if a.opts.Progress != nil {
 		a.opts.Progress(1)
 	}
+	if err := outputFinite("naive", out.T, "values near the float64 limit"); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
+
+// Options returns the options the algorithm was configured with.
+func (a *naiveAlgo) Options() Options { return a.opts }
+
+// MergesKeys reports true: outputs over disjoint key blocks merge exactly
+// by [Output.MergeKeys].
+func (*naiveAlgo) MergesKeys() bool { return true }

@@ -22,7 +22,21 @@ type Options struct {
 	// MaxMemory is the working-memory limit in bytes; 0 means memlimit.Default.
 	MaxMemory int64
 	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	// Results do not depend on it (reductions add block partials in block
+	// order), so runs on machines of different sizes agree bit for bit.
 	Workers int
+	// KeyBlocks makes exact attention split the keys into this many blocks
+	// merged by log-sum-exp ([Output.MergeKeys]); 0 means automatic (split
+	// only with fewer than 16 query rows), 1 never. The split changes the
+	// result by rounding, so runs that must agree bit for bit set it alike.
+	KeyBlocks int
+	// MaxQNorm and MaxKNorm, if positive, are the largest row norms
+	// ([MaxRowNorm]) of the whole Q and K of which this call gets a block
+	// of rows; the polynomial method plans and scales with them instead of
+	// its inputs' (which must not be larger; Plan and Attend check), so
+	// row blocks of one instance get one degree, one scaling and one
+	// certificate, and their rows equal the unsplit run's bit for bit.
+	MaxQNorm, MaxKNorm float64
 	// Progress, if non-nil, is called with the fraction of work done, from
 	// any goroutine.
 	Progress func(done float64)

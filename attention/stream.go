@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -86,17 +84,21 @@ func (ks *kernels) tileSizes(nq, d, dv, workers int) (bq, bk int) {
 // of streamBytes and ErrBound 0. It fails on mismatched shapes and when
 // the memory estimate exceeds Options.MaxMemory.
 func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
-	nq, nk, d, dv, err := shapes(q, k, v)
+	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
 	w := s.workers()
 	ks := kern
 	bq, bk := ks.tileSizes(nq, d, dv, w)
+	bytes := streamBytes(nq, nk, d, dv, w)
+	if valueSumsOverflow(maxAbs(v), nk) {
+		bytes += 8 * int64(nk) * int64(dv) // the scaled copy of V
+	}
 	p := &Plan{
 		Algo:  "exact",
 		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
-		Bytes: streamBytes(nq, nk, d, dv, w),
+		Bytes: bytes,
 		Notes: []string{
 			fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk),
 			"kernels: " + ks.name,
@@ -109,12 +111,7 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	return p, nil
 }
 
-func (s *Stream) workers() int {
-	if s.opts.Workers > 0 {
-		return s.opts.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
+func (s *Stream) workers() int { return workerCount(s.opts) }
 
 // tileSizes picks the query-tile and key-tile sizes: a key tile of K and V
 // takes about 128 KiB so it stays in L2 while every query of the tile
@@ -130,18 +127,49 @@ func tileSizes(nq, d, dv, workers int) (bq, bk int) {
 	return bq, bk
 }
 
-// Attend computes Att(Q, K, V) with LogNorm and MaxLogit. It returns an
+// Attend computes Att(Q, K, V) with LogNorm, MaxLogit and Sum. With few
+// query rows it splits the keys instead of the queries (see keyBlocks), so
+// that all workers help. It returns an
 // error for mismatched shapes, a memory estimate over the limit, logits
-// that could overflow float64 (max|Q|·max|K|·d ≥ 1e300), or ctx's error
-// when cancelled (checked between tiles).
+// that could overflow float64 (max|Q|·max|K|·d ≥ 1e300), an output that is
+// not finite, or ctx's error when cancelled (checked between tiles). When
+// n_k·max|V| could overflow it runs on a copy of V scaled by a power of two
+// (n_k·d_v more floats, in Plan's memory).
 func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error) {
 	if _, err := s.Plan(q, k, v); err != nil {
 		return nil, err
 	}
-	nq, nk, d, dv := CheckShapes(q, k, v)
+	nq, nk, d, _ := CheckShapes(q, k, v)
 	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
-		return nil, fmt.Errorf("attention: logits of up to max|Q|·max|K|·d = %g could overflow float64", b)
+		return nil, fmt.Errorf("exact: logits of up to max|Q|·max|K|·d = %g could overflow float64; refusing", b)
 	}
+	// Σ_j p_ij·v_j (p ≤ 1) can overflow when max|V| is near the float64
+	// limit: then run on 2^−e·V and scale T back (finite.go).
+	ev := 0
+	if vmax := maxAbs(v); valueSumsOverflow(vmax, nk) {
+		ev = valueExponent(vmax)
+		v = scaledCopy(v, ev)
+	}
+	var out *Output
+	var err error
+	if kb := s.keyBlocks(nq, nk); kb > 1 {
+		out, err = s.attendKeySplit(ctx, q, k, v, kb)
+	} else {
+		out, err = s.attend(ctx, q, k, v, s.workers(), s.opts.Progress)
+	}
+	if err != nil {
+		return nil, err
+	}
+	scaleRows(out.T, ev)
+	if err := outputFinite("exact", out.T, "values near the float64 limit"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// attend is one streaming pass of queries q over keys k, v (checked).
+func (s *Stream) attend(ctx context.Context, q, k, v *mat.Dense, workers int, progress func(float64)) (*Output, error) {
+	nq, nk, d, dv := CheckShapes(q, k, v)
 	ks := kern
 	kraw := k.RawMatrix()
 	kp, err := packPanels(ctx, kraw.Data, nk, d, kraw.Stride, ks.panel())
@@ -151,11 +179,11 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 	e := &engine{
 		q: q.RawMatrix(), v: v.RawMatrix(), k: ks, kp: kp,
 		nq: nq, nk: nk, d: d, dv: dv, invd: 1 / float64(d),
-		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq), MaxLogit: make([]float64, nq)},
+		out: &Output{T: mat.NewDense(nq, dv, nil), LogNorm: make([]float64, nq),
+			MaxLogit: make([]float64, nq), Sum: make([]float64, nq)},
 	}
-	w := s.workers()
-	e.bq, e.bk = ks.tileSizes(nq, d, dv, w)
-	if err := e.run(ctx, w, s.opts.Progress); err != nil {
+	e.bq, e.bk = ks.tileSizes(nq, d, dv, workers)
+	if err := e.run(ctx, workers, progress); err != nil {
 		return nil, err
 	}
 	return e.out, nil
@@ -172,17 +200,11 @@ type engine struct {
 	invd          float64
 	out           *Output
 
-	ctx  context.Context // checked between tiles
-	next atomic.Int64    // next query tile to take
+	ctx context.Context // checked between tiles
 }
 
 func (e *engine) run(ctx context.Context, workers int, progress func(float64)) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	e.ctx = ctx
-	tiles := (e.nq + e.bq - 1) / e.bq
-	workers = max(1, min(workers, tiles))
 	var mu sync.Mutex
 	finished := 0
 	report := func(rows int) {
@@ -194,25 +216,15 @@ func (e *engine) run(ctx context.Context, workers int, progress func(float64)) e
 		finished += rows
 		progress(float64(finished) / float64(e.nq))
 	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			w := e.newWorker()
-			for {
-				t := int(e.next.Add(1)) - 1
-				if t >= tiles || e.ctx.Err() != nil {
-					return
-				}
-				i0, i1 := t*e.bq, min((t+1)*e.bq, e.nq)
-				if !w.queryTile(i0, i1) {
-					return
-				}
-				report(i1 - i0)
-			}
-		})
-	}
-	wg.Wait()
-	return ctx.Err()
+	ws := make([]*worker, workers)
+	return forBlocks(ctx, e.nq, e.bq, workers, func(wk, i0, i1 int) {
+		if ws[wk] == nil {
+			ws[wk] = e.newWorker()
+		}
+		if ws[wk].queryTile(i0, i1) {
+			report(i1 - i0)
+		}
+	})
 }
 
 // worker holds one goroutine's scratch: the scores of two query rows over
@@ -298,19 +310,9 @@ func (w *worker) finish(i0, i1 int) {
 			row[c] = a / w.l[r]
 		}
 		w.out.MaxLogit[i] = w.m[r] * w.invd
+		w.out.Sum[i] = w.l[r]
 		w.out.LogNorm[i] = w.out.MaxLogit[i] + math.Log(w.l[r])
 	}
-}
-
-// shapes is CheckShapes returning an error instead of panicking.
-func shapes(q, k, v *mat.Dense) (nq, nk, d, dv int, err error) {
-	nq, d = q.Dims()
-	nk, dk := k.Dims()
-	nv, dv := v.Dims()
-	if nq == 0 || nk == 0 || d == 0 || dv == 0 || dk != d || nv != nk {
-		return 0, 0, 0, 0, fmt.Errorf("attention: bad shapes Q %d×%d, K %d×%d, V %d×%d; want Q n_q×d, K n_k×d, V n_k×d_v", nq, d, nk, dk, nv, dv)
-	}
-	return nq, nk, d, dv, nil
 }
 
 // maxAbs returns max |a_ij|, NaN if some entry is NaN.
@@ -328,3 +330,10 @@ func maxAbs(a *mat.Dense) float64 {
 	}
 	return m
 }
+
+// Options returns the options the algorithm was configured with.
+func (s *Stream) Options() Options { return s.opts }
+
+// MergesKeys reports true: outputs over disjoint key blocks merge exactly
+// by [Output.MergeKeys].
+func (*Stream) MergesKeys() bool { return true }

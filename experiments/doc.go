@@ -33,6 +33,18 @@
 //     where the polynomial method stops being subquadratic at ε = 1/n, and
 //     the smallest c at which the reduction's planted instances decode.
 //
+// # Shards
+//
+// A sweep whose points go through [point] can be cut into shards
+// ([Experiment.Shardable]): [Experiment.RunShard] computes shard I of K
+// (the units of work g with g mod K = I: a scaling curve, a transition
+// (n, c), a hardness instance, a pipeline file) and writes
+// DIR/shard-I-of-K.json atomically; [Merge] checks that the shard files
+// are the complete set of one run and replays the sweep with every point
+// read from them, so that the tables, plots and summary are those of a
+// single run (timings are the shards'; [SameCSV] compares all the rest).
+// threshold is not shardable yet.
+//
 // The outputs of the full runs, with the commands that produced them, are
 // committed under experiments/results; its README.md shows the plots.
 //

@@ -29,8 +29,9 @@ split-and-list. For each instance: the entry bound B, √ln n and B/√ln n; the
 decoded from exact attention; and the polynomial method given the same time budget as
 exact (the largest degree whose planned flops do not exceed exact's), with its certified
 error against the decoder's tolerance 3/(8(M+1)) and its measured verdict.`,
-		run:    runHardness,
-		report: reportHardness,
+		run:       runHardness,
+		report:    reportHardness,
+		shardable: true, // one instance per unit of work
 	})
 }
 
@@ -104,10 +105,14 @@ func runHardness(ctx context.Context, r *Run) error {
 	}
 	bar := r.Bar(2*len(s.ovLogN)+2*len(s.cnfVars), "hardness")
 	defer bar.Finish()
+	unit := 0 // each instance is a unit of work of its own
 	for _, k := range s.ovLogN {
 		for _, yes := range []bool{true, false} {
-			h, err := hardnessPlanted(ctx, r, s, k, yes)
-			if h != nil && err == nil { // an interrupted instance is not a result
+			h, mine, err := point(r, unit, shardKey("hardness", "ov", k, yes), func() (*hardnessRow, error) {
+				return hardnessPlanted(ctx, r, s, k, yes)
+			})
+			unit++
+			if h != nil && err == nil && mine { // an interrupted instance is not a result
 				add(h)
 			}
 			if err != nil {
@@ -118,8 +123,11 @@ func runHardness(ctx context.Context, r *Run) error {
 	}
 	for _, v := range s.cnfVars {
 		for _, planted := range []bool{true, false} {
-			h, err := hardnessCNF(ctx, r, s, v, planted)
-			if h != nil && err == nil { // an interrupted instance is not a result
+			h, mine, err := point(r, unit, shardKey("hardness", "cnf", v, planted), func() (*hardnessRow, error) {
+				return hardnessCNF(ctx, r, s, v, planted)
+			})
+			unit++
+			if h != nil && err == nil && mine { // an interrupted instance is not a result
 				add(h)
 			}
 			if err != nil {

@@ -30,8 +30,9 @@ be repeated on them) goes through the whole pipeline with exact attention: split
 to Orthogonal Vectors, Q, K, V with the guaranteed gap δ = 1/m, exact attention,
 decoding of the verdict and a satisfying assignment from T alone, verification, and
 gini. The CSV has the verdicts, their agreement and the wall time of every stage.`,
-		run:    runPipeline,
-		report: reportPipeline,
+		run:       runPipeline,
+		report:    reportPipeline,
+		shardable: true, // one file per unit of work
 	})
 }
 
@@ -97,9 +98,11 @@ func runPipeline(ctx context.Context, r *Run) error {
 	t := r.Table("pipeline", append(cols, "t_total")...)
 	bar := r.Bar(len(files), "pipeline")
 	defer bar.Finish()
-	for _, path := range files {
-		row, err := pipelineFile(ctx, r, exact, path)
-		if row != nil && err == nil { // an interrupted file is not a result
+	for i, path := range files {
+		row, mine, err := point(r, i, shardKey("pipeline", filepath.Base(path)), func() (*pipelineRow, error) {
+			return pipelineFile(ctx, r, exact, path)
+		})
+		if row != nil && err == nil && mine { // an interrupted file is not a result
 			data.rows = append(data.rows, *row)
 			vals := []any{row.file, row.vars, row.clauses, row.n, row.m, row.d, row.delta, row.b, row.bRatio,
 				row.verdict, row.gini, row.agree, row.verified, row.errMsg}

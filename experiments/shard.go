@@ -119,6 +119,10 @@ func readPoint[T any](m map[string]pointValue, key string) (v T, ok bool, err er
 	return v, true, nil
 }
 
+// computingShard reports whether r computes one shard (not a whole run,
+// not a merge): work that needs no unit of its own is left to the merge.
+func (r *Run) computingShard() bool { return r.slice != nil && r.slice.replay == nil }
+
 // ShardPath is the file shard i of k writes in dir.
 func ShardPath(dir string, i, k int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.json", i, k))

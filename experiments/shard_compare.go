@@ -6,12 +6,19 @@ import (
 	"strings"
 )
 
-// SameScalingCSV compares two scaling.csv files column by column except
-// the timings (seconds, reps). Rows are matched by (algo, B, n). A curve
-// may be longer in one file than in the other only at its end (the time
-// cap stops a curve at a size that depends on the machine's load); the
-// first difference is returned as an error.
-func SameScalingCSV(a, b string) error {
+// TimingColumn reports whether a CSV column holds a measured time (which
+// differs between any two runs): seconds, reps (chosen from a time),
+// *_seconds and the pipeline's per-stage t_* columns.
+func TimingColumn(name string) bool {
+	return name == "seconds" || name == "reps" || strings.HasSuffix(name, "_seconds") || strings.HasPrefix(name, "t_")
+}
+
+// SameCSV compares two CSV files written by an experiment column by
+// column, except the [TimingColumn]s, and returns the first difference as
+// an error. For scaling.csv, rows are matched by curve (algo, B): a curve
+// may be longer in one file than in the other only at its end, because
+// the time cap stops a curve at a size that depends on the machine's load.
+func SameCSV(a, b string) error {
 	ha, ra, err := ReadCSV(a)
 	if err != nil {
 		return err
@@ -23,25 +30,36 @@ func SameScalingCSV(a, b string) error {
 	if !slices.Equal(ha, hb) {
 		return fmt.Errorf("columns %v in %s, %v in %s", ha, a, hb, b)
 	}
-	skip := map[int]bool{}
-	for i, c := range ha {
-		if c == "seconds" || c == "reps" {
-			skip[i] = true
+	if len(ha) > 2 && ha[0] == "algo" && ha[1] == "B" {
+		return sameCurves(ha, ra, rb, a, b)
+	}
+	if len(ra) != len(rb) {
+		return fmt.Errorf("%d rows in %s, %d in %s", len(ra), a, len(rb), b)
+	}
+	return sameRows(ha, ra, rb, a, b, "")
+}
+
+func sameRows(h []string, ra, rb [][]string, a, b, what string) error {
+	for i := range ra {
+		for j := range h {
+			if !TimingColumn(h[j]) && ra[i][j] != rb[i][j] {
+				return fmt.Errorf("%srow %d, column %s: %q in %s, %q in %s", what, i+1, h[j], ra[i][j], a, rb[i][j], b)
+			}
 		}
 	}
+	return nil
+}
+
+func sameCurves(h []string, ra, rb [][]string, a, b string) error {
 	ca, cb := curves(ra), curves(rb)
 	for key, xs := range ca {
-		ys := cb[key]
-		n := min(len(xs), len(ys))
-		if n == 0 {
+		ys, ok := cb[key]
+		if !ok {
 			return fmt.Errorf("curve %s measured in %s but not in %s", key, a, b)
 		}
-		for i := range n {
-			for j := range xs[i] {
-				if !skip[j] && xs[i][j] != ys[i][j] {
-					return fmt.Errorf("curve %s, row %d, column %s: %q in %s, %q in %s", key, i, ha[j], xs[i][j], a, ys[i][j], b)
-				}
-			}
+		n := min(len(xs), len(ys))
+		if err := sameRows(h, xs[:n], ys[:n], a, b, "curve "+key+", "); err != nil {
+			return err
 		}
 	}
 	for key := range cb {

@@ -2,11 +2,13 @@ package experiments
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -151,31 +153,73 @@ func TestShardFileAbsentAfterInterruption(t *testing.T) {
 	}
 }
 
-// TestScalingShardsMatchWholeRun runs the scaling sweep whole and in 3
-// shards (one worker, so that the sampled errors are reproducible to the
-// last bit) and compares every column but the timings. A curve stops when
-// its next point is predicted to exceed the time cap, which depends on the
-// machine's load; so one run may measure a curve one size further than
-// the other, and only that is allowed: the shorter curve is a prefix.
-func TestScalingShardsMatchWholeRun(t *testing.T) {
+// TestShardsMatchWholeRun runs every experiment's quick sweep whole and in
+// 3 shards merged (one worker, so that sampled errors are reproducible to
+// the last bit) and compares every CSV column but the timings (SameCSV).
+func TestShardsMatchWholeRun(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the quick scaling sweep twice")
+		t.Skip("runs every quick sweep twice")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	e, _ := Lookup("scaling")
-	whole, sharded := t.TempDir(), t.TempDir()
-	if _, err := e.Run(context.Background(), Config{Quick: true, Seed: 1, OutDir: whole}); err != nil {
-		t.Fatal(err)
+	for _, e := range All() {
+		if !e.Shardable() {
+			t.Logf("experiment %s cannot be sharded (yet): skipped", e.Name)
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			whole, sharded := t.TempDir(), t.TempDir()
+			if _, err := e.Run(context.Background(), Config{Quick: true, Seed: 1, OutDir: whole}); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				if _, err := e.RunShard(context.Background(), Config{Quick: true, Seed: 1, OutDir: sharded}, i, 3); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := Merge(context.Background(), Config{OutDir: sharded}); err != nil {
+				t.Fatal(err)
+			}
+			csvs, _ := filepath.Glob(filepath.Join(whole, "*.csv"))
+			if len(csvs) == 0 {
+				t.Fatal("the whole run wrote no CSV")
+			}
+			for _, f := range csvs {
+				if err := SameCSV(f, filepath.Join(sharded, filepath.Base(f))); err != nil {
+					t.Error(err)
+				}
+			}
+		})
 	}
-	for i := range 3 {
-		if _, err := e.RunShard(context.Background(), Config{Quick: true, Seed: 1, OutDir: sharded}, i, 3); err != nil {
-			t.Fatal(err)
+}
+
+// TestPointMirrorsHaveEveryField: the JSON mirrors of the recorded point
+// types (shard_codec.go) have as many fields as the types, so a field
+// added to a row is not silently dropped by a merge.
+func TestPointMirrorsHaveEveryField(t *testing.T) {
+	pairs := []struct{ typ, mirror any }{
+		{scalingPoint{}, scalingPointJSON{}}, {measuredPoint{}, measuredPointJSON{}},
+		{pipelineRow{}, pipelineRowJSON{}}, {hardnessRow{}, hardnessRowJSON{}},
+	}
+	for _, p := range pairs {
+		a, b := reflect.TypeOf(p.typ), reflect.TypeOf(p.mirror)
+		if a.NumField() != b.NumField() {
+			t.Errorf("%s has %d fields, its mirror %s %d", a, a.NumField(), b, b.NumField())
 		}
 	}
-	if _, _, err := Merge(context.Background(), Config{OutDir: sharded}); err != nil {
-		t.Fatal(err)
-	}
-	if err := SameScalingCSV(filepath.Join(whole, "scaling.csv"), filepath.Join(sharded, "scaling.csv")); err != nil {
-		t.Error(err)
+}
+
+func TestJFloatRoundTrip(t *testing.T) {
+	for _, x := range []float64{0, -0.0, 1e-310, math.Pi, -1e300, math.Inf(1), math.Inf(-1), math.NaN(), 0.1 + 0.2} {
+		b, err := json.Marshal(jfloat(x))
+		if err != nil {
+			t.Fatalf("Marshal(%v): %v", x, err)
+		}
+		var y jfloat
+		if err := json.Unmarshal(b, &y); err != nil {
+			t.Fatalf("Unmarshal(%s): %v", b, err)
+		}
+		if math.Float64bits(float64(y)) != math.Float64bits(x) && !(math.IsNaN(x) && math.IsNaN(float64(y))) {
+			t.Errorf("jfloat %v → %s → %v", x, b, float64(y))
+		}
 	}
 }

@@ -29,8 +29,9 @@ same code the solver uses. *Measured*: for n = 4096 and 16384, d = 8, Q and K
 uniform in [−B, B] and V uniform in [−1, 1], the max error against exact attention
 of the polynomial method at a fixed rank budget and of Performer (FAVOR+) at the
 same number of features, over a grid of B/√ln n through 1.`,
-		run:    runTransition,
-		report: reportTransition,
+		run:       runTransition,
+		report:    reportTransition,
+		shardable: true, // one (n, c) of the measured sweep per unit of work
 	})
 }
 
@@ -108,8 +109,10 @@ func runTransition(ctx context.Context, r *Run) error {
 	r.Summary.AddParam("measured rank budget", fmt.Sprintf("degree %d, r = C(%d+%d, %d) = %.0f features (Performer: the same count)",
 		s.degree, s.d, s.degree, s.degree, attention.Rank(s.d, s.degree)))
 	pred := r.Table("predicted", "n", "log2_n", "d", "c", "B", "logit_bound_R", "eps", "degree", "certified_err", "certified", "rank", "log10_rank", "exponent")
-	if err := predictTransition(ctx, r, s, data, pred); err != nil {
-		return err
+	if !r.computingShard() { // the prediction needs no attention: the merge computes it
+		if err := predictTransition(ctx, r, s, data, pred); err != nil {
+			return err
+		}
 	}
 	meas := r.Table("measured", "n", "d", "c", "B", "sqrt_ln_n", "algo", "features", "max_err", "certified_bound", "seconds", "note")
 	return measureTransition(ctx, r, s, data, meas)
@@ -179,11 +182,13 @@ func measureTransition(ctx context.Context, r *Run, s transitionSizes, data *tra
 		sq := math.Sqrt(math.Log(float64(n)))
 		for ci, c := range s.measC {
 			b := c * sq
-			rng := newRand(subSeed(r.Seed, 1, uint64(ni), uint64(ci)))
-			q := uniform(rng, n, s.d, -b, b)
-			k := uniform(rng, n, s.d, -b, b)
-			v := uniform(rng, n, s.dv, -1, 1)
-			pts, err := measureOne(ctx, r, s, n, c, b, features, q, k, v, rng)
+			pts, _, err := point(r, ni*len(s.measC)+ci, shardKey("transition", n, c), func() ([]measuredPoint, error) {
+				rng := newRand(subSeed(r.Seed, 1, uint64(ni), uint64(ci)))
+				q := uniform(rng, n, s.d, -b, b)
+				k := uniform(rng, n, s.d, -b, b)
+				v := uniform(rng, n, s.dv, -1, 1)
+				return measureOne(ctx, r, s, n, c, b, features, q, k, v, rng)
+			})
 			for _, p := range pts {
 				data.measured = append(data.measured, p)
 				t.Append(p.n, s.d, p.c, p.b, sq, p.algo, p.rank, p.maxErr, p.bound, p.seconds, p.note)

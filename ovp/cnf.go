@@ -1,9 +1,9 @@
 package ovp
 
 import (
+	"context"
 	"fmt"
 	"math"
-	"math/bits"
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/sat"
@@ -57,6 +57,12 @@ func CNFBytes(v, h, m, lits int) float64 {
 // *memlimit.Error with a hint. A literal whose variable is 0 or above
 // f.Vars is an error.
 func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
+	return FromCNFContext(context.Background(), f, opt)
+}
+
+// FromCNFContext is [FromCNF] that stops with ctx's error when ctx ends,
+// checked every 4096 vectors (well under 100 ms).
+func FromCNFContext(ctx context.Context, f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	v, m := f.Vars, len(f.Clauses)
 	h := opt.Split
 	if h == 0 {
@@ -86,8 +92,12 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 		return nil, err
 	}
 	x := New(1<<h, 1<<(v-h), m)
-	listHalf(f, x, A, 1, h)
-	listHalf(f, x, B, h+1, v-h)
+	if err := listHalf(ctx, f, x, A, h); err != nil {
+		return nil, err
+	}
+	if err := listHalf(ctx, f, x, B, h); err != nil {
+		return nil, err
+	}
 	return &CNF{Instance: x, Formula: f, Split: h}, nil
 }
 
@@ -97,53 +107,15 @@ type occurrence struct {
 	neg    bool
 }
 
-// listHalf fills side s with the vectors of the 2^k assignments of
-// variables lo..lo+k−1, enumerated in Gray-code order: step t flips the
-// variable of the lowest set bit of t, updating the satisfied-literal count
-// of each clause it occurs in.
-func listHalf(f *sat.Formula, x *Instance, s Side, lo, k int) {
-	occ := make([][]occurrence, k)
-	cnt := make([]int32, len(f.Clauses)) // satisfied literals of the half, all variables false
-	for ci, c := range f.Clauses {
-		for _, l := range c {
-			if t := l.Var() - lo; t >= 0 && t < k {
-				occ[t] = append(occ[t], occurrence{int32(ci), l.Neg()})
-				if l.Neg() {
-					cnt[ci]++
-				}
-			}
-		}
+// listHalf fills side s with the vectors of all 2^k assignments of its
+// variables, in one Gray-code walk ([Lister.List]). It returns ctx's error
+// if ctx ends.
+func listHalf(ctx context.Context, f *sat.Formula, x *Instance, s Side, h int) error {
+	l, err := NewLister(f, h, s)
+	if err != nil {
+		return err
 	}
-	cur := make([]uint64, x.words)
-	for ci, n := range cnt {
-		if n == 0 {
-			cur[ci>>6] |= 1 << (uint(ci) & 63)
-		}
-	}
-	words := x.words
-	data := x.data[s]
-	copy(data[:words], cur)
-	g := 0 // current assignment: bit t is the value of variable lo+t
-	for step := 1; step < 1<<k; step++ {
-		t := bits.TrailingZeros(uint(step))
-		g ^= 1 << t
-		nowTrue := g>>t&1 == 1
-		for _, o := range occ[t] {
-			ci := o.clause
-			if o.neg != nowTrue { // the literal became true
-				cnt[ci]++
-				if cnt[ci] == 1 {
-					cur[ci>>6] &^= 1 << (uint(ci) & 63)
-				}
-			} else {
-				cnt[ci]--
-				if cnt[ci] == 0 {
-					cur[ci>>6] |= 1 << (uint(ci) & 63)
-				}
-			}
-		}
-		copy(data[g*words:(g+1)*words], cur)
-	}
+	return l.List(ctx, x.data[s], 0, l.Len())
 }
 
 // Assignment returns the full assignment of the pair (i, j): variables
@@ -153,13 +125,19 @@ func (c *CNF) Assignment(i, j int) sat.Assignment {
 	if i < 0 || i >= c.N() || j < 0 || j >= c.M() {
 		panic(fmt.Sprintf("ovp: pair (%d, %d) out of range [0,%d)×[0,%d)", i, j, c.N(), c.M()))
 	}
-	v := c.Formula.Vars
+	return SplitAssignment(c.Formula.Vars, c.Split, i, j)
+}
+
+// SplitAssignment is [CNF.Assignment] without the instance: the
+// assignment of v variables whose first h come from the bits of i and the
+// rest from the bits of j.
+func SplitAssignment(v, h, i, j int) sat.Assignment {
 	a := sat.NewAssignment(v)
-	for t := 0; t < c.Split; t++ {
+	for t := 0; t < h; t++ {
 		a[1+t] = i>>t&1 == 1
 	}
-	for t := 0; t < v-c.Split; t++ {
-		a[c.Split+1+t] = j>>t&1 == 1
+	for t := 0; t < v-h; t++ {
+		a[h+1+t] = j>>t&1 == 1
 	}
 	return a
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/hardnesslab/hardness/internal/npy"
 )
 
+// EncodeNPZ writes x (and h, if not nil) to w in the .npz format of
+// [WriteFile].
+func EncodeNPZ(w io.Writer, x *Instance, h *Hamming) error { return writeNPZ(w, x, h) }
+
 // writeNPZ writes the arrays A, B (uint8, one row per vector), dims
 // (int64 [N M m]) and, for Gap-ANN, ann (float64 [t eps]) as an
 // uncompressed zip of .npy files, as numpy.savez does. The .npy files are

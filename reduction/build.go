@@ -1,8 +1,7 @@
 package reduction
 
 import (
-	"fmt"
-	"math"
+	"context"
 	"math/bits"
 
 	"github.com/hardnesslab/hardness/ovp"
@@ -25,16 +24,11 @@ type Instance struct {
 // column, which changes no inner product. It returns an error if δ is not
 // in (0, 1] or a side is empty. Time and memory O((N+M)·m).
 func FromOV(x *ovp.Instance, delta float64) (*Instance, error) {
-	d := max(x.Dim(), 1)
-	p, err := OVParams(x.N(), x.M(), d, delta)
+	p, err := OVParams(x.N(), x.M(), max(x.Dim(), 1), delta)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{Params: p}
-	in.Q = packedRows(x, ovp.A, d, p.Scale, x.N())
-	in.K = packedRows(x, ovp.B, d, -p.Scale, p.Keys)
-	in.V = referenceValues(p.M)
-	return in, nil
+	return buildAll(OVProblem(x), p)
 }
 
 // FromGapANN builds Q, K, V from the Hamming Gap-ANN instance x with
@@ -46,33 +40,53 @@ func FromOV(x *ovp.Instance, delta float64) (*Instance, error) {
 // a_i has a partner within distance t. It returns an error if t ∉ [0, d0],
 // ε ≤ 0 or a side is empty. Time and memory O((N+M)·d0).
 func FromGapANN(x *ovp.Instance, t int, eps float64) (*Instance, error) {
-	d0 := x.Dim()
-	p, err := ANNParams(x.N(), x.M(), d0, t, eps)
+	pr, err := ANNProblem(x, t, eps)
 	if err != nil {
 		return nil, err
 	}
-	c := p.Scale * math.Sqrt(float64(p.D))
-	in := &Instance{Params: p}
-	in.Q = equalised(x, ovp.A, c, x.N())
-	in.K = equalised(x, ovp.B, c, p.Keys)
-	ref := c * (1 - float64(t)/float64(d0))
-	for j := p.M; j < p.Keys; j++ {
-		row := in.K.RawRowView(j)
-		for k := range row {
-			row[k] = ref
-		}
+	p, err := ANNParams(x.N(), x.M(), x.Dim(), t, eps)
+	if err != nil {
+		return nil, err
 	}
-	in.V = referenceValues(p.M)
-	return in, nil
+	return buildAll(pr, p)
+}
+
+// buildAll builds every row of Q, K and V of an in-memory problem.
+func buildAll(pr Problem, p Params) (*Instance, error) {
+	ctx := context.Background()
+	q, err := pr.queries(ctx, p, 0, p.N)
+	if err != nil {
+		return nil, err
+	}
+	k, v, err := pr.keys(ctx, p, 0, p.Keys)
+	if err != nil {
+		return nil, err
+	}
+	return &Instance{Q: q, K: k, V: v, Params: p}, nil
+}
+
+// scaledBits returns the n×d matrix whose row i is scale·(packed vector i
+// of rows, words words each), zero-padded to d columns.
+func scaledBits(rows []uint64, words, n, d int, scale float64) *mat.Dense {
+	out := mat.NewDense(n, d, nil)
+	fillBits(out, rows, words, n, scale)
+	return out
 }
 
 // packedRows returns a rows×d matrix whose first Len(s) rows are
 // scale·(vector i of side s), zero-padded to d columns; the rest are zero.
 func packedRows(x *ovp.Instance, s ovp.Side, d int, scale float64, rows int) *mat.Dense {
 	out := mat.NewDense(rows, d, nil)
-	for i := range x.Len(s) {
+	fillBits(out, x.Data(s), x.Words(), x.Len(s), scale)
+	return out
+}
+
+// fillBits sets row i < n of out to scale at the set bits of packed
+// vector i of rows (the other entries are left as they are).
+func fillBits(out *mat.Dense, rows []uint64, words, n int, scale float64) {
+	for i := range n {
 		row := out.RawRowView(i)
-		for w, word := range x.Row(s, i) {
+		for w, word := range rows[i*words : (i+1)*words] {
 			for word != 0 {
 				b := bits.TrailingZeros64(word)
 				row[64*w+b] = scale
@@ -80,16 +94,15 @@ func packedRows(x *ovp.Instance, s ovp.Side, d int, scale float64, rows int) *ma
 			}
 		}
 	}
-	return out
 }
 
-// equalised returns a rows×2d0 matrix whose first Len(s) rows are
-// c·(v, 1−v) for the vectors v of side s; the rest are zero.
-func equalised(x *ovp.Instance, s ovp.Side, c float64, rows int) *mat.Dense {
+// equalisedRows returns the (hi−lo)×2d0 matrix whose rows are c·(v, 1−v)
+// for the vectors lo … hi−1 of side s.
+func equalisedRows(x *ovp.Instance, s ovp.Side, c float64, lo, hi int) *mat.Dense {
 	d0 := x.Dim()
-	out := mat.NewDense(rows, 2*d0, nil)
-	for i := range x.Len(s) {
-		row := out.RawRowView(i)
+	out := mat.NewDense(hi-lo, 2*d0, nil)
+	for i := lo; i < hi; i++ {
+		row := out.RawRowView(i - lo)
 		for k := range d0 {
 			if x.Bit(s, i, k) {
 				row[k] = c
@@ -101,21 +114,12 @@ func equalised(x *ovp.Instance, s ovp.Side, c float64, rows int) *mat.Dense {
 	return out
 }
 
-// referenceValues returns V: 1 on the M real keys, 0 on the M reference keys.
-func referenceValues(m int) *mat.Dense {
-	v := mat.NewDense(2*m, 1, nil)
-	for j := range m {
-		v.Set(j, 0, 1)
+// referenceValueRows returns rows [lo, hi) of V: 1 on the M real keys, 0
+// on the M reference keys.
+func referenceValueRows(m, lo, hi int) *mat.Dense {
+	v := mat.NewDense(hi-lo, 1, nil)
+	for j := lo; j < min(hi, m); j++ {
+		v.Set(j-lo, 0, 1)
 	}
 	return v
-}
-
-// check panics unless in's matrices have the shapes its Params promise.
-func (in *Instance) check() {
-	nq, d := in.Q.Dims()
-	nk, dk := in.K.Dims()
-	nv, dv := in.V.Dims()
-	if nq != in.N || d != in.D || nk != in.Keys || dk != in.D || nv != in.Keys || dv != 1 {
-		panic(fmt.Sprintf("reduction: instance shapes Q %d×%d, K %d×%d, V %d×%d disagree with its params", nq, d, nk, dk, nv, dv))
-	}
 }

@@ -66,7 +66,13 @@ type Decision struct {
 
 // Decide reads the verdict from column 0 of T: row i is YES iff T_i > τ
 // (p.Threshold). Cost O(N).
-func Decide(t *mat.Dense, p Params) Decision {
+func Decide(t *mat.Dense, p Params) Decision { return DecideRows(t, p, 0) }
+
+// DecideRows is [Decide] on a block of rows of T whose first row is row
+// first of the whole: Row is a global index. The decisions of the blocks
+// of a partition of T's rows, merged with [Decision.Merge] in any grouping
+// and order, equal Decide on the whole T, field for field and bit for bit.
+func DecideRows(t *mat.Dense, p Params, first int) Decision {
 	rows, _ := t.Dims()
 	dec := Decision{Row: -1, Max: Number(math.Inf(-1)), MaxBelow: Number(math.Inf(-1))}
 	for i := range rows {
@@ -81,18 +87,48 @@ func Decide(t *mat.Dense, p Params) Decision {
 			dec.MaxBelow = Number(x)
 		}
 		if x > float64(dec.Max) {
-			dec.Max, dec.Row = Number(x), i
+			dec.Max, dec.Row = Number(x), first+i
 		}
 	}
-	switch {
-	case dec.NaNRows > 0:
-		dec.Verdict = Unknown
-	case dec.Above > 0:
-		dec.Verdict = Sat
-	default:
-		dec.Verdict = Unsat
-	}
+	dec.setVerdict()
 	return dec
+}
+
+// setVerdict derives Verdict from the counts.
+func (d *Decision) setVerdict() {
+	switch {
+	case d.NaNRows > 0:
+		d.Verdict = Unknown
+	case d.Above > 0:
+		d.Verdict = Sat
+	default:
+		d.Verdict = Unsat
+	}
+}
+
+// Merge returns the decision of the union of the disjoint row sets of d
+// and e: the larger maximum with its row (the smaller row index on a tie,
+// as Decide takes the first), the sums of the rows above τ and of the NaN
+// rows, the larger of the largest rows below τ, and the verdict they
+// imply. Every operation is a max or an integer sum, so Merge is exact,
+// associative and commutative: merging shard decisions gives the unsharded
+// decision bit for bit.
+func (d Decision) Merge(e Decision) Decision {
+	m := Decision{Above: d.Above + e.Above, NaNRows: d.NaNRows + e.NaNRows,
+		MaxBelow: Number(math.Max(float64(d.MaxBelow), float64(e.MaxBelow)))}
+	switch {
+	case e.Row < 0:
+		m.Row, m.Max = d.Row, d.Max
+	case d.Row < 0 || e.Max > d.Max || e.Max == d.Max && e.Row < d.Row:
+		m.Row, m.Max = e.Row, e.Max
+	default:
+		m.Row, m.Max = d.Row, d.Max
+	}
+	if m.Row < 0 {
+		m.Max = Number(math.Inf(-1))
+	}
+	m.setVerdict()
+	return m
 }
 
 // Partner returns the first j with ⟨a_i, b_j⟩ = 0, or −1: the linear scan

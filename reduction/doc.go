@@ -28,7 +28,25 @@
 // [Run] is the whole pipeline CNF → OV → Q, K, V → attention → decode →
 // verify → gini, with per-stage timings in a [Report]; [RunOV] and [RunANN]
 // start from an OV or a Hamming instance and check against a brute-force
-// scan instead of gini. The attention algorithm is any
+// scan instead of gini. All three are [Solve] on a [Problem] — the route
+// as a value ([CNFProblem], [OVProblem], [ANNProblem]) that describes the
+// input, chooses the constants, builds any range of rows of Q and of K, V,
+// decodes a witness and runs the check.
+//
+// # Shards
+//
+// A run splits into shards by query rows ([Options.Rows], [ShardRows]):
+// a shard builds only its rows of Q (for a formula, only its range of
+// first-half assignments, listed from a Gray code started at the range's
+// first index) and stops at its rows' [Decision]. Decisions merge by
+// [Decision.Merge] (maxima and integer sums: exact and associative) and
+// [Finish] decodes and checks the merged one. Every row of T is computed
+// by the same arithmetic in every shard and in the unsharded run: exact
+// attention streams the keys in fixed tiles of 2^14, generated on demand
+// and merged by log-sum-exp (so no run holds all of K), and the other
+// algorithms are planned with the whole instance's logit radius. Merged
+// shards therefore reproduce the unsharded verdict, witness and decision
+// bit for bit. The attention algorithm is any
 // attention.Algorithm: the reduction does not care which one runs, but it
 // compares the algorithm's certified error with the tolerance before the
 // run and reports whether the verdict can be trusted.

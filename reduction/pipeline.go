@@ -35,6 +35,39 @@ type Options struct {
 	// GapProgress, if non-nil, receives the progress of the gap
 	// measurement: pairs done out of N·M (see ovp.Options.Progress).
 	GapProgress func(done, total int64)
+	// Rows restricts the run to the rows [Lo, Hi) of T: a shard. The zero
+	// value means every row. See [Solve].
+	Rows Rows
+}
+
+// Rows is a contiguous range [Lo, Hi) of query rows.
+type Rows struct {
+	Lo int `json:"lo"`
+	Hi int `json:"hi"`
+}
+
+// Len returns Hi − Lo.
+func (r Rows) Len() int { return r.Hi - r.Lo }
+
+// ShardRows returns the rows of shard i of k over n rows: balanced
+// contiguous ranges, the first n mod k one row longer, tiling [0, n)
+// in order. It returns an error unless 0 ≤ i < k ≤ n.
+func ShardRows(n, k, i int) (Rows, error) {
+	switch {
+	case k < 1:
+		return Rows{}, fmt.Errorf("%d shards: want at least 1", k)
+	case i < 0 || i >= k:
+		return Rows{}, fmt.Errorf("shard %d of %d: want 0 ≤ shard < %d", i, k, k)
+	case k > n:
+		return Rows{}, fmt.Errorf("%d shards of %d rows: at most one shard per row (want shards ≤ %d)", k, n, n)
+	}
+	q, r := n/k, n%k
+	lo := i*q + min(i, r)
+	hi := lo + q
+	if i < r {
+		hi++
+	}
+	return Rows{lo, hi}, nil
 }
 
 // Stage names, in pipeline order.
@@ -48,113 +81,148 @@ const (
 	StageCheck     = "check"     // gini, or the brute-force ANN scan
 )
 
-// Run is the pipeline of docs/design.md §2 on a formula: split-and-list to OV
-// (ovp.FromCNF), optionally measure the gap, build Q, K, V (FromOV), plan
-// and run opt.Algo, decode the verdict and the witness assignment from T,
-// verify it, and compare with gini (sat.Solve). Each stage is timed.
-//
-// Memory is estimated from the formula's sizes before anything large is
-// allocated, and again with the algorithm's planned working memory; above
-// the limit Run returns a *memlimit.Error and no report. Bad options (a gap
-// outside (0, 1], a split out of range) and an algorithm that refuses to
-// plan are errors without a report. If ctx ends
-// during a stage, Run returns the report so far, with Verdict Unknown, and
-// ctx's error. Otherwise the error is nil and the report says whether the
-// verdict agrees with gini. Cost: near-linear in N + M = 2^h + 2^(v−h)
-// except the attention stage (N·2M·m for exact attention) and the gap
-// measurement (N·M·m/64).
+// Run is the pipeline of docs/design.md §2 on a formula: [Solve] on
+// [CNFProblem](f, opt.Split), the split-and-list vectors listed on demand
+// (held whole only when the gap is measured), checked against gini.
+// Memory is estimated before anything large is allocated; above the limit
+// Run returns a *memlimit.Error and no report. Bad options (a gap outside
+// (0, 1], a split out of range) are errors without a report. Cost:
+// near-linear in N + M = 2^h + 2^(v−h) except the attention stage (N·2M·m
+// for exact attention) and the gap measurement (N·M·m/64).
 func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
-	if opt.Algo == nil {
-		panic("reduction: Run with a nil Options.Algo")
-	}
-	v, m := f.Vars, len(f.Clauses)
-	h := opt.Split
-	if h == 0 {
-		h = ovp.DefaultSplit(v)
-	}
-	r := &Report{Route: RouteOV, Formula: &FormulaInfo{Vars: v, Clauses: m, Lits: f.NumLits()}}
-	if h < 0 || h > v || h > ovp.MaxSplitVars || v-h > ovp.MaxSplitVars {
-		return nil, fmt.Errorf("reduction: split %d out of range for %d variables (want 0..%d, at most %d per side)", h, v, v, ovp.MaxSplitVars)
-	}
-	if opt.Gap != 0 && !(opt.Gap > 0 && opt.Gap <= 1) {
-		return nil, fmt.Errorf("reduction: gap δ = %g, want 0 < δ ≤ 1", opt.Gap)
-	}
-	if err := r.checkMemory(ovpSizes(v, h, max(m, 1), f.NumLits()), opt); err != nil {
-		return nil, err
-	}
-
-	var cnf *ovp.CNF
-	err := r.stage(StageOV, opt, func() (err error) {
-		cnf, err = ovp.FromCNF(f, ovp.CNFOptions{Split: h, MaxMemory: opt.MaxMemory})
-		return err
-	})
+	p, err := CNFProblem(f, opt.Split)
 	if err != nil {
 		return nil, err
 	}
-	x := cnf.Instance
-	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Split: cnf.Split, Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
-
-	delta, err := r.chooseGap(ctx, x, opt)
-	if err != nil {
-		return r, err
-	}
-	return r.solve(ctx, opt, func() (*Instance, error) { return FromOV(x, delta) },
-		func(*Instance) error { r.decodeCNF(cnf); return nil },
-		func(*Instance) error {
-			res, err := sat.Solve(ctx, f)
-			r.Check = &CheckInfo{By: "gini"}
-			if res != nil {
-				r.Check.Verdict, r.Check.Seconds = Verdict(res.Status), Seconds(res.Elapsed.Seconds())
-			}
-			return err
-		})
+	return Solve(ctx, p, opt)
 }
 
-// solve is the tail every route shares: build Q, K, V, plan and run
-// opt.Algo, decode with decode, check with check (which sets r.Check), and
-// judge agreement. A build or plan error returns no report; an attention
-// or check error (cancellation, say) returns the report so far.
-func (r *Report) solve(ctx context.Context, opt Options, build func() (*Instance, error),
-	decode, check func(*Instance) error) (*Report, error) {
-	in, err := r.build(opt, build)
+// RunOV is the pipeline on a plain OV instance (a planted Gap-OV one, say):
+// [Solve] on [OVProblem](x), checked by a brute-force search for an
+// orthogonal pair (ovp.FindOrthogonal). Split is ignored.
+func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
+	return Solve(ctx, OVProblem(x), opt)
+}
+
+// RunANN is the Gap-ANN route (docs/design.md §2.3) on the Hamming instance x with
+// threshold t and gap ε: [Solve] on [ANNProblem](x, t, eps), checked by a
+// brute-force scan (ovp.MinDistance) that also counts the pairs breaking
+// the gap promise. Gap, MeasureGap and Split are ignored.
+func RunANN(ctx context.Context, x *ovp.Instance, t int, eps float64, opt Options) (*Report, error) {
+	p, err := ANNProblem(x, t, eps)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.plan(in, opt); err != nil {
+	return Solve(ctx, p, opt)
+}
+
+// Solve runs the pipeline on p: describe the input and check the memory,
+// choose the gap (measuring it if asked), build the query rows, plan and
+// run opt.Algo, read the decision from T, decode the witness, run the
+// independent check and judge agreement. Each stage is timed.
+//
+// With opt.Rows set (a shard, even one of all rows), only those rows of Q
+// are built and of T computed, and Solve stops after the decision: the report has the rows'
+// [Decision] (global row indices) and no witness or check. Merge the
+// shards' decisions with [Decision.Merge] and complete with [Finish]; the
+// result equals the unsharded run's bit for bit, because every row of T
+// is computed by the same arithmetic whichever rows share its run: the
+// keys are streamed in the same tiles (exact attention, merged by
+// log-sum-exp) or built whole (other algorithms), and the plan uses the
+// whole instance's logit radius.
+//
+// A build, plan or memory error returns no report. If ctx ends during a
+// stage, Solve returns the report so far, with Verdict Unknown, and ctx's
+// error. Otherwise the report says whether the verdict agrees with the
+// check.
+func Solve(ctx context.Context, p Problem, opt Options) (*Report, error) {
+	if opt.Algo == nil {
+		panic("reduction: Solve with a nil Options.Algo")
+	}
+	r := &Report{}
+	inBytes, err := p.describe(r, opt)
+	if err != nil {
 		return nil, err
 	}
-	if err := r.attend(ctx, in, opt); err != nil {
+	if err := r.checkMemory(inBytes, r.OV.N, opt); err != nil {
+		return nil, err
+	}
+	params, err := p.params(ctx, r, opt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return r, err
+		}
+		return nil, err
+	}
+	rows := opt.Rows
+	if rows == (Rows{}) {
+		rows = Rows{0, params.N}
+	}
+	if rows.Lo < 0 || rows.Hi > params.N || rows.Lo >= rows.Hi {
+		return nil, fmt.Errorf("reduction: rows [%d, %d) out of range for %d queries", rows.Lo, rows.Hi, params.N)
+	}
+	r.Params = params
+	a := newAttender(p, params, rows, opt)
+	if err := a.prepare(ctx, r); err != nil {
+		if ctx.Err() != nil {
+			return r, err
+		}
+		return nil, err
+	}
+	if err := a.run(ctx, r); err != nil {
 		return r, err
 	}
-	r.stage(StageDecode, opt, func() error { return decode(in) })
-	err = r.stage(StageCheck, opt, func() error { return check(in) })
+	if opt.Rows != (Rows{}) {
+		r.Reason = fmt.Sprintf("shard of rows [%d, %d): decoded and checked when the shards are merged", rows.Lo, rows.Hi)
+		return r, nil
+	}
+	return r, r.complete(ctx, p, opt)
+}
+
+// Finish completes a report whose Decision covers every row (merged from
+// shards): it decodes the witness, runs the independent check on p and
+// judges agreement, adding the decode and check stages. r must carry the
+// Params, Gap and Algo of the shards.
+func Finish(ctx context.Context, p Problem, opt Options, r *Report) (*Report, error) {
+	if r.Decision == nil {
+		return nil, fmt.Errorf("reduction: Finish without a decision")
+	}
+	r.Verdict = r.Decision.Verdict
+	r.Witness, r.Check, r.Agree, r.Reason = nil, nil, false, ""
+	return r, r.complete(ctx, p, opt)
+}
+
+// complete runs the decode and check stages and judges.
+func (r *Report) complete(ctx context.Context, p Problem, opt Options) error {
+	if err := r.stage(StageDecode, opt, func() error { return p.decode(ctx, r) }); err != nil {
+		r.Verdict, r.Reason = Unknown, fmt.Sprintf("decoding did not finish: %v", err)
+		return err
+	}
+	err := r.stage(StageCheck, opt, func() error { return p.check(ctx, r, opt) })
 	if r.Check != nil && r.Check.Seconds == 0 {
 		r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
 	}
 	r.judge()
-	return r, err
+	return err
 }
 
-// sizes are the dimensions the memory estimate needs.
-type sizes struct {
-	n, m, dim, d float64 // |A|, |B|, instance dimension, columns of Q and K
-	instance     float64 // bytes of the instance (and its listing)
-}
-
-func ovpSizes(v, h, m, lits int) sizes {
-	n, mb := math.Ldexp(1, h), math.Ldexp(1, v-h)
-	return sizes{n: n, m: mb, dim: float64(m), d: float64(m), instance: ovp.CNFBytes(v, h, m, lits)}
-}
-
-// checkMemory refuses instances whose bit-packed vectors plus Q, K, V, T
-// exceed the limit, before anything is allocated.
-func (r *Report) checkMemory(s sizes, opt Options) error {
-	mat := 8 * (s.n*s.d + 2*s.m*s.d + 2*s.m + s.n)
-	r.Memory = MemoryInfo{Instance: clampBytes(s.instance), Matrices: clampBytes(mat), Limit: limitOf(opt.MaxMemory)}
-	what := fmt.Sprintf("the OV instance (%.0f + %.0f vectors of dimension %.0f) and Q, K, V, T (%.0f and %.0f rows × %.0f)",
-		s.n, s.m, s.dim, s.n, 2*s.m, s.d)
-	return memlimit.Check(what, clampBytes(s.instance+mat), opt.MaxMemory,
-		"use a smaller instance (fewer variables), or raise --max-memory")
+// checkMemory refuses, before anything large is allocated, inputs whose
+// in-memory form plus the rows of Q and T of the run exceed the limit (the
+// keys are checked with the algorithm's plan).
+func (r *Report) checkMemory(inBytes float64, n int, opt Options) error {
+	rows := float64(n)
+	if opt.Rows != (Rows{}) {
+		rows = float64(opt.Rows.Len())
+	}
+	d := float64(max(r.OV.Dim, 1))
+	if r.Route == RouteANN {
+		d *= 2
+	}
+	mat := 8 * rows * (d + 1)
+	r.Memory = MemoryInfo{Instance: clampBytes(inBytes), Matrices: clampBytes(mat), Limit: limitOf(opt.MaxMemory)}
+	what := fmt.Sprintf("the input (%.0f + %d vectors of dimension %d) and %.0f rows of Q and T", float64(r.OV.N), r.OV.M, r.OV.Dim, rows)
+	return memlimit.Check(what, clampBytes(inBytes+mat), opt.MaxMemory,
+		"use a smaller instance (fewer variables), more shards, or raise --max-memory")
 }
 
 func clampBytes(x float64) int64 { return int64(math.Min(x, math.MaxInt64/4)) }
@@ -164,102 +232,6 @@ func limitOf(l int64) int64 {
 		return memlimit.Default
 	}
 	return l
-}
-
-// chooseGap returns δ: measured, promised or 1/m, and records the choice.
-func (r *Report) chooseGap(ctx context.Context, x *ovp.Instance, opt Options) (float64, error) {
-	m := max(x.Dim(), 1)
-	switch {
-	case opt.MeasureGap:
-		return r.measureGap(ctx, x, opt)
-	case opt.Gap != 0:
-		r.Gap = GapInfo{Source: "promised", Delta: opt.Gap}
-		return opt.Gap, nil
-	}
-	r.Gap = GapInfo{Source: "guaranteed", Delta: 1 / float64(m)}
-	return r.Gap.Delta, nil
-}
-
-// build runs the qkv stage and keeps the matrices if asked.
-func (r *Report) build(opt Options, f func() (*Instance, error)) (*Instance, error) {
-	var in *Instance
-	err := r.stage(StageQKV, opt, func() (err error) {
-		in, err = f()
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	in.check()
-	r.Params = in.Params
-	if opt.Keep {
-		r.Q, r.K, r.V = in.Q, in.K, in.V
-	}
-	return in, nil
-}
-
-// plan asks the algorithm for its plan, decides trust and checks the
-// memory of the whole run.
-func (r *Report) plan(in *Instance, opt Options) error {
-	var plan *attention.Plan
-	err := r.stage(StagePlan, opt, func() (err error) {
-		plan, err = opt.Algo.Plan(in.Q, in.K, in.V)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("planning %s attention: %w", opt.Algo.Name(), err)
-	}
-	r.Algo = AlgoInfo{Name: plan.Algo, Flops: plan.Flops, Notes: plan.Notes,
-		ErrBound: Number(plan.ErrBound), RunErrBound: Number(math.NaN()),
-		Tolerance: Number(in.Tolerance), Trusted: in.Trusted(plan.ErrBound)}
-	if r.Algo.Name == "" {
-		r.Algo.Name = opt.Algo.Name()
-	}
-	r.Memory.Algo = plan.Bytes
-	need := r.Memory.Instance + r.Memory.Matrices + plan.Bytes
-	if err := memlimit.Check(fmt.Sprintf("%s attention on Q %d×%d, K %d×%d", r.Algo.Name, in.N, in.D, in.Keys, in.D),
-		need, opt.MaxMemory, "use a smaller instance or an algorithm with less working memory"); err != nil {
-		return err
-	}
-	return nil
-}
-
-// attend runs the algorithm and reads the decision from T.
-func (r *Report) attend(ctx context.Context, in *Instance, opt Options) error {
-	var out *attention.Output
-	err := r.stage(StageAttention, opt, func() (err error) {
-		out, err = opt.Algo.Attend(ctx, in.Q, in.K, in.V)
-		return err
-	})
-	if err != nil {
-		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("%s attention failed: %v", r.Algo.Name, err)
-		return err
-	}
-	r.Algo.RunErrBound = Number(out.ErrBound)
-	if opt.Keep {
-		r.T = out.T
-	}
-	dec := Decide(out.T, in.Params)
-	r.Decision = &dec
-	r.Verdict = dec.Verdict
-	return nil
-}
-
-// decodeCNF turns a SAT decision into a verified assignment, or a
-// decoding failure.
-func (r *Report) decodeCNF(cnf *ovp.CNF) {
-	r.decodeOV(cnf.Instance)
-	w := r.Witness
-	if w == nil || !w.Verified {
-		return
-	}
-	a := cnf.Assignment(w.Row, w.Partner)
-	w.Assignment = a.Lits()
-	if err := sat.Verify(cnf.Formula, a); err != nil {
-		w.Error, w.Verified = err.Error(), false
-		r.Verdict = DecodingFailure
-	}
 }
 
 // judge compares the verdict with the check and explains a disagreement.
@@ -308,120 +280,4 @@ func (r *Report) stage(name string, opt Options, f func() error) error {
 	err := f()
 	r.AddStage(name, time.Since(start))
 	return err
-}
-
-// RunANN is the Gap-ANN route (docs/design.md §2.3) on the Hamming instance x with
-// threshold t and gap ε: build Q, K, V (FromGapANN), plan and run opt.Algo,
-// decode the verdict from T, check the arg-max row's partner is within
-// distance t, and compare with a brute-force scan (ovp.MinDistance, a
-// quadratic pass reported as the check stage), which also counts the pairs
-// that break the gap promise. Gap, MeasureGap and Split are ignored. Errors
-// and cancellation as in [Run].
-func RunANN(ctx context.Context, x *ovp.Instance, t int, eps float64, opt Options) (*Report, error) {
-	if opt.Algo == nil {
-		panic("reduction: RunANN with a nil Options.Algo")
-	}
-	if _, err := ANNParams(x.N(), x.M(), x.Dim(), t, eps); err != nil {
-		return nil, err
-	}
-	r := &Report{Route: RouteANN}
-	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
-	r.Gap = GapInfo{Source: "instance", Pairs: x.Pairs()}
-	s := sizes{n: float64(x.N()), m: float64(x.M()), dim: float64(x.Dim()), d: 2 * float64(x.Dim()), instance: float64(r.OV.Bytes)}
-	if err := r.checkMemory(s, opt); err != nil {
-		return nil, err
-	}
-	return r.solve(ctx, opt, func() (*Instance, error) { return FromGapANN(x, t, eps) },
-		func(*Instance) error { r.decodeANN(x, t); return nil },
-		func(in *Instance) error {
-			st, err := ovp.MinDistance(ctx, x, ovp.Options{Progress: opt.GapProgress})
-			r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
-			if err != nil {
-				return err
-			}
-			r.Check.MinDist, r.Check.Verdict = st.Min, Unsat
-			if st.Min <= t {
-				r.Check.Verdict = Sat
-			}
-			for dist := t + 1; dist < in.Far && dist < len(st.Hist); dist++ {
-				r.Check.GapViolations += st.Hist[dist]
-			}
-			return nil
-		})
-}
-
-// decodeANN checks the arg-max row of a YES decision for a partner within
-// distance t.
-func (r *Report) decodeANN(x *ovp.Instance, t int) {
-	if r.Decision.Verdict != Sat {
-		return
-	}
-	i := r.Decision.Row
-	w := &Witness{Row: i, Partner: NearPartner(x, i, t), Dot: -1}
-	r.Witness = w
-	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no partner within distance %d", i, i, t)
-		r.Verdict = DecodingFailure
-		return
-	}
-	w.Dot = x.Dist(i, w.Partner)
-	w.Verified = true
-}
-
-// RunOV is the pipeline on a plain OV instance (a planted Gap-OV one, say):
-// choose δ as [Run] does (opt.Gap, opt.MeasureGap, or 1/m), build Q, K, V
-// (FromOV), plan and run opt.Algo, decode the verdict and the witness pair
-// from T, and compare with a brute-force search (ovp.FindOrthogonal, a
-// quadratic pass reported as the check stage). Split is ignored. Errors
-// and cancellation as in [Run].
-func RunOV(ctx context.Context, x *ovp.Instance, opt Options) (*Report, error) {
-	if opt.Algo == nil {
-		panic("reduction: RunOV with a nil Options.Algo")
-	}
-	if opt.Gap != 0 && !(opt.Gap > 0 && opt.Gap <= 1) {
-		return nil, fmt.Errorf("reduction: gap δ = %g, want 0 < δ ≤ 1", opt.Gap)
-	}
-	r := &Report{Route: RouteOV}
-	r.OV = OVInfo{N: x.N(), M: x.M(), Dim: x.Dim(), Bytes: int64(ovp.Bytes(float64(x.N()), float64(x.M()), x.Dim()))}
-	d := float64(max(x.Dim(), 1))
-	s := sizes{n: float64(x.N()), m: float64(x.M()), dim: float64(x.Dim()), d: d, instance: float64(r.OV.Bytes)}
-	if err := r.checkMemory(s, opt); err != nil {
-		return nil, err
-	}
-	delta, err := r.chooseGap(ctx, x, opt)
-	if err != nil {
-		return r, err
-	}
-	return r.solve(ctx, opt, func() (*Instance, error) { return FromOV(x, delta) },
-		func(*Instance) error { r.decodeOV(x); return nil },
-		func(*Instance) error {
-			res, err := ovp.FindOrthogonal(ctx, x, ovp.Options{})
-			r.Check = &CheckInfo{By: "brute force", Verdict: Unknown}
-			if err != nil {
-				return err
-			}
-			r.Check.Verdict = Unsat
-			if res.Found {
-				r.Check.Verdict = Sat
-			}
-			return nil
-		})
-}
-
-// decodeOV finds the orthogonal partner of the arg-max row of a YES
-// decision, or declares a decoding failure.
-func (r *Report) decodeOV(x *ovp.Instance) {
-	if r.Decision.Verdict != Sat {
-		return
-	}
-	i := r.Decision.Row
-	w := &Witness{Row: i, Partner: Partner(x, i), Dot: -1}
-	r.Witness = w
-	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner b_j", i, i)
-		r.Verdict = DecodingFailure
-		return
-	}
-	w.Dot = 0
-	w.Verified = true
 }

@@ -213,11 +213,24 @@ func TestRunWrongAlgorithm(t *testing.T) {
 // TestRunMemoryRefusal checks that work over the limit is refused with an
 // estimate, before allocation.
 func TestRunMemoryRefusal(t *testing.T) {
+	// v = 36 streams its keys, but its 2^18 query rows of 150 floats
+	// (300 MiB) do not fit in 100 MiB.
 	f, _ := sat.Random(sat.GenOptions{Vars: 36, Clauses: 150, K: 3, Seed: 1})
-	_, err := Run(context.Background(), f, Options{Algo: exactAlgo(t), MaxMemory: 1 << 30})
+	_, err := Run(context.Background(), f, Options{Algo: exactAlgo(t), MaxMemory: 100 << 20})
 	var me *memlimit.Error
-	if !errors.As(err, &me) || me.Need <= 1<<30 {
-		t.Fatalf("Run(v=36, limit 1 GiB) = %v; want a *memlimit.Error above 1 GiB", err)
+	if !errors.As(err, &me) || me.Need <= 100<<20 {
+		t.Fatalf("Run(v=36, limit 100 MiB) = %v; want a *memlimit.Error above 100 MiB", err)
+	}
+	// Without streaming (poly holds the whole key side) v = 30 does not fit
+	// in 100 MiB either: K alone is 2^16 × 128 floats.
+	f, _ = sat.Random(sat.GenOptions{Vars: 30, Clauses: 128, K: 3, Seed: 1})
+	poly, err := attention.NewPoly(attention.Options{Degree: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), f, Options{Algo: poly, MaxMemory: 40 << 20})
+	if !errors.As(err, &me) || !strings.Contains(me.What, "key side") {
+		t.Fatalf("Run(v=30, poly, limit 40 MiB) = %v; want the key side refused", err)
 	}
 	// The algorithm's own working memory counts too: naive needs 8·N·2M.
 	f, _ = sat.Random(sat.GenOptions{Vars: 16, Clauses: 60, K: 3, Seed: 1})

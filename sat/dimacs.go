@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
+	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/ulikunitz/xz"
 )
 
@@ -32,7 +34,11 @@ type ParseError struct {
 	File      string // the name given to ReadDIMACS, or the path of ReadFile
 	Line, Col int
 	Msg       string // what was found and what was expected
+	Err       error  // the cause, if any (a *memlimit.Error)
 }
+
+// Unwrap returns the cause.
+func (e *ParseError) Unwrap() error { return e.Err }
 
 // Error returns "file:line:col: msg".
 func (e *ParseError) Error() string {
@@ -46,13 +52,17 @@ func (e *ParseError) Error() string {
 // xz (.cnf.xz) or bzip2 (.cnf.bz2) are decompressed transparently; the
 // format is recognised by its magic bytes, so the file name does not matter.
 // Errors name path.
-func ReadFile(path string) (*Formula, error) {
+func ReadFile(path string) (*Formula, error) { return ReadFileLimit(path, 0) }
+
+// ReadFileLimit is [ReadFile] with a memory limit in bytes (0:
+// memlimit.Default); see [ReadDIMACSLimit].
+func ReadFileLimit(path string, maxMemory int64) (*Formula, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	return ReadDIMACS(fh, path)
+	return ReadDIMACSLimit(fh, path, maxMemory)
 }
 
 // ReadDIMACS reads a CNF formula in DIMACS format from r; name is used in
@@ -75,15 +85,31 @@ func ReadFile(path string) (*Formula, error) {
 // more clauses than declared. Other failures (I/O, corrupt compression) are
 // returned wrapped with name.
 //
+// What the reader holds is bounded by the header and the memory limit of
+// [ReadDIMACSLimit] (ReadDIMACS uses memlimit.Default): a clause of more
+// than 2·VARS literals (which must repeat one) is an error at its first
+// extra literal, as is a formula whose clauses and literals read so far
+// need more memory than the limit (the error gives the estimate). A token
+// is examined for at most 64 bytes, so input without blanks or newlines
+// (/dev/zero) fails fast. A UTF-8 byte-order mark and an upper-case
+// "P CNF" header are reported as such.
+//
 // Cost O(input size). Clauses are slices of a few large shared literal
 // arrays (capacity cut to their length, so appending to one copies it).
-func ReadDIMACS(r io.Reader, name string) (*Formula, error) {
+func ReadDIMACS(r io.Reader, name string) (*Formula, error) { return ReadDIMACSLimit(r, name, 0) }
+
+// ReadDIMACSLimit is [ReadDIMACS] holding at most maxMemory bytes of
+// clauses and literals (0: memlimit.Default).
+func ReadDIMACSLimit(r io.Reader, name string, maxMemory int64) (*Formula, error) {
 	br := bufio.NewReaderSize(r, bufSize)
 	dr, err := decompress(br)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
-	p := &reader{r: dr, name: name, buf: make([]byte, bufSize), line: 1, tok: -1}
+	if maxMemory <= 0 {
+		maxMemory = memlimit.Default
+	}
+	p := &reader{r: dr, name: name, buf: make([]byte, bufSize), line: 1, tok: -1, limit: maxMemory}
 	return p.parse()
 }
 
@@ -145,6 +171,10 @@ type reader struct {
 	lastEnd      int64 // and its 0-based column
 	clauseLine   int   // start of the open clause
 	clauseColumn int
+
+	maxLen int   // 2·vars: the longest clause without a repeated literal
+	held   int64 // bytes of the arena chunks and clause slices allocated
+	limit  int64 // memory limit in bytes
 }
 
 // fill reads more input, keeping buf[min(i, tok):]. It reports whether a
@@ -225,14 +255,22 @@ func (p *reader) skipLine() {
 	}
 }
 
-// word consumes a token (a run of non-blank bytes) and returns it, cut to
-// 40 bytes with "…" for messages.
+// maxWord is how far a token is examined: a longer one is malformed
+// anyway, and input without blanks (/dev/zero) must fail fast.
+const maxWord = 64
+
+// word consumes a token (a run of non-blank bytes, at most maxWord of
+// them) and returns it, cut to 40 bytes with "…" for messages.
 func (p *reader) word() string {
 	var w []byte
 	long := false
-	for {
+	for n := 0; ; n++ {
 		c := p.peek()
 		if c < 0 || class[c] != clOther {
+			break
+		}
+		if n == maxWord {
+			long = true
 			break
 		}
 		if len(w) < 40 {
@@ -264,8 +302,14 @@ func (p *reader) readErr() error {
 	return fmt.Errorf("reading %s: %w", p.name, p.rerr)
 }
 
+// bom is the UTF-8 byte-order mark some editors put first.
+const bom = "\xef\xbb\xbf"
+
 // parse reads the whole input line by line.
 func (p *reader) parse() (*Formula, error) {
+	if p.fill(); p.n >= 3 && string(p.buf[:3]) == bom {
+		return nil, p.errorf(1, 1, "the file starts with a UTF-8 byte-order mark (bytes EF BB BF); DIMACS is plain ASCII: save it without the mark")
+	}
 	for {
 		c := p.skipBlanks()
 		var err error
@@ -280,6 +324,8 @@ func (p *reader) parse() (*Formula, error) {
 			return p.finish(true)
 		case 'p':
 			err = p.parseHeader()
+		case 'P':
+			err = p.errorf(p.line, p.col(p.i), `found %q; the header is lower case: "p cnf VARS CLAUSES"`, p.word())
 		default:
 			err = p.parseClauses()
 		}
@@ -337,8 +383,13 @@ func (p *reader) parseHeader() error {
 		return p.errorf(p.line, col, "expected end of the header line, found %q", p.word())
 	}
 	p.header, p.headerLine = true, line
-	p.arena = make([]Lit, 0, min(3*p.decl+8, maxChunk))
-	p.clauses = make([]Clause, 0, min(p.decl, 1<<16))
+	p.maxLen = 2 * p.vars
+	// First allocations: at most a quarter of the limit each.
+	lits := min(3*p.decl+8, maxChunk, max(p.decl, 1)*max(p.maxLen, 1), int(p.limit/4/litBytes))
+	clauses := min(p.decl, 1<<16, int(p.limit/4/clauseBytes))
+	p.arena = make([]Lit, 0, lits)
+	p.clauses = make([]Clause, 0, clauses)
+	p.held = int64(lits)*litBytes + int64(clauses)*clauseBytes
 	return nil
 }
 
@@ -358,6 +409,8 @@ func (p *reader) headerWord(want, what string) error {
 	switch {
 	case !ok:
 		return p.errorf(p.line, col, "expected %s, found end of line", what)
+	case strings.EqualFold(w, want) && w != want:
+		return p.errorf(p.line, col, "expected %s, found %q: the header is lower case", what, w)
 	case w != want:
 		return p.errorf(p.line, col, "expected %s, found %q", what, w)
 	}
@@ -433,14 +486,14 @@ func (p *reader) parseClauses() error {
 			return p.tokenError("expected a literal (a non-zero integer) or 0 to end the clause")
 		}
 		switch {
-		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena):
+		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena) && len(p.arena)-p.start < p.maxLen:
 			l := Lit(v)
 			if neg {
 				l = -l
 			}
 			p.arena = append(p.arena, l)
 			p.lastLine, p.lastEnd = p.line, p.base+int64(i)-p.lineStart
-		case v == 0 && !neg && p.open:
+		case v == 0 && !neg && p.open && len(p.clauses) < cap(p.clauses):
 			p.endClause()
 		default:
 			if err := p.literal(v, neg); err != nil {
@@ -467,8 +520,7 @@ func (p *reader) literal(v uint64, neg bool) error {
 		p.clauseLine, p.clauseColumn = p.line, tokCol
 	}
 	if v == 0 {
-		p.endClause()
-		return nil
+		return p.endClause()
 	}
 	if v > uint64(p.vars) {
 		return p.errorf(p.line, tokCol, "literal %s names variable %d, but the header declares %d variables", p.tokenText(), v, p.vars)
@@ -477,8 +529,14 @@ func (p *reader) literal(v uint64, neg bool) error {
 	if neg {
 		l = -l
 	}
+	if p.open && len(p.arena)-p.start >= p.maxLen {
+		return p.errorf(p.line, tokCol, "the clause that starts at line %d column %d has more than 2·%d = %d literals, so it repeats one; want each literal at most once",
+			p.clauseLine, p.clauseColumn, p.vars, p.maxLen)
+	}
 	if len(p.arena) == cap(p.arena) {
-		p.newChunk()
+		if err := p.newChunk(); err != nil {
+			return err
+		}
 	}
 	p.arena = append(p.arena, l)
 	p.open = true
@@ -489,6 +547,9 @@ func (p *reader) literal(v uint64, neg bool) error {
 // tokenError reports the token starting at buf[tok] as malformed.
 func (p *reader) tokenError(want string) error {
 	col := p.col(p.tok)
+	if !p.header {
+		want = `expected header "p cnf VARS CLAUSES"`
+	}
 	return p.errorf(p.line, col, "%s, found %q", want, p.tokenText())
 }
 
@@ -542,23 +603,60 @@ func WriteDIMACS(w io.Writer, f *Formula, comments ...string) error {
 // unused.
 const maxChunk = 1 << 20
 
+// Bytes the reader holds per literal and per clause (a slice header).
+const (
+	litBytes    = 8
+	clauseBytes = 24
+)
+
 // newChunk starts a new arena chunk, moving the open clause's literals into
 // it. Clauses already read keep pointing into the old chunk, so literals are
-// never copied more than once; chunks grow by doubling up to maxChunk.
-func (p *reader) newChunk() {
+// never copied more than once; chunks grow by doubling up to maxChunk (an
+// open clause longer than a chunk by doubling, up to 2·vars). It refuses a
+// chunk that would take the reader beyond its memory limit.
+func (p *reader) newChunk() error {
 	open := p.arena[p.start:]
-	c := make([]Lit, len(open), max(min(2*cap(p.arena), maxChunk), 2*len(open)))
+	size := max(min(2*cap(p.arena), maxChunk), min(2*len(open), p.maxLen), len(open)+1)
+	if err := p.grow(int64(size)*litBytes, "literals"); err != nil {
+		return err
+	}
+	c := make([]Lit, len(open), size)
 	copy(c, open)
 	p.arena, p.start = c, 0
+	return nil
+}
+
+// grow accounts for an allocation of b more bytes, refusing it above the
+// limit with an estimate.
+func (p *reader) grow(b int64, what string) error {
+	p.held = memlimit.Add(p.held, b)
+	if p.held <= p.limit {
+		return nil
+	}
+	lits := int64(0)
+	for _, c := range p.clauses {
+		lits += int64(len(c))
+	}
+	lits += int64(len(p.arena) - p.start)
+	err := memlimit.Check(fmt.Sprintf("the formula's clauses and literals read so far (%d clauses, %d literals; the header declares %d clauses)",
+		len(p.clauses), lits, p.decl), p.held, p.limit, "raise --max-memory if the file is right")
+	if rerr := p.readErr(); rerr != nil {
+		return rerr
+	}
+	return &ParseError{File: p.name, Line: p.line, Col: p.col(p.i), Msg: fmt.Sprintf("reading more %s: %v", what, err), Err: err}
 }
 
 // endClause closes the open clause (possibly empty).
-func (p *reader) endClause() {
+func (p *reader) endClause() error {
 	if len(p.clauses) == cap(p.clauses) {
 		// More clauses than declared is an error, so never grow beyond the
 		// header's count; grow by 8× (not append's 1.25×) towards it, so a
 		// header that lies wastes at most 8× the memory the input needs.
-		cs := make([]Clause, len(p.clauses), min(p.decl, 8*cap(p.clauses)+16))
+		size := min(p.decl, 8*cap(p.clauses)+16)
+		if err := p.grow(int64(size)*clauseBytes, "clauses"); err != nil {
+			return err
+		}
+		cs := make([]Clause, len(p.clauses), size)
 		copy(cs, p.clauses)
 		p.clauses = cs
 	}
@@ -566,4 +664,5 @@ func (p *reader) endClause() {
 	p.clauses = append(p.clauses, Clause(p.arena[p.start:end:end]))
 	p.start = end
 	p.open = false
+	return nil
 }

@@ -186,8 +186,8 @@ func TestParseErrorString(t *testing.T) {
 		e    ParseError
 		want string
 	}{
-		{ParseError{"a.cnf", 3, 7, "expected x"}, "a.cnf:3:7: expected x"},
-		{ParseError{"", 1, 1, "m"}, "1:1: m"},
+		{ParseError{File: "a.cnf", Line: 3, Col: 7, Msg: "expected x"}, "a.cnf:3:7: expected x"},
+		{ParseError{Line: 1, Col: 1, Msg: "m"}, "1:1: m"},
 	} {
 		if got := tt.e.Error(); got != tt.want {
 			t.Errorf("%#v.Error() = %q; want %q", tt.e, got, tt.want)

@@ -15,8 +15,19 @@ type GenOptions struct {
 }
 
 // ClausesForRatio returns round(ratio·v), the clause count for a clause
-// density m/v.
-func ClausesForRatio(v int, ratio float64) int { return int(math.Round(ratio * float64(v))) }
+// density m/v. A count that is not a number or negative gives -1, one
+// above MaxClauses gives MaxClauses+1, so that GenOptions refuses both
+// instead of an overflowing conversion turning them into anything.
+func ClausesForRatio(v int, ratio float64) int {
+	m := math.Round(ratio * float64(v))
+	switch {
+	case !(m >= 0):
+		return -1
+	case m > MaxClauses:
+		return MaxClauses + 1
+	}
+	return int(m)
+}
 
 func (o GenOptions) check() error {
 	switch {
@@ -24,8 +35,10 @@ func (o GenOptions) check() error {
 		return fmt.Errorf("sat: k = %d, want k ≥ 1", o.K)
 	case o.Vars < o.K:
 		return fmt.Errorf("sat: %d variables cannot fill clauses of %d distinct variables", o.Vars, o.K)
-	case o.Clauses < 0:
-		return fmt.Errorf("sat: %d clauses, want ≥ 0", o.Clauses)
+	case o.Clauses < 0 || o.Clauses > MaxClauses:
+		return fmt.Errorf("sat: %d clauses, want 0 to %d", o.Clauses, MaxClauses)
+	case o.Vars > MaxVars:
+		return fmt.Errorf("sat: %d variables, want at most %d", o.Vars, MaxVars)
 	}
 	return nil
 }

@@ -141,7 +141,8 @@ func TestClausesForRatio(t *testing.T) {
 		v     int
 		ratio float64
 		want  int
-	}{{20, 4.55, 91}, {50, 4.36, 218}, {100, 4.26, 426}, {10, 0, 0}, {3, 0.5, 2}} {
+	}{{20, 4.55, 91}, {50, 4.36, 218}, {100, 4.26, 426}, {10, 0, 0}, {3, 0.5, 2},
+		{10, math.NaN(), -1}, {10, -1, -1}, {10, 2e16, MaxClauses + 1}, {10, math.Inf(1), MaxClauses + 1}} {
 		if got := ClausesForRatio(tt.v, tt.ratio); got != tt.want {
 			t.Errorf("ClausesForRatio(%d, %g) = %d; want %d", tt.v, tt.ratio, got, tt.want)
 		}

@@ -322,7 +322,7 @@ func assembleKey(o *Options, j job, p *problem, w *written, tcol []float64, yes 
 		D: w.d, DV: w.dv, Dim: p.x.Dim(), B: w.b, C: w.b / sq, CNominal: j.cell.C, BStored: w.bStored, SqrtLnN: sq,
 		Gap: p.gap, Tau: tau, Tolerance: tol, RoundingBound: bound, Column: w.col, Expected: verdictName(j.cell.Route, j.yes),
 		Seed: j.seed, SuiteSeed: o.Seed, Convention: Convention{o.LogitScale, o.DType, o.Layout},
-		Disguised: o.Disguise, Version: o.Version,
+		Disguised: o.Disguise, Version: o.Version, Command: o.Command,
 	}}
 	k.Rounding = Rounding{YesLower: yesLower, NoUpper: noUpper, TolMath: tolMath, LogitRadius: w.radius,
 		LogitErr: w.logitErr, Bound: bound, U64: u64}

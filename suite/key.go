@@ -51,6 +51,7 @@ type Entry struct {
 	Convention Convention        `json:"convention"`
 	Disguised  bool              `json:"disguised"`
 	Version    string            `json:"tool_version"`
+	Command    string            `json:"command"`
 }
 
 // Yes reports whether the expected verdict is YES or SAT.

@@ -5,20 +5,9 @@ import (
 	"math/big"
 )
 
-// CertifiedError returns the certified relative error
-// sup_{|x|≤R} |P(x) − e^x|/e^x of the degree-g polynomial P that [New]
-// builds, New(R, g).CertErr (for g > 300, where building P is slow,
-// the a-priori bound of the truncated Chebyshev series). Cost O(g·(g+R)²) big-float operations, a few ms for
-// small g.
-func CertifiedError(R float64, g int) float64 {
-	if g <= MaxBuildDegree && R <= MaxRadius {
-		return shared(R, g).CertErr
-	}
-	return APrioriError(R, g)
-}
-
-// MaxBuildDegree is the largest degree for which the certificate is
-// computed from the built polynomial.
+// MaxBuildDegree caps the degree [Select] builds when every certificate
+// within a budget is vacuous (≥ 1) and it takes the largest degree that
+// fits.
 const MaxBuildDegree = 300
 
 // APrioriError returns a rigorous upper bound on the relative error of
@@ -66,11 +55,11 @@ func APrioriError(R float64, g int) float64 {
 func truncBound(R float64, g int) float64 {
 	gf := float64(g)
 	var logTail float64 // log of 2·Σ_{k>g} I_k(R)
+	logTail = R         // 2·Σ_{k>g} I_k(R) ≤ I_0(R) + 2·Σ_{k≥1} I_k(R) = e^R
 	if R < 2*(gf+2) {
 		lg, _ := math.Lgamma(gf + 2)
-		logTail = math.Ln2 + (gf+1)*math.Log(R/2) - lg + R*R/(4*(gf+2)) - math.Log1p(-R/(2*(gf+2)))
-	} else {
-		logTail = R
+		// Taking the smaller of the two keeps the bound nondecreasing in R.
+		logTail = math.Min(logTail, math.Ln2+(gf+1)*math.Log(R/2)-lg+R*R/(4*(gf+2))-math.Log1p(-R/(2*(gf+2))))
 	}
 	logUnder := math.Log(gf+1) - 1074*math.Ln2 + gf*math.Log(math.Max(1, R))
 	// The float64 evaluation of this formula is accurate to a few ulps per

@@ -33,13 +33,37 @@
 // margins for the 320-bit arithmetic. Certificates are within 1.1–1.8× of
 // the error measured on a dense grid.
 //
-// [CertifiedError](R, g) is New(R, g).CertErr (the a-priori bound beyond
-// degree [MaxBuildDegree]); [Degree](R, ε) is the least degree whose
-// certificate is ≤ ε; [Select](R, d, target) is the planning function of
-// the polynomial method: from the interval, the dimension and a target (ε,
-// a fixed degree or a rank budget) it returns the degree, the rank
-// [Rank](d, g) = C(d+g, g) and the certificate. Built polynomials are
-// memoised per (R, g).
+// # The table, and what the degree search promises
+//
+// Building and certifying a polynomial costs milliseconds to a tenth of a
+// second, and the certificate of the polynomial built for exactly [−R, R]
+// is not monotone in R (at the float64 floor it depends on how the
+// coefficients happen to round). So the planning functions use an embedded
+// table (table.bin, written by go generate, regenerated in part and
+// compared by the tests): on a grid of radii R_j = 2^{j/24} from 2^−12 to
+// 2^4.5 ≈ 22.6, for each degree from 0 until the certificate has not
+// improved for 12 degrees, the better of the two candidates above with its
+// 16-piece a-posteriori certificate. A polynomial certified on
+// [−R_j, R_j] is certified, with the same bound, on every [−R, R] with
+// R ≤ R_j, and a polynomial of degree g' ≤ g is one of degree ≤ g, so
+//
+//	CertifiedError(R, g) = min { cert(R_j, g') : R_j ≥ R, g' ≤ g }
+//
+// is a valid certificate that is nondecreasing in R and nonincreasing in
+// g; [Best](R, g) is the polynomial that attains it. Beyond the table the
+// a-priori bound of the series is used, never below the table's value at
+// its top radius. The price of the grid is that R is in effect rounded up
+// by at most 2.9%.
+//
+// [Degree](R, ε) is the least degree whose certificate is ≤ ε, searched
+// over the whole window of the table (every degree stored at any grid
+// radius ≥ R), so when it fails it fails for every degree the table
+// tried; [Select](R, d, target) is the planning function of the polynomial
+// method: from the interval, the dimension and a target (ε, a degree
+// budget or a rank budget) it returns the degree, the rank
+// [Rank](d, g) = C(d+g, g), the certificate, the polynomial, and a
+// sentence saying why when ε is not met. [New](R, g) builds the polynomial
+// for exactly [−R, R] without the table (slow; for diagnostics).
 //
 // No float64 polynomial has a useful relative certificate when R is large:
 // the coefficients grow like e^R while e^x falls to e^{−R}, so rounding the

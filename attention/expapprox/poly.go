@@ -61,34 +61,46 @@ func New(R float64, g int) *Poly {
 }
 
 // memo caches built polynomials: the degree search, the experiments'
-// sweeps and explain's tables ask for the same (R, g) many times, and each
-// build costs milliseconds to seconds of big-float work.
+// sweeps and explain's tables ask for the same polynomials many times, and
+// each build costs milliseconds to seconds of big-float work.
 var memo struct {
 	sync.Mutex
-	m map[[2]float64]*Poly
+	m map[memoKey]*Poly
+}
+
+// memoKey names a polynomial: New(R, g), or a table entry (table true).
+type memoKey struct {
+	R     float64
+	g     int
+	table bool
 }
 
 // memoMax bounds the cache; it is cleared when full.
 const memoMax = 1 << 12
 
-// shared is New without the copy: the result is shared and must not
-// be modified.
-func shared(R float64, g int) *Poly {
-	key := [2]float64{R, float64(g)}
+// memoized returns the cached polynomial for key, building it with mk on
+// a miss. The result is shared and must not be modified.
+func memoized(key memoKey, mk func() *Poly) *Poly {
 	memo.Lock()
 	p, ok := memo.m[key]
 	memo.Unlock()
 	if ok {
 		return p
 	}
-	p = build(R, g)
+	p = mk()
 	memo.Lock()
 	if memo.m == nil || len(memo.m) >= memoMax {
-		memo.m = make(map[[2]float64]*Poly)
+		memo.m = make(map[memoKey]*Poly)
 	}
 	memo.m[key] = p
 	memo.Unlock()
 	return p
+}
+
+// shared is New without the copy: the result is shared and must not
+// be modified.
+func shared(R float64, g int) *Poly {
+	return memoized(memoKey{R: R, g: g}, func() *Poly { return build(R, g) })
 }
 
 // build builds the polynomial of New.

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sync"
 	"time"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/progress"
 	"github.com/spf13/cobra"
@@ -20,6 +22,7 @@ type attentionOptions struct {
 	q, k, v string
 	out     string
 	json    bool
+	dtype   string
 	algo    algoFlags
 }
 
@@ -37,7 +40,11 @@ On stderr it reports the algorithm and its plan (certified error bound, flops,
 memory), the time, the peak memory, and the instance's entry bound
 B = max|Q|, |K| next to √(ln n): the theorem's threshold is B ≈ √(ln n).
 --json prints the same report as JSON on stdout. Runs whose memory estimate
-exceeds --max-memory are refused.`,
+exceeds --max-memory are refused.
+
+--dtype float32 (with --algo exact) computes in float32, twice the vector width:
+float32 inputs are used as they are, float64 ones rounded, T is written as
+float32, and the plan states a bound on |T − Att| that includes the rounding.`,
 		Args: cobra.NoArgs,
 		Example: `  hardness gen qkv --n 4096 --d 8 --B 1 -o in
   # exact streaming attention
@@ -45,7 +52,9 @@ exceeds --max-memory are refused.`,
   # the polynomial method at relative error 1e-6, with a JSON report
   hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo poly --eps 1e-6 --json -o T-poly.npy
   # Performer with 512 random features
-  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo performer --features 512 -o T-perf.npy`,
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo performer --features 512 -o T-perf.npy
+  # exact attention in float32, with its error bound
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --dtype float32 -o T32.npy`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	f := cmd.Flags()
@@ -54,6 +63,7 @@ exceeds --max-memory are refused.`,
 	f.StringVar(&o.v, "v", "", "values V (n_k × d_v .npy)")
 	f.StringVarP(&o.out, "out", "o", "", "output T (n_q × d_v .npy)")
 	f.BoolVar(&o.json, "json", false, "print a JSON report on stdout")
+	f.StringVar(&o.dtype, "dtype", "float64", "exact: arithmetic precision, float64 or float32 (float32 .npy inputs kept as they are, T written as float32, error bound in the plan)")
 	o.algo.register(f)
 	for _, name := range []string{"q", "k", "v", "out"} {
 		cmd.MarkFlagRequired(name)
@@ -64,6 +74,7 @@ exceeds --max-memory are refused.`,
 // attentionReport is the --json output; the same facts go to stderr.
 type attentionReport struct {
 	Algo        string   `json:"algo"`
+	Dtype       string   `json:"dtype"`
 	NQ          int      `json:"n_q"`
 	NK          int      `json:"n_k"`
 	D           int      `json:"d"`
@@ -76,16 +87,24 @@ type attentionReport struct {
 	PeakBytes   int64    `json:"peak_rss_bytes"`
 	B           float64  `json:"B"`
 	SqrtLnN     float64  `json:"sqrt_ln_n"`
-	BOverSqrtLn float64  `json:"B_over_sqrt_ln_n"`
+	BOverSqrtLn *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
 	Out         string   `json:"out"`
 }
 
 func (o *attentionOptions) run(cmd *cobra.Command) error {
-	q, k, v, err := attention.ReadQKV(o.q, o.k, o.v)
+	switch {
+	case o.dtype == "float32" && o.algo.algo != "exact":
+		return withCode(exitBadInput, fmt.Errorf("--dtype float32 needs --algo exact, not %q", o.algo.algo))
+	case o.dtype == "float32":
+		return o.runFloat32(cmd)
+	case o.dtype != "float64":
+		return withCode(exitBadInput, fmt.Errorf("--dtype %q; want float64 or float32", o.dtype))
+	}
+	opts, err := o.algo.options()
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	opts, err := o.algo.options()
+	q, k, v, err := attention.ReadQKVLimit(o.q, o.k, o.v, opts.MaxMemory)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
@@ -118,8 +137,9 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		}
 		return withCode(exitBadInput, fmt.Errorf("%s on %s, %s, %s: %w", alg.Name(), o.q, o.k, o.v, err))
 	}
-	if err := attention.WriteNPY(o.out, res.T); err != nil {
-		return withCode(exitMismatch, err)
+	err = fileio.WriteAtomicContext(cmd.Context(), o.out, func(w io.Writer) error { return attention.EncodeNPY(w, res.T) })
+	if err != nil {
+		return withCode(exitBadInput, err)
 	}
 	rep := o.report(alg.Name(), plan, res, q, k, v, elapsed)
 	o.printReport(cmd, rep, plan)
@@ -137,13 +157,19 @@ func (o *attentionOptions) report(name string, plan *attention.Plan, res *attent
 	b := max(maxEntry(q), maxEntry(k))
 	n := max(nq, nk)
 	sq := math.Sqrt(math.Log(float64(n)))
-	rep := &attentionReport{Algo: name, NQ: nq, NK: nk, D: d, DV: dv, Flops: plan.Flops, PlanBytes: plan.Bytes,
-		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: b / sq, Out: o.out}
-	eb := res.ErrBound
-	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
-		rep.ErrBound = &eb
-	}
+	rep := &attentionReport{Algo: name, Dtype: "float64", NQ: nq, NK: nk, D: d, DV: dv, Flops: plan.Flops, PlanBytes: plan.Bytes,
+		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
+	rep.ErrBound = finiteOrNil(res.ErrBound)
 	return rep
+}
+
+// finiteOrNil returns &x, or nil (JSON null) when x is ±Inf or NaN, which
+// JSON cannot encode.
+func finiteOrNil(x float64) *float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return nil
+	}
+	return &x
 }
 
 func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, plan *attention.Plan) {
@@ -158,8 +184,80 @@ func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, p
 		fmt.Fprintf(w, "  %s\n", n)
 	}
 	fmt.Fprintf(w, "time %.3f s (%.2f Gflop/s), peak memory %s\n", r.Seconds, r.Flops/r.Seconds/1e9, memlimit.Bytes(r.PeakBytes))
-	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %.3g\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), r.BOverSqrtLn)
+	ratio := "undefined (n = 1)"
+	if r.BOverSqrtLn != nil {
+		ratio = fmt.Sprintf("%.3g", *r.BOverSqrtLn)
+	}
+	fmt.Fprintf(w, "entries: B = max|Q|,|K| = %.4g, √(ln n) = %.4g (n = %d), B/√(ln n) = %s\n", r.B, r.SqrtLnN, max(r.NQ, r.NK), ratio)
 	fmt.Fprintf(w, "wrote %s (%d×%d)\n", r.Out, r.NQ, r.DV)
+}
+
+// runFloat32 is run for --dtype float32: exact attention on float32
+// inputs (Stream.Attend32), T written as float32.
+func (o *attentionOptions) runFloat32(cmd *cobra.Command) error {
+	q, k, v, rounded, err := attention.ReadQKV32(o.q, o.k, o.v)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	opts, err := o.algo.options()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	bar := progress.New(cmd.ErrOrStderr(), 1000, "exact float32")
+	var mu sync.Mutex
+	opts.Progress = func(done float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		bar.Set(int64(1000 * done))
+	}
+	alg := attention.NewStream(opts)
+	plan, err := alg.Plan32(q, k, v, rounded)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if rounded {
+		plan.Notes = append(plan.Notes, "float64 inputs rounded to float32 (counted in the bound)")
+	}
+	start := time.Now()
+	res, err := alg.Attend32(cmd.Context(), q, k, v, rounded)
+	elapsed := time.Since(start)
+	bar.Finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return withCode(exitMismatch, err)
+		}
+		return withCode(exitBadInput, err)
+	}
+	if err := attention.WriteNPY32(o.out, res.T); err != nil {
+		return withCode(exitMismatch, err)
+	}
+	b := max(maxEntry32(q), maxEntry32(k))
+	n := max(q.Rows, k.Rows)
+	sq := math.Sqrt(math.Log(float64(n)))
+	rep := &attentionReport{Algo: "exact", Dtype: "float32", NQ: q.Rows, NK: k.Rows, D: q.Cols, DV: v.Cols,
+		Flops: plan.Flops, PlanBytes: plan.Bytes, Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(),
+		B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
+	// T is written rounded to float32: at most 2⁻²⁴·|T| ≤ 2⁻²⁴·max|V| more.
+	eb := res.ErrBound + 0x1p-24*maxEntry32(v)
+	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
+		rep.ErrBound = &eb
+	}
+	o.printReport(cmd, rep, plan)
+	if o.json {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return nil
+}
+
+// maxEntry32 returns max |a_ij|.
+func maxEntry32(a *attention.Matrix32) float64 {
+	m := 0.0
+	for _, x := range a.Data {
+		m = max(m, math.Abs(float64(x)))
+	}
+	return m
 }
 
 // maxEntry returns max |a_ij|.

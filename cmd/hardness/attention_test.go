@@ -62,8 +62,8 @@ func TestGenQKVBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--n", "0", "--d", "2", "--B", "1"}, "want sizes of at least 1"},
-		{[]string{"--n", "3", "--d", "2", "--B", "-1"}, "--B -1: want a finite bound > 0"},
+		{[]string{"--n", "0", "--d", "2", "--B", "1"}, "--n 0: want an integer in [1, 2147483647]"},
+		{[]string{"--n", "3", "--d", "2", "--B", "-1"}, "--B -1: want the entry bound B, a finite number in (0, 1000000]"},
 		{[]string{"--n", "3", "--d", "2", "--B", "1", "--dist", "cauchy"}, `--dist "cauchy"`},
 		{[]string{"--n", "3", "--d", "2"}, `"B" not set`},
 		{[]string{"--n", "100000000", "--d", "100", "--B", "1"}, "above the memory limit"},
@@ -111,7 +111,7 @@ func TestAttentionCommand(t *testing.T) {
 			}
 			wantB := max(maxEntry(q), maxEntry(k))
 			if rep.Algo != algo || rep.NQ != 50 || rep.NK != 70 || rep.D != 6 || rep.DV != 2 || rep.ErrBound == nil || *rep.ErrBound != 0 ||
-				rep.B != wantB || math.Abs(rep.BOverSqrtLn-wantB/math.Sqrt(math.Log(70))) > 1e-12 || rep.PeakBytes <= 0 {
+				rep.B != wantB || rep.BOverSqrtLn == nil || math.Abs(*rep.BOverSqrtLn-wantB/math.Sqrt(math.Log(70))) > 1e-12 || rep.PeakBytes <= 0 {
 				t.Errorf("report = %+v; want %s, 50×6, 70×6, 70×2, err bound 0, B = %v", rep, algo, wantB)
 			}
 		})

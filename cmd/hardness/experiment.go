@@ -125,7 +125,7 @@ func (o *experimentOptions) runOne(cmd *cobra.Command, e *experiments.Experiment
 		fmt.Fprintf(w, "  %.1f s\n", res.Elapsed.Seconds())
 	}
 	if err != nil {
-		if res != nil && res.Partial {
+		if res != nil && res.Partial && len(res.Files) > 0 {
 			return withCode(exitMismatch, fmt.Errorf("experiment %s stopped early; partial results are in %s: %w", e.Name, out, err))
 		}
 		return withCode(exitMismatch, fmt.Errorf("experiment %s: %w", e.Name, err))

@@ -19,6 +19,8 @@ type explainOptions struct {
 	step   int
 	steps  string
 	pager  string
+	figs   string
+	html   string
 }
 
 func newExplainCmd() *cobra.Command {
@@ -61,6 +63,8 @@ terminal the lesson pauses after each step until Enter.`,
 	fs.IntVar(&o.step, "step", 0, "print only step `N` (1-9)")
 	fs.StringVar(&o.steps, "steps", "", "print only the steps in `N-M`, e.g. 3-5")
 	fs.StringVar(&o.pager, "pager", "auto", "show one step at a time, Enter for the next: auto|always|never (auto: when standard input and output are terminals)")
+	fs.StringVar(&o.figs, "figures", "", "also draw the lesson's figures into `DIR` (PNG and SVG)")
+	fs.StringVar(&o.html, "html", "", "write the lesson as one self-contained HTML page, figures inline, to `FILE`")
 	cmd.MarkFlagsMutuallyExclusive("step", "steps")
 	return cmd
 }
@@ -95,6 +99,9 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 		return withCode(exitBadInput, err)
 	}
 	doc := lesson.Doc
+	if err := o.writeExtras(cmd, lesson); err != nil {
+		return err
+	}
 	if lo > 0 {
 		if doc, err = doc.Select(lo, hi); err != nil {
 			return withCode(exitBadInput, fmt.Errorf("step %s: %w", o.stepFlag(), err))
@@ -105,7 +112,7 @@ func (o *explainOptions) run(cmd *cobra.Command, args []string) error {
 		return doc.Render(w, format, color)
 	}
 	if o.output != "-" {
-		return fileio.WriteAtomic(o.output, write)
+		return fileio.WriteAtomicContext(cmd.Context(), o.output, write)
 	}
 	page, err := o.usePager(cmd, format)
 	if err != nil || !page {

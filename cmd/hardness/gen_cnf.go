@@ -80,7 +80,8 @@ func (o *genCNFOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return withCode(exitBadInput, fmt.Errorf("--max-memory: %w", err))
 	}
-	need := int64(gen.Clauses)*(24+8*int64(max(gen.K, 0))) + 8*int64(max(gen.Vars, 0))
+	need := memlimit.Add(memlimit.Mul(int64(max(gen.Clauses, 0)), memlimit.Add(24, memlimit.Mul(8, int64(max(gen.K, 0))))),
+		memlimit.Mul(8, int64(max(gen.Vars, 0))))
 	if err := memlimit.Check(fmt.Sprintf("a %d-CNF formula with %d clauses", gen.K, gen.Clauses), need, limit,
 		"use fewer clauses or raise --max-memory"); err != nil {
 		return withCode(exitBadInput, err)
@@ -106,7 +107,7 @@ func (o *genCNFOptions) run(cmd *cobra.Command) error {
 		}
 		return bw.Flush()
 	}
-	if err := fileio.WriteAtomic(o.output, write); err != nil {
+	if err := fileio.WriteAtomicContext(cmd.Context(), o.output, write); err != nil {
 		return withCode(exitBadInput, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d variables, %d clauses\n", o.output, f.Vars, len(f.Clauses))

@@ -122,26 +122,22 @@ func (o *genOVOptions) run(cmd *cobra.Command) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", c)
 	}
 	write := func(w io.Writer) error {
-		if h != nil {
+		switch {
+		case ovp.IsNPZ(o.output):
+			return ovp.EncodeNPZ(w, x, h)
+		case h != nil:
 			return ovp.WriteHammingText(w, h, comments...)
 		}
 		return ovp.WriteText(w, x, comments...)
 	}
-	switch {
-	case o.output == "" || o.output == "-":
+	if o.output == "" || o.output == "-" {
 		bw := bufio.NewWriter(cmd.OutOrStdout())
 		if err := write(bw); err != nil {
 			return err
 		}
 		return bw.Flush()
-	case ovp.IsNPZ(o.output) && h != nil:
-		err = ovp.WriteHammingFile(o.output, h)
-	case ovp.IsNPZ(o.output):
-		err = ovp.WriteFile(o.output, x)
-	default:
-		err = fileio.WriteAtomic(o.output, write)
 	}
-	if err != nil {
+	if err := fileio.WriteAtomicContext(cmd.Context(), o.output, write); err != nil {
 		return withCode(exitBadInput, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: N = %d, M = %d, m = %d\n", o.output, x.N(), x.M(), x.Dim())
@@ -154,14 +150,14 @@ func (o *genOVOptions) fromCNF(cmd *cobra.Command, limit int64) (*ovp.Instance, 
 		err error
 	)
 	if o.cnf == "-" {
-		f, err = sat.ReadDIMACS(cmd.InOrStdin(), "<stdin>")
+		f, err = sat.ReadDIMACSLimit(cmd.InOrStdin(), "<stdin>", limit)
 	} else {
-		f, err = sat.ReadFile(o.cnf)
+		f, err = sat.ReadFileLimit(o.cnf, limit)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := ovp.FromCNF(f, ovp.CNFOptions{Split: o.split, MaxMemory: limit})
+	c, err := ovp.FromCNFContext(cmd.Context(), f, ovp.CNFOptions{Split: o.split, MaxMemory: limit})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
+	"github.com/hardnesslab/hardness/suite"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 )
@@ -27,11 +31,13 @@ func newGenQKVCmd() *cobra.Command {
 	o := &genQKVOptions{}
 	cmd := &cobra.Command{
 		Use:   "qkv --n N --d D --B B -o DIR",
-		Short: "Write random Q, K, V with entries in [−B, B] as DIR/{Q,K,V}.npy",
+		Short: "Write random Q, K, V with entries in [−B, B] as DIR/{Q,K,V}.npy (and meta.json)",
 		Long: `qkv writes random attention inputs: Q (n × d), K (nk × d) and V (nk × dv),
 float64 .npy files that NumPy reads, each entry in [−B, B]. With --dist uniform
 entries are uniform on [−B, B]; with --dist gaussian they are N(0, (B/3)²)
-clipped to [−B, B]. The seed is printed so the run can be repeated.`,
+clipped to [−B, B]. The seed is printed so the run can be repeated, and
+DIR/meta.json records it with the tool version, the command, the SHA-256 of
+each array and the convention (exp(Q·Kᵀ/d), float64, [n, d]).`,
 		Args: cobra.NoArgs,
 		Example: `  # the paper's regime: d ≈ log2 n, small entries
   hardness gen qkv --n 16384 --d 16 --B 1 --seed 1 -o small
@@ -73,15 +79,44 @@ func (o *genQKVOptions) run(cmd *cobra.Command) error {
 		name string
 		r, c int
 	}{{"Q.npy", o.n, o.d}, {"K.npy", o.nk, o.d}, {"V.npy", o.nk, o.dv}}
+	meta := qkvMeta{Provenance: suite.Provenance{Seed: o.seed, Version: version(), Command: commandLine(cmd),
+		SHA256: map[string]string{}, Convention: suite.PaperConvention}, N: o.n, NK: o.nk, D: o.d, DV: o.dv, B: o.b, Dist: o.dist}
 	for _, m := range mats {
 		p := filepath.Join(o.out, m.name)
-		if err := attention.WriteNPY(p, o.random(rng, m.r, m.c)); err != nil {
+		x := o.random(rng, m.r, m.c)
+		if err := fileio.WriteAtomicContext(cmd.Context(), p, func(w io.Writer) error { return attention.EncodeNPY(w, x) }); err != nil {
+			return withCode(exitBadInput, err)
+		}
+		h, err := suite.HashFile(p)
+		if err != nil {
 			return withCode(exitMismatch, err)
 		}
+		meta.SHA256[m.name] = h
+	}
+	if err := fileio.WriteAtomic(filepath.Join(o.out, "meta.json"), func(w io.Writer) error {
+		b, err := json.MarshalIndent(meta, "", "  ")
+		if err == nil {
+			_, err = fmt.Fprintf(w, "%s\n", b)
+		}
+		return err
+	}); err != nil {
+		return withCode(exitMismatch, err)
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: Q %d×%d, K %d×%d, V %d×%d, %s entries in [−%g, %g], seed %d\n",
 		o.out, o.n, o.d, o.nk, o.d, o.nk, o.dv, o.dist, o.b, o.b, o.seed)
 	return nil
+}
+
+// qkvMeta is meta.json: the provenance of the arrays and the generator's
+// parameters.
+type qkvMeta struct {
+	suite.Provenance
+	N    int     `json:"n"`
+	NK   int     `json:"n_keys"`
+	D    int     `json:"d"`
+	DV   int     `json:"d_v"`
+	B    float64 `json:"B"`
+	Dist string  `json:"dist"`
 }
 
 func (o *genQKVOptions) validate() error {

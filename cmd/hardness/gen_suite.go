@@ -143,8 +143,9 @@ func (g *genSuiteOptions) parse(cmd *cobra.Command) error {
 	return nil
 }
 
-// commandLine reconstructs the command: its path and the flags that were
-// set, in name order (workers excluded: it does not change the output).
+// commandLine reconstructs the command: its path, the flags that were
+// set in name order (workers excluded: it does not change the output), and
+// the arguments.
 func commandLine(cmd *cobra.Command) string {
 	parts := []string{cmd.CommandPath()}
 	cmd.Flags().Visit(func(f *pflag.Flag) {
@@ -157,5 +158,11 @@ func commandLine(cmd *cobra.Command) string {
 		}
 		parts = append(parts, "--"+f.Name+" "+v)
 	})
+	for _, a := range cmd.Flags().Args() {
+		if strings.ContainsAny(a, " \t'\"") || a == "" {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
 	return strings.Join(parts, " ")
 }

@@ -121,7 +121,7 @@ func (o *ovOptions) run(cmd *cobra.Command, path string) error {
 // matchCNF rebuilds the split-and-list instance of --cnf with the split
 // the sizes of x imply, and checks that it is x.
 func (o *ovOptions) matchCNF(x *ovp.Instance, limit int64) (*ovp.CNF, error) {
-	f, err := sat.ReadFile(o.cnf)
+	f, err := sat.ReadFileLimit(o.cnf, limit)
 	if err != nil {
 		return nil, err
 	}

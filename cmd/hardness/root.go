@@ -8,7 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
+	"syscall"
 
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/spf13/cobra"
 )
 
@@ -74,12 +77,17 @@ where the fast polynomial method breaks.`,
 		newSlurmCmd(),
 		newSolveCmd(),
 	)
+	guardFlags(root)
 	return root
 }
 
-// run executes the command line args and returns the exit status.
+// run executes the command line args and returns the exit status. The
+// first interrupt (Ctrl-C or SIGTERM) cancels the command's context: every
+// long stage stops within about 100 ms and nothing half-written is left;
+// exit status 130. A second interrupt exits at once, removing the
+// temporary files of writes in progress.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, interrupted, stop := interruptContext(stderr)
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
@@ -90,6 +98,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	if interrupted() && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "hardness: interrupted:", err)
+		return exitInterrupted
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
@@ -99,4 +111,41 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "hardness:", err)
 	return exitBadInput
+}
+
+// exitInterrupted is the status after an interrupt, 128 + SIGINT.
+const exitInterrupted = 130
+
+// interruptContext returns a context cancelled by the first interrupt, a
+// function reporting whether that happened, and a stop function. The
+// second interrupt removes pending temporary files and exits with 130.
+func interruptContext(stderr io.Writer) (context.Context, func() bool, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	var hit atomic.Bool
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		hit.Store(true)
+		fmt.Fprintln(stderr, "hardness: interrupted; stopping (interrupt again to exit at once)")
+		cancel()
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		fileio.RemovePending()
+		fmt.Fprintln(stderr, "hardness: interrupted again; exiting")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, hit.Load, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
 }

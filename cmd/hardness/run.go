@@ -106,16 +106,16 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
-	start := time.Now()
-	f, source, err := readRunFormula(args)
-	if err != nil {
-		return err
-	}
-	readTime := time.Since(start)
 	ropt, bars, err := o.pipelineOptions(cmd)
 	if err != nil {
 		return err
 	}
+	start := time.Now()
+	f, source, err := readRunFormula(args, ropt.MaxMemory)
+	if err != nil {
+		return err
+	}
+	readTime := time.Since(start)
 	r, err := reduction.Run(ctx, f, ropt)
 	bars.finish()
 	if r == nil {
@@ -138,13 +138,14 @@ func (o *runOptions) context(cmd *cobra.Command) (context.Context, context.Cance
 	return context.WithCancel(ctx)
 }
 
-// readRunFormula reads FILE, or the embedded default without one.
-func readRunFormula(args []string) (*sat.Formula, string, error) {
+// readRunFormula reads FILE, or the embedded default without one, holding
+// at most limit bytes of clauses.
+func readRunFormula(args []string, limit int64) (*sat.Formula, string, error) {
 	if len(args) == 0 {
 		f, err := sat.ReadDIMACS(bytes.NewReader(defaultCNF), "run_default.cnf")
 		return f, defaultName, err
 	}
-	f, err := sat.ReadFile(args[0])
+	f, err := sat.ReadFileLimit(args[0], limit)
 	return f, args[0], err
 }
 
@@ -178,11 +179,8 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 		return err
 	}
 	if o.save != "" {
-		if err := saveRun(o.save, r); err != nil {
-			return withCode(exitMismatch, err)
-		}
-		if !o.json {
-			fmt.Fprintf(out, "%-11s Q.npy, K.npy, V.npy, T.npy and report.json in %s\n", "saved", o.save)
+		if err := o.saveReport(cmd, r, runErr); err != nil {
+			return err
 		}
 	}
 	switch {
@@ -197,6 +195,37 @@ func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr erro
 		return withCode(exitMismatch, errors.New(r.Reason))
 	}
 	return nil
+}
+
+// saveReport writes --save and says which files it wrote: after an
+// interrupt nothing (the user asked to stop), after a timeout what the run
+// reached (T.npy only if the attention finished). A failure to write is
+// exit status 2, not the disagreement status 1.
+func (o *runOptions) saveReport(cmd *cobra.Command, r *reduction.Report, runErr error) error {
+	msg := cmd.ErrOrStderr()
+	if !o.json {
+		msg = cmd.OutOrStdout()
+	}
+	if errors.Is(runErr, context.Canceled) {
+		fmt.Fprintf(msg, "%-11s nothing in %s: interrupted\n", "not saved", o.save)
+		return nil
+	}
+	files, err := saveRun(cmd.Context(), o.save, r, o.runProvenance(cmd, r))
+	if len(files) > 0 {
+		fmt.Fprintf(msg, "%-11s %s in %s\n", "saved", joinAnd(files), o.save)
+	}
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	return nil
+}
+
+// joinAnd joins names as "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func (o *runOptions) print(w io.Writer, r *reduction.Report) error {

@@ -10,7 +10,7 @@ import (
 // alerts are coloured, without they are not, and the failure is reported
 // once (in the report), not repeated on standard error.
 func TestRunColorAndFailureOnce(t *testing.T) {
-	args := []string{"run", "--algo", "poly", "--max-rank", "100"}
+	args := []string{"run", "--algo", "poly", "--max-rank", "50"} // degree 0: rank C(94+1, 1) = 95 does not fit
 	code, plain, errOut := runCLI(t, nil, args...)
 	if code != exitMismatch {
 		t.Fatalf("exit %d; want %d (the verdict disagrees)", code, exitMismatch)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,17 +11,35 @@ import (
 	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/reduction"
+	"github.com/hardnesslab/hardness/suite"
+	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 )
 
+// savedReport is report.json: the run's report, the provenance fields of a
+// suite manifest (seed, tool version, command, input and array hashes,
+// convention) and the verdict in the route's words.
+type savedReport struct {
+	*reduction.Report
+	suite.Provenance
+	// Answer is the decoded verdict as YES/NO on the OV and Gap-ANN routes
+	// (SAT/UNSAT from a formula); Expected is the check's, in the same words.
+	Answer   string `json:"answer"`
+	Expected string `json:"expected,omitempty"`
+}
+
 // saveRun writes Q.npy, K.npy, V.npy, T.npy (float64, C order, NumPy's
 // format, so that np.load reproduces the instance) and report.json into
-// dir, creating it if needed. Each file is written atomically. A matrix the
-// run did not reach (T after a timeout) is not written.
-func saveRun(dir string, r *reduction.Report) error {
+// dir, creating it if needed, and returns the names of the files written.
+// Each file is written atomically. A matrix the run did not reach (T after
+// a timeout) is not written; if ctx ends (an interrupt), the file being
+// written is abandoned and no further file is started.
+func saveRun(ctx context.Context, dir string, r *reduction.Report, prov suite.Provenance) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("--save: %w", err)
+		return nil, fmt.Errorf("--save: %w", err)
 	}
+	var done []string
+	prov.SHA256 = map[string]string{}
 	for _, m := range []struct {
 		name string
 		x    *mat.Dense
@@ -28,16 +47,64 @@ func saveRun(dir string, r *reduction.Report) error {
 		if m.x == nil {
 			continue
 		}
-		if err := attention.WriteNPY(filepath.Join(dir, m.name), m.x); err != nil {
-			return err
+		p := filepath.Join(dir, m.name)
+		err := fileio.WriteAtomicContext(ctx, p, func(w io.Writer) error { return attention.EncodeNPY(w, m.x) })
+		if err != nil {
+			return done, err
 		}
+		done = append(done, m.name)
+		h, err := suite.HashFile(p)
+		if err != nil {
+			return done, err
+		}
+		prov.SHA256[m.name] = h
 	}
-	return fileio.WriteAtomic(filepath.Join(dir, "report.json"), func(w io.Writer) error {
-		b, err := json.MarshalIndent(r, "", "  ")
+	s := savedReport{Report: r, Provenance: prov, Answer: answerWord(r, r.Verdict)}
+	if r.Check != nil {
+		s.Expected = answerWord(r, r.Check.Verdict)
+	}
+	err := fileio.WriteAtomicContext(ctx, filepath.Join(dir, "report.json"), func(w io.Writer) error {
+		b, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
 			return err
 		}
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	})
+	if err != nil {
+		return done, err
+	}
+	return append(done, "report.json"), nil
+}
+
+// answerWord names a verdict as the route asks: YES/NO for an OV or
+// Gap-ANN instance, SAT/UNSAT for a formula.
+func answerWord(r *reduction.Report, v reduction.Verdict) string {
+	if r.Formula != nil {
+		return v.String()
+	}
+	switch v {
+	case reduction.Sat:
+		return "YES"
+	case reduction.Unsat:
+		return "NO"
+	}
+	return v.String()
+}
+
+// runProvenance records how the run was made: the algorithm's seed, the
+// version, the command and the input's SHA-256 (the file, or the embedded
+// default formula).
+func (o *runOptions) runProvenance(cmd *cobra.Command, r *reduction.Report) suite.Provenance {
+	p := suite.Provenance{Seed: o.algo.seed, Version: version(), Command: commandLine(cmd), Convention: suite.PaperConvention,
+		Inputs: map[string]string{}}
+	switch {
+	case r.Source == defaultName:
+		p.Inputs["run_default.cnf (embedded)"] = suite.HashBytes(defaultCNF)
+	case r.Source != "":
+		if h, err := suite.HashFile(r.Source); err == nil {
+			p.Inputs[r.Source] = h
+		}
+	}
+	return p
 }

@@ -26,7 +26,7 @@ func TestSlurmBadInput(t *testing.T) {
 		want    string
 		stateIn string // a directory that must hold no state file afterwards
 	}{
-		{"K=0", "", []string{"slurm", "run", cnf, "--shards", "0", "--out", filepath.Join(dir, "k0")}, "--shards 0: want at least 1", filepath.Join(dir, "k0")},
+		{"K=0", "", []string{"slurm", "run", cnf, "--shards", "0", "--out", filepath.Join(dir, "k0")}, "--shards 0: want an integer in [1, 1048576]", filepath.Join(dir, "k0")},
 		{"negative max-parallel", "", []string{"slurm", "run", cnf, "--shards", "2", "--max-parallel", "-1", "--out", filepath.Join(dir, "mp")}, "--max-parallel -1", filepath.Join(dir, "mp")},
 		{"no sbatch", t.TempDir(), []string{"slurm", "run", cnf, "--shards", "2", "--out", filepath.Join(dir, "nosb")}, "sbatch not found on PATH", filepath.Join(dir, "nosb")},
 		{"no sbatch, experiment", t.TempDir(), []string{"slurm", "experiment", "scaling", "--shards", "2", "-o", filepath.Join(dir, "nosbe")}, "sbatch not found on PATH", filepath.Join(dir, "nosbe")},

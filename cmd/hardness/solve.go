@@ -98,13 +98,13 @@ type solveReport struct {
 }
 
 func (o *solveOptions) run(cmd *cobra.Command, args []string) error {
-	f, name, err := readFormula(cmd, args)
-	if err != nil {
-		return withCode(exitBadInput, err)
-	}
 	limit, err := memlimit.Parse(o.maxMemory)
 	if err != nil {
 		return withCode(exitBadInput, fmt.Errorf("--max-memory: %w", err))
+	}
+	f, name, err := readFormula(cmd, args, limit)
+	if err != nil {
+		return withCode(exitBadInput, err)
 	}
 	if err := memlimit.Check(fmt.Sprintf("gini on %d variables and %d clauses", f.Vars, len(f.Clauses)),
 		solverMemory(f), limit, "raise --max-memory if the machine has it"); err != nil {
@@ -146,17 +146,18 @@ func (o *solveOptions) run(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// readFormula reads FILE, standard input for "-", or the built-in example.
-func readFormula(cmd *cobra.Command, args []string) (*sat.Formula, string, error) {
+// readFormula reads FILE, standard input for "-", or the built-in example,
+// holding at most limit bytes of clauses.
+func readFormula(cmd *cobra.Command, args []string, limit int64) (*sat.Formula, string, error) {
 	switch {
 	case len(args) == 0:
 		f, err := sat.ReadDIMACS(bytes.NewReader(exampleCNF), exampleName)
 		return f, exampleName, err
 	case args[0] == "-":
-		f, err := sat.ReadDIMACS(cmd.InOrStdin(), "<stdin>")
+		f, err := sat.ReadDIMACSLimit(cmd.InOrStdin(), "<stdin>", limit)
 		return f, "<stdin>", err
 	}
-	f, err := sat.ReadFile(args[0])
+	f, err := sat.ReadFileLimit(args[0], limit)
 	return f, args[0], err
 }
 

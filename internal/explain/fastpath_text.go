@@ -44,6 +44,8 @@ func (l *lesson) fastPath() {
 		"logit radius of the rescaled Q, K; this instance's row " + Marked + "):")
 	l.fastTable()
 	l.budgetRun()
+	l.doc.Figure("t", "T_i of every row (blue) against τ and τ ± tol, and the polynomial method's T̃_i at the budget r ≤ n (orange).")
+	l.doc.Figure("poly", "The relative error of P against e^x on [−R, R]: the degree step 9 needs, under its certificate, and the degree that fits r ≤ n.")
 	d.Para("¹ Floating point adds a second wall, a numerical one: P's " +
 		"coefficients grow like e^R while e^x falls to e^(−R), so rounding them " +
 		"to float64 alone costs a relative error of about 2^(−53)·e^((1+√2)R). " +

@@ -266,6 +266,7 @@ func (l *lesson) innerProducts() {
 	t.Rows = [][]Cell{counts}
 	d.Para("How many of the %d pairs falsify 0, 1, 2, … clauses:", l.ov.Pairs())
 	d.Table(t)
+	d.Figure("ov", "The vectors as 0/1 grids, one column per clause; each orthogonal pair's two rows are outlined in one colour.")
 }
 
 func markIf(b bool) Mark {
@@ -364,6 +365,7 @@ func (l *lesson) logits() {
 	} else {
 		d.Para("The %d reference keys have logits of absolute value up to %s.", p.M, Sci(refMax, 3))
 	}
+	d.Figure("logits", "The logits QKᵀ/d as a heat map: 0 (yellow) only for orthogonal pairs and the reference keys.")
 	l.out = attention.Naive(l.in.Q, l.in.K, l.in.V)
 	l.outputTable(x)
 }

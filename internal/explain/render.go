@@ -75,7 +75,7 @@ type Table struct {
 
 func (t *Table) left(c int) bool { return c < max(1, t.Left) }
 
-// Block is one element of a [Doc]: *Heading, *Para, *Pre or *Table.
+// Block is one element of a [Doc]: *Heading, *Para, *Pre, *Table or *FigureRef.
 type Block interface{ block() }
 
 // Heading is a step title.
@@ -99,10 +99,16 @@ type Para struct {
 // printed as they are (indented in text, fenced in Markdown).
 type Pre struct{ Lines []string }
 
-func (*Heading) block() {}
-func (*Para) block()    {}
-func (*Pre) block()     {}
-func (*Table) block()   {}
+// FigureRef places a figure of the lesson (package figures draws it, by
+// Name) after the preceding block. Text and Markdown output leave it out;
+// HTML output shows it.
+type FigureRef struct{ Name, Caption string }
+
+func (*FigureRef) block() {}
+func (*Heading) block()   {}
+func (*Para) block()      {}
+func (*Pre) block()       {}
+func (*Table) block()     {}
 
 // Doc is a sequence of blocks, built by its methods and written by Render.
 type Doc struct{ Blocks []Block }
@@ -128,14 +134,24 @@ func (d *Doc) Pre(lines ...string) { d.Blocks = append(d.Blocks, &Pre{Lines: lin
 // Table appends a table.
 func (d *Doc) Table(t *Table) { d.Blocks = append(d.Blocks, t) }
 
+// Figure appends a reference to the lesson's figure name.
+func (d *Doc) Figure(name, caption string) {
+	d.Blocks = append(d.Blocks, &FigureRef{Name: name, Caption: caption})
+}
+
 // Render writes d to w in format f; color adds ANSI colours to text output
 // (ignored for Markdown).
 func (d *Doc) Render(w io.Writer, f Format, color bool) error {
 	r := &renderer{color: color && f == Text}
-	for i, b := range d.Blocks {
-		if i > 0 {
+	first := true
+	for _, b := range d.Blocks {
+		if _, ok := b.(*FigureRef); ok {
+			continue
+		}
+		if !first {
 			r.b.WriteByte('\n')
 		}
+		first = false
 		if f == Markdown {
 			r.markdown(b)
 		} else {

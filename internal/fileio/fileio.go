@@ -6,18 +6,31 @@ package fileio
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // WriteAtomic creates path by calling write on a buffered temporary file and
 // renaming it into place. On any error the temporary file is removed and
 // path is left as it was. The path "-" writes to os.Stdout directly.
 func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
+	return WriteAtomicContext(context.Background(), path, write)
+}
+
+// WriteAtomicContext is [WriteAtomic] that gives up when ctx ends: every
+// write to w (buffered, so about every 64 KiB) first checks ctx, and on
+// its error the temporary file is removed and path is left as it was.
+// Cost: one ctx.Err() per 64 KiB.
+func WriteAtomicContext(ctx context.Context, path string, write func(w io.Writer) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if path == "-" {
-		bw := bufio.NewWriter(os.Stdout)
+		bw := bufio.NewWriter(ctxWriter{ctx, os.Stdout})
 		if err := write(bw); err != nil {
 			return err
 		}
@@ -31,13 +44,15 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	pending.add(tmp.Name())
 	defer func() {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
+		pending.remove(tmp.Name())
 	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
+	bw := bufio.NewWriterSize(ctxWriter{ctx, tmp}, 1<<16)
 	if err = write(bw); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -57,4 +72,48 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// ctxWriter fails writes once its context is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// pending holds the temporary files being written, for RemovePending.
+var pending = &tempSet{names: map[string]bool{}}
+
+type tempSet struct {
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+func (s *tempSet) add(n string) {
+	s.mu.Lock()
+	s.names[n] = true
+	s.mu.Unlock()
+}
+
+func (s *tempSet) remove(n string) {
+	s.mu.Lock()
+	delete(s.names, n)
+	s.mu.Unlock()
+}
+
+// RemovePending removes the temporary files of writes in progress. A
+// program that must exit at once (a second Ctrl-C) calls it first, so that
+// no half-written temporary file is left behind.
+func RemovePending() {
+	pending.mu.Lock()
+	defer pending.mu.Unlock()
+	for n := range pending.names {
+		os.Remove(n)
+	}
 }

@@ -1,0 +1,343 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hardnesslab/hardness/attention/expapprox"
+	"github.com/hardnesslab/hardness/internal/memlimit"
+	"github.com/hardnesslab/hardness/ovp"
+	"github.com/hardnesslab/hardness/sat"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// This file is the one place where numeric flags are validated (range,
+// finiteness, overflow) and output paths checked, for every command:
+// guardFlags wraps each runnable command's argument validation, which
+// cobra runs right after parsing the flags and before anything else, so a
+// bad value is refused with exit status 2 and the flag's valid range
+// before any work. flagcheck_test.go runs every command with bad values of
+// every numeric flag and fails for a numeric flag without an entry here.
+
+// flagRange is the valid range of a numeric flag.
+type flagRange struct {
+	min, max float64
+	openMin  bool   // min itself is excluded
+	openMax  bool   // max itself is excluded
+	zero     string // if set, 0 is valid too and means this
+	what     string // the symbol in messages, e.g. "ε"; default "the value"
+}
+
+// Ranges keyed by "--flag" (every command) or "command path --flag" (one
+// command; the path without the leading "hardness"). A flag of type int,
+// uint64, float64 or duration, or named max-memory, must have an entry.
+var flagRanges = map[string]flagRange{
+	"--seed":       {min: 0, max: math.MaxUint64},
+	"--workers":    {min: 1, max: 1 << 16, zero: "all cores"},
+	"--max-memory": {},                                      // a size: memlimit.Parse's range
+	"--timeout":    {min: 1e-9, max: 1e7, zero: "no limit"}, // seconds: 1 ns to 115 days
+
+	// The attention algorithm flags (algoFlags).
+	"--eps":      {min: 0, max: 1, openMin: true, openMax: true, what: "the relative error ε"},
+	"--degree":   {min: 1, max: expapprox.MaxDegree, zero: "the least degree meeting --eps"},
+	"--max-rank": {min: 1, max: math.MaxInt32, zero: "no cap"},
+	"--features": {min: 1, max: 1 << 24},
+
+	// run, slurm run: the reduction's options.
+	"--gap":   {min: 0, max: 1, openMin: true, zero: "the guaranteed 1/m", what: "the gap δ"},
+	"--split": {min: 1, max: ovp.MaxSplitVars, zero: "⌊v/2⌋"},
+
+	// Generators.
+	"--ratio":           {min: 0, max: sat.MaxClauses, what: "the clause density m/v"},
+	"--density":         {min: 0, max: 1, openMin: true, openMax: true, what: "the density ρ"},
+	"gen cnf --vars":    {min: 1, max: sat.MaxVars},
+	"gen cnf --clauses": {min: 0, max: sat.MaxClauses},
+	"gen cnf --k":       {min: 1, max: 1000},
+	"gen ov --n":        {min: 1, max: math.MaxInt32},
+	"gen ov --nb":       {min: 1, max: math.MaxInt32, zero: "the same as --n"},
+	"gen ov --dim":      {min: 1, max: math.MaxInt32},
+	"gen ov --gap":      {min: 0, max: 1, openMin: true, what: "the gap δ"},
+	"gen ov --t":        {min: 0, max: math.MaxInt32},
+	"gen ov --eps":      {min: 0, max: 1e6, openMin: true, what: "the gap ε"},
+
+	"gen suite --count":        {min: 1, max: 1 << 20},
+	"gen suite --yes-fraction": {min: 0, max: 1, what: "the fraction"},
+	"gen suite --dim":          {min: 1, max: math.MaxInt32, zero: "5·⌈log2 n⌉"},
+	"gen suite --t-frac":       {min: 0, max: 1, what: "the fraction"},
+	"gen suite --noise-cols":   {min: 0, max: 1 << 16},
+
+	// Sharding and Slurm.
+	"--shards":                  {min: 1, max: 1 << 20, zero: "no sharding"},
+	"--shard":                   {min: 0, max: 1 << 20},
+	"slurm run --shards":        {min: 1, max: 1 << 20},
+	"slurm experiment --shards": {min: 1, max: 1 << 20},
+	"--cpus-per-task":           {min: 1, max: 1 << 16},
+	"--max-parallel":            {min: 1, max: 1 << 20, zero: "no limit"},
+
+	"gen qkv --n":  {min: 1, max: math.MaxInt32},
+	"gen qkv --nk": {min: 1, max: math.MaxInt32, zero: "the same as --n"},
+	"gen qkv --d":  {min: 1, max: math.MaxInt32},
+	"gen qkv --dv": {min: 1, max: math.MaxInt32, zero: "the same as --d"},
+	"gen qkv --B":  {min: 0, max: 1e6, openMin: true, what: "the entry bound B"},
+
+	"explain --step": {min: 1, max: 1000, zero: "every step"},
+}
+
+// pathKind says how a path flag is checked before the work.
+type pathKind int
+
+const (
+	outFile pathKind = iota // a file to create: its directory must exist and be writable ("-" is stdout)
+	outDir                  // a directory to create or fill: the nearest existing ancestor must be a writable directory
+	inDir                   // an existing directory to read
+)
+
+// pathFlags are the flags naming files the command writes or directories
+// it reads, checked before any work so that a typo fails at once.
+var pathFlags = map[string]pathKind{
+	"attention --out":     outFile,
+	"gen cnf --output":    outFile,
+	"gen ov --output":     outFile,
+	"gen qkv --out":       outDir,
+	"run --save":          outDir,
+	"explain --output":    outFile,
+	"experiment --output": outDir,
+	"experiment --dir":    inDir,
+}
+
+// numericTypes are the pflag types checked against flagRanges.
+var numericTypes = map[string]bool{"int": true, "int32": true, "int64": true, "uint": true, "uint32": true,
+	"uint64": true, "float32": true, "float64": true, "duration": true}
+
+// guardFlags makes every runnable command of the tree check its flags
+// first (see checkFlags).
+func guardFlags(c *cobra.Command) {
+	if c.Runnable() {
+		args := c.Args
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := checkFlags(cmd); err != nil {
+				return err
+			}
+			if args == nil {
+				return nil
+			}
+			return args(cmd, a)
+		}
+	}
+	for _, s := range c.Commands() {
+		guardFlags(s)
+	}
+}
+
+// cmdKey returns the command path without the root's name.
+func cmdKey(c *cobra.Command) string {
+	p := c.CommandPath()
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		return p[i+1:]
+	}
+	return ""
+}
+
+// rangeOf returns the registered range of flag name on command c.
+func rangeOf(c *cobra.Command, name string) (flagRange, bool) {
+	if r, ok := flagRanges[cmdKey(c)+" --"+name]; ok {
+		return r, true
+	}
+	r, ok := flagRanges["--"+name]
+	return r, ok
+}
+
+// isChecked reports whether f is a flag flagRanges must cover.
+func isChecked(f *pflag.Flag) bool {
+	return numericTypes[f.Value.Type()] || f.Name == "max-memory"
+}
+
+// checkFlags validates the flags given on the command line (defaults are
+// the program's own) and the path flags, returning an exit-2 error.
+func checkFlags(c *cobra.Command) error {
+	var errs []error
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if err := checkFlag(c, f); err != nil {
+			errs = append(errs, err)
+		}
+	})
+	if len(errs) > 0 {
+		return withCode(exitBadInput, errors.Join(errs...))
+	}
+	return nil
+}
+
+// checkFlag validates one flag given on the command line.
+func checkFlag(c *cobra.Command, f *pflag.Flag) error {
+	if k, ok := pathFlags[cmdKey(c)+" --"+f.Name]; ok {
+		return checkPath(f.Name, f.Value.String(), k)
+	}
+	if !isChecked(f) {
+		return nil
+	}
+	if f.Name == "max-memory" {
+		_, err := memlimit.Parse(f.Value.String())
+		if err != nil {
+			return fmt.Errorf("--max-memory %s: want %s", f.Value.String(), memlimit.Range)
+		}
+		return nil
+	}
+	r, ok := rangeOf(c, f.Name)
+	if !ok {
+		return fmt.Errorf("--%s: no valid range is declared for this flag (a bug: add it to flagRanges in cmd/hardness/flagcheck.go)", f.Name)
+	}
+	x, exact, err := flagNumber(f)
+	if err != nil {
+		return fmt.Errorf("--%s %s: %v", f.Name, f.Value.String(), err)
+	}
+	if !r.valid(x, exact) {
+		return fmt.Errorf("--%s %s: want %s", f.Name, f.Value.String(), r.describe(f.Value.Type()))
+	}
+	return nil
+}
+
+// flagNumber returns the flag's value as a float64 (durations in
+// seconds); exact is false when the conversion rounded (a uint64 above
+// 2^53, say), which matters only at the range's ends.
+func flagNumber(f *pflag.Flag) (float64, bool, error) {
+	s := f.Value.String()
+	switch f.Value.Type() {
+	case "duration":
+		d, err := time.ParseDuration(s)
+		return d.Seconds(), true, err
+	case "uint", "uint32", "uint64":
+		u, err := strconv.ParseUint(s, 10, 64)
+		return float64(u), uint64(float64(u)) == u, err
+	case "float32", "float64":
+		x, err := strconv.ParseFloat(s, 64)
+		return x, true, err
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return float64(i), int64(float64(i)) == i, err
+}
+
+// valid reports whether x is in r (NaN never is).
+func (r flagRange) valid(x float64, exact bool) bool {
+	if x == 0 && r.zero != "" {
+		return true
+	}
+	if math.IsNaN(x) {
+		return false
+	}
+	lo := x > r.min || !r.openMin && x == r.min
+	hi := x < r.max || !r.openMax && x == r.max || !exact && x == r.max
+	return lo && hi
+}
+
+// describe states the range for a message in interval notation, e.g. "an
+// integer in [1, 65536], or 0 for all cores".
+func (r flagRange) describe(typ string) string {
+	num := func(x float64) string {
+		switch {
+		case typ == "duration":
+			return time.Duration(x * 1e9).String()
+		case x == math.Trunc(x) && math.Abs(x) < 1e20:
+			return strconv.FormatFloat(x, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	noun := "an integer"
+	switch typ {
+	case "float32", "float64":
+		noun = "a finite number"
+	case "duration":
+		noun = "a duration"
+	}
+	if r.what != "" {
+		noun = r.what + ", " + noun
+	}
+	lo, hi := "[", "]"
+	if r.openMin {
+		lo = "("
+	}
+	if r.openMax {
+		hi = ")"
+	}
+	s := fmt.Sprintf("%s in %s%s, %s%s", noun, lo, num(r.min), num(r.max), hi)
+	if r.zero != "" {
+		s += fmt.Sprintf(", or 0 for %s", r.zero)
+	}
+	return s
+}
+
+// checkPath checks a path flag before the work.
+func checkPath(name, p string, k pathKind) error {
+	if p == "" || p == "-" && k == outFile {
+		return nil
+	}
+	switch k {
+	case inDir:
+		st, err := os.Stat(p)
+		if err != nil {
+			return fmt.Errorf("--%s %s: %v; want an existing directory", name, p, pathErr(err))
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("--%s %s: not a directory; want an existing directory", name, p)
+		}
+		return nil
+	case outFile:
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return fmt.Errorf("--%s %s: is a directory; want a file name", name, p)
+		}
+		dir := filepath.Dir(p)
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("--%s %s: directory %s: %v; want an existing, writable directory", name, p, dir, pathErr(err))
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("--%s %s: %s is not a directory", name, p, dir)
+		}
+		return writable(name, p, dir)
+	}
+	// outDir: p itself if it exists, else its nearest existing ancestor.
+	dir := p
+	for {
+		st, err := os.Stat(dir)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("--%s %s: %s is not a directory", name, p, dir)
+			}
+			return writable(name, p, dir)
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("--%s %s: %v", name, p, pathErr(err))
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return fmt.Errorf("--%s %s: no existing directory on the path", name, p)
+		}
+		dir = parent
+	}
+}
+
+// writable creates and removes a temporary file in dir.
+func writable(name, p, dir string) error {
+	f, err := os.CreateTemp(dir, ".hardness-write-check-*")
+	if err != nil {
+		return fmt.Errorf("--%s %s: cannot write in %s: %v", name, p, dir, pathErr(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// pathErr returns the cause of a *PathError (the path is already named).
+func pathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

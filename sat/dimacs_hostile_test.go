@@ -1,0 +1,83 @@
+package sat
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/hardnesslab/hardness/internal/memlimit"
+)
+
+// endless is an io.Reader of a pattern repeated forever.
+type endless struct {
+	pat []byte
+	i   int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for k := range p {
+		p[k] = e.pat[e.i%len(e.pat)]
+		e.i++
+	}
+	return len(p), nil
+}
+
+// allocs returns the bytes f allocates.
+func allocs(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReadDIMACSHostile holds the audit's reproductions (issue 14): each
+// is refused early with a clear error, holding little memory.
+func TestReadDIMACSHostile(t *testing.T) {
+	gz := func(r io.Reader, n int64) io.Reader {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		io.Copy(w, io.LimitReader(r, n))
+		w.Close()
+		return &b
+	}
+	tests := []struct {
+		name  string
+		r     io.Reader
+		limit int64
+		want  string
+	}{
+		{"/dev/zero", &endless{pat: []byte{0}}, 0, `z.cnf:1:1: expected header "p cnf VARS CLAUSES", found "\x00\x00`},
+		{"endless digits", &endless{pat: []byte("1")}, 0, `z.cnf:1:1: expected header "p cnf VARS CLAUSES", found "1111`},
+		{"endless clause", io.MultiReader(strings.NewReader("p cnf 3 1\n"), &endless{pat: []byte("1 -2 3 ")}), 0,
+			"z.cnf:2:15: the clause that starts at line 2 column 1 has more than 2·3 = 6 literals"},
+		{"gzip bomb", gz(io.MultiReader(strings.NewReader("p cnf 3 1\n"), &endless{pat: []byte("1 -2 3 ")}), 20<<20), 0,
+			"z.cnf:2:15: the clause that starts at line 2 column 1 has more than 2·3 = 6 literals"},
+		{"BOM", strings.NewReader("\xef\xbb\xbfp cnf 1 1\n1 0\n"), 0, "z.cnf:1:1: the file starts with a UTF-8 byte-order mark"},
+		{"P CNF", strings.NewReader("P CNF 1 1\n1 0\n"), 0, `z.cnf:1:1: found "P"; the header is lower case: "p cnf VARS CLAUSES"`},
+		{"p CNF", strings.NewReader("p CNF 1 1\n1 0\n"), 0, `z.cnf:1:3: expected "cnf" after "p", found "CNF": the header is lower case`},
+		{"memory limit", io.MultiReader(strings.NewReader("p cnf 1000 100000000\n"), &endless{pat: []byte("1 -2 3 0\n")}), 4 << 20,
+			"reading more clauses: the formula's clauses and literals read so far"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			a := allocs(func() { _, err = ReadDIMACSLimit(tt.r, "z.cnf", tt.limit) })
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ReadDIMACSLimit = %v; want %q", err, tt.want)
+			}
+			if budget := uint64(max(tt.limit, 1<<20)) + 1<<20; a > budget {
+				t.Errorf("ReadDIMACSLimit allocated %d bytes; want ≤ %d", a, budget)
+			}
+		})
+	}
+	var me *memlimit.Error
+	_, err := ReadDIMACSLimit(io.MultiReader(strings.NewReader("p cnf 1000 100000000\n"), &endless{pat: []byte("1 -2 3 0\n")}), "z.cnf", 1<<20)
+	if !errors.As(err, &me) {
+		t.Errorf("ReadDIMACSLimit over the limit = %v; want it to wrap a *memlimit.Error", err)
+	}
+}
