@@ -33,6 +33,16 @@
 // input, chooses the constants, builds any range of rows of Q and of K, V,
 // decodes a witness and runs the check.
 //
+// [Options.Form] selects the construction's form: the default ones above,
+// the tight OV form ([FromOVTight], # The tight form) or the paper's form
+// ([FromOVPaper], [FromGapANNPaper], # The paper's form). Every run
+// measures the paper's instance properties on the instance built
+// ([CheckProperties], Report.Properties). Under a promised gap
+// (Options.Gap) a decoding failure is traced to a pair that breaks the
+// promise ([Disprove], Report.Promise), after the other rows above τ
+// (Decision.Top) have been tried for a verified witness.
+// [Params.RatioBound] says where the bound on B/√ln n is proved.
+//
 // # Shards
 //
 // A run splits into shards by query rows ([Options.Rows], [ShardRows]):
@@ -240,9 +250,8 @@
 // gives T_i = S_i/(S_i + M) with S_i = Σ_j exp(−β²⟨a_i, b_j⟩/d): the
 // default form with β²/d in place of β²/m. So β² = ln(4(M+1))·(m+e)/(δ·m)
 // keeps τ = 5/(8(M+1)) and tol = 3/(8(M+1)) exactly, at the price of a
-// factor √((m+e)/m) ≤ √2 in B. Both forms satisfy the bound of
-// [Params.RatioBound]: for the OV form B/√ln n ≤ √(2/δ) iff
-// β²δ ≤ 2 ln n, which here reads (4(M+1))^((m+e)/m) ≤ n².
+// factor √((m+e)/m) ≤ √2 in B: B/√ln n ≤ √(2(m+e)/(m·δ)) ≤ 2/√δ
+// whenever 4(M+1) ≤ n² ([Params.RatioBound]).
 //
 // # The gap from SETH, not implemented
 //
@@ -279,12 +288,25 @@
 // ⟨a_i*, b_j*⟩ = 0 (OV) or dist ≤ t (ANN), O(M·m/64) with bit-packed
 // vectors; for an OV instance built from a formula, (i*, j*) maps to the
 // assignment f_i* ∪ g_j* of the split, which is verified against the
-// formula. A YES verdict whose witness does not verify is a
-// [DecodingFailure], never a SAT verdict: that happens when an approximate
-// algorithm's error exceeds the tolerance, or when a promised gap (--gap) is
-// larger than the instance's true gap.
+// formula. If that witness does not verify, the other rows above τ are
+// tried in decreasing order of T (the TopRows largest, Decision.Top) and
+// the first verified witness gives the SAT verdict; a YES decision with
+// no verified witness is a [DecodingFailure], never a SAT verdict. That
+// happens when an approximate algorithm's error exceeds the tolerance, or
+// when a promised gap (--gap) is larger than the instance's true gap: a
+// NO row then has some ⟨a_i, b_j⟩ < δ·m, S_i can exceed the NO bound, and
+// the row can rise above τ, so both an unsatisfiable and a satisfiable
+// formula can fail on the arg-max row. With exact attention a YES row is
+// above τ whatever the gap (S_i ≥ 1), so a satisfiable formula is then
+// rescued by the rows above τ; an unsatisfiable one ends in a failure, and
+// [Disprove] scans the failing row for its least nonzero inner product,
+// which is below δ·m whenever the row's T exceeds τ by more than an exact
+// algorithm's rounding: the report prints that pair as the proof that
+// the promise is false.
 //
 // An approximate algorithm is trusted before it runs iff its certified
-// error bound (attention.Plan.ErrBound) is below tol; an untrusted run is
-// still decoded and checked, and the report says it was untrusted.
+// error bound (attention.Plan.ErrBound) is below tol, and then "trusted if
+// the promised gap holds" when the gap is promised rather than guaranteed
+// or measured; an untrusted run is still decoded and checked, and the
+// report says it was untrusted.
 package reduction

@@ -1,6 +1,7 @@
 package reduction
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -44,23 +45,16 @@ func PaperOVParams(n, m, dim, e int, delta float64) (Params, error) {
 // so every logit is β²(e − ⟨a_i, b_j⟩)/d ∈ [0, β²e/d] and the reference
 // logit β²e/d is the row maximum. Time and memory O((N+M)·(m+e)).
 func FromOVPaper(x *ovp.Instance, delta float64) (*Instance, error) {
-	m := max(x.Dim(), 1)
-	e := min(maxWeight(x, ovp.A), maxWeight(x, ovp.B))
-	p, err := PaperOVParams(x.N(), x.M(), m, e, delta)
+	o := &ovRoute{vec: instanceVectors{x}, x: x}
+	e, err := o.shift(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{Params: p}
-	in.Q = packedRows(x, ovp.A, p.D, p.Scale, x.N())
-	in.K = packedRows(x, ovp.B, p.D, -p.Scale, p.Keys)
-	for i := range x.N() {
-		fill(in.Q.RawRowView(i)[m:], p.Scale)
+	p, err := PaperOVParams(x.N(), x.M(), max(x.Dim(), 1), e, delta)
+	if err != nil {
+		return nil, err
 	}
-	for j := range p.Keys {
-		fill(in.K.RawRowView(j)[m:], p.Scale)
-	}
-	in.V = referenceValues(p.M)
-	return in, nil
+	return buildAll(o, p)
 }
 
 // PaperANNParams returns the constants of the Gap-ANN construction in the
@@ -98,24 +92,7 @@ func FromGapANNPaper(x *ovp.Instance, t int, eps float64) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := p.Scale * math.Sqrt(float64(p.D))
-	in := &Instance{Params: p}
-	in.Q = equalised(x, ovp.A, c, x.N())
-	in.K = equalised(x, ovp.B, c, p.Keys)
-	for j := p.M; j < p.Keys; j++ {
-		fill(in.K.RawRowView(j), c)
-	}
-	in.V = referenceValues(p.M)
-	return in, nil
-}
-
-// maxWeight returns the largest weight of a vector of side s (0 if empty).
-func maxWeight(x *ovp.Instance, s ovp.Side) int {
-	w := 0
-	for i := range x.Len(s) {
-		w = max(w, x.Weight(s, i))
-	}
-	return w
+	return buildAll(&annRoute{x: x, t: t, eps: eps}, p)
 }
 
 func fill(row []float64, v float64) {

@@ -1,6 +1,7 @@
 package reduction
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -43,12 +44,11 @@ func LeastNonzeroDot(x *ovp.Instance, i int) (j, dot int) {
 // the least nonzero ⟨a_i, b_j⟩, if it is below δ·m (m = max(Dim, 1), as
 // in [FromOV]). ok is false when row i keeps the promise. Cost O(M·m/64).
 func Disprove(x *ovp.Instance, i int, delta float64) (v Violation, ok bool) {
-	j, dot := LeastNonzeroDot(x, i)
-	need := delta * float64(max(x.Dim(), 1))
-	if j < 0 || float64(dot) >= need*(1-1e-12) {
+	p, err := (&ovRoute{vec: instanceVectors{x}, x: x}).disprove(context.Background(), i, delta)
+	if err != nil || p == nil {
 		return Violation{}, false
 	}
-	return Violation{Delta: delta, Row: i, Partner: j, Dot: dot, Need: need}, true
+	return *p, true
 }
 
 // RowsAbove returns the rows of column 0 of T above τ, in decreasing order

@@ -1,6 +1,7 @@
 package reduction
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -25,13 +26,16 @@ type Property struct {
 	Value  string `json:"value"`
 }
 
-// propertyBudget bounds the multiply-adds of the logit pass of
-// [CheckProperties] (N·2M·d): beyond it the logit properties are skipped,
-// since the pass would cost as much as exact attention.
-const propertyBudget = 1 << 31
+// propertyBudget bounds the multiply-adds of the logit pass of the
+// pipeline's property check (rows·2M·d): above it the pass uses fewer
+// query rows (at least one), never fewer keys.
+const propertyBudget = 1 << 28
+
+// propertyRows is the most query rows the pipeline's property check reads.
+const propertyRows = 32
 
 // CheckProperties measures the paper's instance properties on Q, K, V
-// built with the constants p:
+// built with the constants p, every row and every key:
 //
 //   - logits ⟨q_i, k_j⟩/d in [0, B'], B' their maximum;
 //   - at least half of each row of logits equal to B';
@@ -41,82 +45,157 @@ const propertyBudget = 1 << 31
 //     where B = Θ(log n));
 //   - d = O(log n): reported as d/log2 n (one instance cannot decide it).
 //
-// The logit pass costs N·2M·d multiply-adds; above 2^31 the first two are
-// Skipped. Equality with B' allows a relative rounding of 1e−12.
+// Equality with B' allows a relative rounding of 1e−12. Cost N·2M·d.
 func CheckProperties(q, k, v *mat.Dense, p Params) []Property {
-	var props []Property
-	props = append(props, logitProperties(q, k, p)...)
-	props = append(props, valueProperty(v), normProperty(q, k, p), dimProperty(p))
-	return props
+	var sc propertyScan
+	nq, _ := q.Dims()
+	sc.rows(q, 0)
+	sc.keys(k, v)
+	return sc.result(p, nq, nq)
 }
 
-func logitProperties(q, k *mat.Dense, p Params) []Property {
-	nq, d := q.Dims()
-	nk, _ := k.Dims()
-	if float64(nq)*float64(nk)*float64(d) > propertyBudget {
-		why := fmt.Sprintf("N·2M·d = %.3g multiply-adds, as costly as exact attention", float64(nq)*float64(nk)*float64(d))
-		return []Property{{"logits QKᵀ/d in [0, B']", Skipped, why}, {"≥ half of each row equal to B'", Skipped, why}}
+// measureProperties is CheckProperties in the pipeline: the keys and
+// values of p in tiles, against the first query rows (at most
+// propertyRows, fewer when rows·2M·d would exceed propertyBudget) and the
+// heaviest query row.
+func measureProperties(ctx context.Context, pr Problem, p Params) ([]Property, error) {
+	n := min(p.N, propertyRows, max(1, propertyBudget/max(1, p.Keys*p.D)))
+	q, err := pr.queries(ctx, p, 0, n)
+	if err != nil {
+		return nil, err
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	rows := make([][]float64, nq)
-	for i := range nq {
-		qi := q.RawRowView(i)
-		row := make([]float64, nk)
-		for j := range nk {
-			row[j] = dot(qi, k.RawRowView(j)) / float64(d)
-			lo, hi = math.Min(lo, row[j]), math.Max(hi, row[j])
+	var sc propertyScan
+	sc.rows(q, 0)
+	if h, _, err := pr.heaviest(ctx, p); err == nil && h >= n {
+		hq, err := pr.queries(ctx, p, h, h+1)
+		if err != nil {
+			return nil, err
 		}
-		rows[i] = row
+		sc.rows(hq, h)
 	}
-	const rel = 1e-12
-	tolAbs := rel * math.Max(math.Abs(hi), math.Abs(lo))
-	inRange := Property{Name: "logits QKᵀ/d in [0, B']", Status: Holds,
-		Value: fmt.Sprintf("[%.4g, %.4g], B' = %.4g", lo, hi, hi)}
-	if lo < -tolAbs {
-		inRange.Status = Fails
+	for j0 := 0; j0 < p.Keys; j0 += keyTile {
+		k, v, err := pr.keys(ctx, p, j0, min(j0+keyTile, p.Keys))
+		if err != nil {
+			return nil, err
+		}
+		sc.keys(k, v)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
-	least, worst := 1.0, -1
-	for i, row := range rows {
-		at := 0
+	return sc.result(p, len(sc.q), p.N), nil
+}
+
+// propertyScan accumulates the logit statistics of a set of query rows
+// over key tiles.
+type propertyScan struct {
+	q       [][]float64 // the query rows
+	index   []int       // their row numbers
+	rowMax  []float64   // per row: the largest logit so far
+	atMax   []int       // and how many keys attain it (within rounding)
+	lo, hi  float64     // the least and largest logit
+	keysN   int
+	qMax    float64 // ‖Q‖∞ over the rows read
+	kMax    float64 // ‖K‖∞
+	badV    string  // the first entry of V not in {0, 1}
+	vr, vc  int
+	started bool
+}
+
+const propertyRel = 1e-12
+
+func (sc *propertyScan) rows(q *mat.Dense, first int) {
+	r, _ := q.Dims()
+	for i := range r {
+		row := q.RawRowView(i)
+		sc.q, sc.index = append(sc.q, row), append(sc.index, first+i)
+		sc.rowMax, sc.atMax = append(sc.rowMax, math.Inf(-1)), append(sc.atMax, 0)
 		for _, x := range row {
-			if x >= hi-tolAbs {
+			sc.qMax = math.Max(sc.qMax, math.Abs(x))
+		}
+	}
+}
+
+func (sc *propertyScan) keys(k, v *mat.Dense) {
+	if !sc.started {
+		sc.lo, sc.hi, sc.started = math.Inf(1), math.Inf(-1), true
+	}
+	nk, d := k.Dims()
+	for j := range nk {
+		for _, x := range k.RawRowView(j) {
+			sc.kMax = math.Max(sc.kMax, math.Abs(x))
+		}
+	}
+	// The logits of the tile, (rows × d)·(d × nk)/d, by gonum's blocked
+	// matrix product; then one pass per row.
+	qm := mat.NewDense(len(sc.q), d, nil)
+	for i, qi := range sc.q {
+		copy(qm.RawRowView(i), qi)
+	}
+	var l mat.Dense
+	l.Mul(qm, k.T())
+	l.Scale(1/float64(d), &l)
+	for i := range sc.q {
+		m, at := sc.rowMax[i], sc.atMax[i]
+		for _, x := range l.RawRowView(i) {
+			sc.lo, sc.hi = math.Min(sc.lo, x), math.Max(sc.hi, x)
+			switch {
+			case x > m+propertyRel*math.Abs(x):
+				m, at = x, 1
+			case x >= m-propertyRel*math.Abs(m):
 				at++
 			}
 		}
-		if f := float64(at) / float64(nk); f < least {
-			least, worst = f, i
-		}
+		sc.rowMax[i], sc.atMax[i] = m, at
 	}
-	half := Property{Name: "≥ half of each row equal to B'", Status: Holds,
-		Value: fmt.Sprintf("least fraction %.4g (row %d)", least, worst)}
-	if least < 0.5 {
-		half.Status = Fails
-	}
-	return []Property{inRange, half}
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for c := range a {
-		s += a[c] * b[c]
-	}
-	return s
-}
-
-func valueProperty(v *mat.Dense) Property {
-	r, c := v.Dims()
-	for i := range r {
-		for j := range c {
-			if x := v.At(i, j); x != 0 && x != 1 {
-				return Property{"V ∈ {0, 1}", Fails, fmt.Sprintf("V[%d][%d] = %g", i, j, x)}
+	vr, vc := v.Dims()
+	for i := range vr {
+		for c := range vc {
+			if x := v.At(i, c); (x != 0 && x != 1) && sc.badV == "" {
+				sc.badV = fmt.Sprintf("V[%d][%d] = %g", sc.keysN+i, c, x)
 			}
 		}
 	}
-	return Property{"V ∈ {0, 1}", Holds, fmt.Sprintf("%d×%d, entries 0 and 1", r, c)}
+	sc.keysN += nk
+	sc.vr, sc.vc = sc.keysN, vc
 }
 
-func normProperty(q, k *mat.Dense, p Params) Property {
-	mq, mk := denseMaxAbs(q), denseMaxAbs(k)
+// result turns the statistics into the property table; read is the
+// number of query rows scanned out of n.
+func (sc *propertyScan) result(p Params, read, n int) []Property {
+	of := ""
+	if read < n {
+		of = fmt.Sprintf(" (%d of %d query rows)", read, n)
+	}
+	tol := propertyRel * math.Max(math.Abs(sc.hi), math.Abs(sc.lo))
+	inRange := Property{Name: "logits QKᵀ/d in [0, B']", Status: Holds,
+		Value: fmt.Sprintf("[%.4g, %.4g], B' = %.4g%s", sc.lo, sc.hi, sc.hi, of)}
+	if sc.lo < -tol {
+		inRange.Status = Fails
+	}
+	least, worst := 1.0, -1
+	for i := range sc.q {
+		at := 0
+		if sc.rowMax[i] >= sc.hi-tol {
+			at = sc.atMax[i]
+		}
+		if f := float64(at) / float64(max(sc.keysN, 1)); f < least {
+			least, worst = f, sc.index[i]
+		}
+	}
+	half := Property{Name: "≥ half of each row equal to B'", Status: Holds,
+		Value: fmt.Sprintf("least fraction %.4g (row %d)%s", least, worst, of)}
+	if least < 0.5 {
+		half.Status = Fails
+	}
+	val := Property{"V ∈ {0, 1}", Holds, fmt.Sprintf("%d×%d, entries 0 and 1", sc.vr, sc.vc)}
+	if sc.badV != "" {
+		val.Status, val.Value = Fails, sc.badV
+	}
+	return []Property{inRange, half, val, normProperty(sc.qMax, sc.kMax, p), dimProperty(p)}
+}
+
+func normProperty(mq, mk float64, p Params) Property {
 	pr := Property{Name: "‖Q‖∞, ‖K‖∞ = O(√(log n·(1+κ)))",
 		Value: fmt.Sprintf("‖Q‖∞ = %.4g, ‖K‖∞ = %.4g, max/√ln n = %.3g", mq, mk, math.Max(mq, mk)/p.SqrtLnN)}
 	bound, ok := p.RatioBound()
@@ -132,17 +211,6 @@ func normProperty(q, k *mat.Dense, p Params) Property {
 		pr.Value += "; no bound proved at these sizes"
 	}
 	return pr
-}
-
-func denseMaxAbs(m *mat.Dense) float64 {
-	r, c := m.Dims()
-	x := 0.0
-	for i := range r {
-		for _, y := range m.RawRowView(i)[:c] {
-			x = math.Max(x, math.Abs(y))
-		}
-	}
-	return x
 }
 
 func dimProperty(p Params) Property {
