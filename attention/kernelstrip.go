@@ -132,7 +132,7 @@ type stripWorker struct {
 
 func (w *worker) initStrip() {
 	strips := (w.bq + stripMR - 1) / stripMR
-	w.lds = (w.bk + stripNR - 1) / stripNR * stripNR
+	w.lds = (w.bk+stripNR-1)/stripNR*stripNR + 8 // rows not 4 KiB apart: no 4K aliasing
 	w.qp = make([]float64, strips*stripMR*w.d)
 	w.s = make([]float64, stripMR*w.lds)
 	w.m = make([]float64, strips*stripMR)

@@ -60,7 +60,7 @@ func streamBytes(nq, nk, d, dv, workers int) int64 {
 	out := int64(nq) * int64(dv+2)
 	bq, bk := tileSizes(nq, d, dv, workers)
 	pair := int64(2*bk + bq*(dv+2))
-	strip := int64(stripMR*(stripMaxBK+stripNR) + stripMaxBQ*(d+dv+2))
+	strip := int64(stripMR*(stripMaxBK+stripNR+8) + stripMaxBQ*(d+dv+2))
 	return 8 * (packed + out + int64(workers)*max(pair, strip))
 }
 

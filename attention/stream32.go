@@ -215,7 +215,7 @@ func ErrBound32(q, k, v *Matrix32, bk int, rounded bool) float64 {
 func stream32Bytes(nq, nk, d, dv, workers int) int64 {
 	packed := int64((nk+strip32NR-1)/strip32NR*strip32NR) * int64(d)
 	out := 2 * int64(nq) * int64(dv+2)
-	scratch := int64(stripMR*(stripMaxBK+strip32NR)) + int64(stripMaxBQ)*int64(d+2*dv+4)
+	scratch := int64(stripMR*(stripMaxBK+strip32NR+16)) + int64(stripMaxBQ)*int64(d+2*dv+4)
 	return 4 * (packed + out + int64(workers)*scratch)
 }
 
@@ -336,7 +336,7 @@ type worker32 struct {
 
 func (e *engine32) newWorker() *worker32 {
 	strips := (e.bq + stripMR - 1) / stripMR
-	lds := (e.bk + strip32NR - 1) / strip32NR * strip32NR
+	lds := (e.bk+strip32NR-1)/strip32NR*strip32NR + 16 // rows not 4 KiB apart
 	return &worker32{
 		engine32: e, lds: lds,
 		qp: make([]float32, strips*stripMR*e.q.Cols), s: make([]float32, stripMR*lds),

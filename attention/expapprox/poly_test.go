@@ -26,10 +26,10 @@ func expRelErrOnGrid(p *Poly, n int) float64 {
 	return worst
 }
 
-// TestPolyCertifiedErrorOnGrid checks the certificate against a dense grid:
+// TestNewCertifiedOnGrid checks the certificate against a dense grid:
 // the measured relative error never exceeds it, and it is not loose by more
 // than a modest factor where it is meaningful (well above rounding level).
-func TestPolyCertifiedErrorOnGrid(t *testing.T) {
+func TestNewCertifiedOnGrid(t *testing.T) {
 	const slack = 4 * 0x1p-53 // math.Exp and the final rounding of P(x)
 	for _, R := range []float64{0.0625, 0.25, 1, 2.5, 4, 8} {
 		for _, g := range []int{0, 1, 2, 4, 7, 11, 16, 22, 30, 40} {
@@ -46,9 +46,9 @@ func TestPolyCertifiedErrorOnGrid(t *testing.T) {
 	}
 }
 
-// TestPolyCertifiedErrorTaylorComparison: the certificate beats the Taylor
+// TestCertifiedErrorBeatsTaylor: the certificate beats the Taylor
 // remainder e^R·R^{g+1}/(g+1)! of the same degree whenever it is < 1.
-func TestPolyCertifiedErrorTaylorComparison(t *testing.T) {
+func TestCertifiedErrorBeatsTaylor(t *testing.T) {
 	for _, R := range []float64{0.5, 1, 4} {
 		for g := 1; g < 30; g += 3 {
 			c := CertifiedError(R, g)
@@ -61,7 +61,7 @@ func TestPolyCertifiedErrorTaylorComparison(t *testing.T) {
 	}
 }
 
-func TestPolyCertifiedErrorEdges(t *testing.T) {
+func TestCertifiedErrorEdges(t *testing.T) {
 	if got := CertifiedError(0, 0); got != 0 {
 		t.Errorf("CertifiedError(0, 0) = %v; want 0", got)
 	}
@@ -77,9 +77,9 @@ func TestPolyCertifiedErrorEdges(t *testing.T) {
 	}
 }
 
-// TestPolyDegreeMonotone: the chosen degree never decreases as R grows or
+// TestDegreeMonotone: the chosen degree never decreases as R grows or
 // ε shrinks, increases strictly somewhere, and meets its target.
-func TestPolyDegreeMonotone(t *testing.T) {
+func TestDegreeMonotone(t *testing.T) {
 	epss := []float64{1e-3, 1e-6, 1e-9}
 	Rs := []float64{0.0625, 0.25, 1, 4} // B² for B = 0.25, 0.5, 1, 2
 	grid := make([][]int, len(Rs))
@@ -117,9 +117,9 @@ func TestPolyDegreeMonotone(t *testing.T) {
 	}
 }
 
-// TestPolyDegreeFloor: when float64 coefficients cannot reach eps, the
+// TestDegreeFloor: when float64 coefficients cannot reach eps, the
 // returned error says so (> eps) instead of pretending.
-func TestPolyDegreeFloor(t *testing.T) {
+func TestDegreeFloor(t *testing.T) {
 	g, e := Degree(20, 1e-9)
 	if e <= 1e-9 {
 		t.Errorf("Degree(20, 1e-9) = %d, %g; want error > 1e-9 (float64 floor)", g, e)
