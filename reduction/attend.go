@@ -18,7 +18,18 @@ import (
 // memory limit, so that every shard and the unsharded run use the same
 // tiles and hence the same arithmetic. Memory of a tile: keyTile·(d+1)
 // floats, plus the packed copy exact attention makes.
-const keyTile = 1 << 14
+var keyTile = 1 << 14
+
+// queryBlock is the number of query rows an exact run builds and attends
+// at a time: each block streams every key tile and is decided at once
+// (decisions merge exactly, Decision.Merge), so neither Q nor T is held
+// whole and a run's memory is O((queryBlock + keyTile)·d) whatever N and
+// M. Rows do not depend on the block they are computed in (attention
+// computes each row by the same arithmetic), so this changes no bit of
+// the result. Regenerating the keys once per block costs O(M·m) against
+// the block's O(queryBlock·M·m) attention. (A variable only so that tests
+// can use small blocks.)
+var queryBlock = 1 << 14
 
 // attender is the qkv, plan and attention stages of one run over the rows
 // of one shard (or all rows).
@@ -45,14 +56,31 @@ type configurable interface{ Options() attention.Options }
 type keySplitter interface{ MergesKeys() bool }
 
 func newAttender(p Problem, params Params, rows Rows, opt Options) *attender {
-	a := &attender{p: p, params: params, rows: rows, opt: opt, algo: opt.Algo}
-	ks, ok := opt.Algo.(keySplitter)
-	_, conf := opt.Algo.(configurable)
-	a.stream = ok && ks.MergesKeys() && conf
-	return a
+	return &attender{p: p, params: params, rows: rows, opt: opt, algo: opt.Algo, stream: streams(opt.Algo)}
+}
+
+// streams reports whether a run of algo streams its keys in tiles (and its
+// queries in blocks): for configurable algorithms whose outputs merge over
+// key blocks (exact attention).
+func streams(algo attention.Algorithm) bool {
+	ks, ok := algo.(keySplitter)
+	_, conf := algo.(configurable)
+	return ok && ks.MergesKeys() && conf
 }
 
 func (a *attender) tiles() int { return (a.params.Keys + keyTile - 1) / keyTile }
+
+// blocks returns the query blocks of the run: one unless streaming.
+func (a *attender) blocks() []Rows {
+	if !a.stream {
+		return []Rows{a.rows}
+	}
+	var bs []Rows
+	for lo := a.rows.Lo; lo < a.rows.Hi; lo += queryBlock {
+		bs = append(bs, Rows{lo, min(lo+queryBlock, a.rows.Hi)})
+	}
+	return bs
+}
 
 // prepare builds the query rows (and the whole key side unless
 // streaming), fixes the algorithm's options and plans: the qkv and plan
@@ -83,7 +111,7 @@ func (a *attender) prepare(ctx context.Context, r *Report) error {
 	keyRows := p.Keys
 	if a.stream {
 		keyRows = min(keyTile, p.Keys)
-		r.Algo.Flops = plan.Flops * float64(p.Keys) / float64(keyRows)
+		r.Algo.Flops = plan.Flops * float64(p.Keys) / float64(keyRows) * float64(a.rows.Len()) / float64(a.blocks()[0].Len())
 		note := fmt.Sprintf("keys streamed in %d tiles of %d, merged by log-sum-exp", a.tiles(), keyRows)
 		if a.tiles() == 1 {
 			note = fmt.Sprintf("keys in one tile of %d (larger key sides stream in tiles of %d)", keyRows, keyTile)
@@ -105,7 +133,11 @@ func (a *attender) prepare(ctx context.Context, r *Report) error {
 // algorithm with its options fixed for the run.
 func (a *attender) build(ctx context.Context, r *Report) error {
 	p := a.params
-	q, err := a.p.queries(ctx, p, a.rows.Lo, a.rows.Hi)
+	first := a.blocks()[0]
+	if a.opt.Keep {
+		first = a.rows
+	}
+	q, err := a.p.queries(ctx, p, first.Lo, first.Hi)
 	if err != nil {
 		return err
 	}
@@ -139,7 +171,7 @@ func (a *attender) configure(ctx context.Context) error {
 	if a.stream {
 		o.KeyBlocks = 1
 		if prog := o.Progress; prog != nil {
-			n := float64(a.tiles())
+			n := float64(a.tiles() * len(a.blocks()))
 			o.Progress = func(f float64) { prog((float64(a.tile.Load()) + f) / n) }
 		}
 	} else {
@@ -184,44 +216,80 @@ func (a *attender) plan(ctx context.Context) (*attention.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.algo.Plan(a.q, k, v)
+	b := a.blocks()[0]
+	return a.algo.Plan(a.q.Slice(0, b.Len(), 0, a.params.D).(*mat.Dense), k, v)
 }
 
 // run is the attention stage and the decision of the rows.
 func (a *attender) run(ctx context.Context, r *Report) error {
-	var out *attention.Output
-	err := r.stage(StageAttention, a.opt, func() (err error) {
-		out, err = a.attend(ctx)
-		return err
+	var dec Decision
+	var t *mat.Dense
+	if a.opt.Keep || a.opt.KeepT {
+		t = mat.NewDense(a.rows.Len(), 1, nil)
+	}
+	errBound := 0.0
+	err := r.stage(StageAttention, a.opt, func() error {
+		for i, b := range a.blocks() {
+			out, err := a.attendBlock(ctx, b, i == 0)
+			if err != nil {
+				return err
+			}
+			if !a.opt.Keep {
+				a.q = nil // the first block's queries, kept for the plan
+			}
+			d := DecideRows(out.T, a.params, b.Lo)
+			if i == 0 {
+				dec = d
+			} else {
+				dec = dec.Merge(d)
+			}
+			errBound = math.Max(errBound, out.ErrBound)
+			if t != nil {
+				t.Slice(b.Lo-a.rows.Lo, b.Hi-a.rows.Lo, 0, 1).(*mat.Dense).Copy(out.T.Slice(0, b.Len(), 0, 1))
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		r.Verdict = Unknown
 		r.Reason = fmt.Sprintf("%s attention failed: %v", r.Algo.Name, err)
 		return err
 	}
-	r.Algo.RunErrBound = Number(out.ErrBound)
-	if a.opt.Keep || a.opt.KeepT {
-		r.T = out.T
+	r.Algo.RunErrBound = Number(errBound)
+	if t != nil {
+		r.T = t
 	}
-	dec := DecideRows(out.T, a.params, a.rows.Lo)
 	r.Decision = &dec
 	r.Verdict = dec.Verdict
 	return nil
 }
 
-// attend computes the rows of T: in one call, or tile by tile over the
-// keys, generating each tile when it is needed.
-func (a *attender) attend(ctx context.Context) (*attention.Output, error) {
-	if !a.stream {
-		return a.algo.Attend(ctx, a.q, a.k, a.v)
-	}
-	var out *attention.Output
-	for j0 := 0; j0 < a.params.Keys; j0 += keyTile {
-		k, v, err := a.p.keys(ctx, a.params, j0, min(j0+keyTile, a.params.Keys))
-		if err != nil {
+// attendBlock computes the rows b of T: in one call, or tile by tile over
+// the keys, generating each tile when it is needed. The first block's
+// queries were built by prepare.
+func (a *attender) attendBlock(ctx context.Context, b Rows, first bool) (*attention.Output, error) {
+	q := a.q // the first block, or all rows when kept or not streaming
+	if a.opt.Keep && a.stream {
+		q = a.q.Slice(b.Lo-a.rows.Lo, b.Hi-a.rows.Lo, 0, a.params.D).(*mat.Dense)
+	} else if !first {
+		var err error
+		if q, err = a.p.queries(ctx, a.params, b.Lo, b.Hi); err != nil {
 			return nil, err
 		}
-		o, err := a.algo.Attend(ctx, a.q, k, v)
+	}
+	if !a.stream {
+		return a.algo.Attend(ctx, q, a.k, a.v)
+	}
+	var out *attention.Output
+	tile := min(keyTile, a.params.Keys)
+	kbuf, vbuf := mat.NewDense(tile, a.params.D, nil), mat.NewDense(tile, 1, nil)
+	for j0 := 0; j0 < a.params.Keys; j0 += keyTile {
+		n := min(keyTile, a.params.Keys-j0)
+		k, v := kbuf.Slice(0, n, 0, a.params.D).(*mat.Dense), vbuf.Slice(0, n, 0, 1).(*mat.Dense)
+		if err := a.p.fillKeys(ctx, a.params, j0, k, v); err != nil {
+			return nil, err
+		}
+		o, err := a.algo.Attend(ctx, q, k, v)
 		if err != nil {
 			return nil, err
 		}

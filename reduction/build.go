@@ -114,12 +114,15 @@ func equalisedRows(x *ovp.Instance, s ovp.Side, c float64, lo, hi int) *mat.Dens
 	return out
 }
 
-// referenceValueRows returns rows [lo, hi) of V: 1 on the M real keys, 0
-// on the M reference keys.
-func referenceValueRows(m, lo, hi int) *mat.Dense {
-	v := mat.NewDense(hi-lo, 1, nil)
-	for j := lo; j < min(hi, m); j++ {
-		v.Set(j-lo, 0, 1)
+// fillReferenceValues sets v to rows [lo, lo + rows of v) of V: 1 on the
+// M real keys, 0 on the reference keys.
+func fillReferenceValues(v *mat.Dense, m, lo int) {
+	n, _ := v.Dims()
+	for j := range n {
+		x := 0.0
+		if lo+j < m {
+			x = 1
+		}
+		v.Set(j, 0, x)
 	}
-	return v
 }

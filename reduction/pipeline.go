@@ -254,13 +254,16 @@ func (r *Report) checkMemory(inBytes float64, n int, opt Options) error {
 	if opt.Rows != (Rows{}) {
 		rows = float64(opt.Rows.Len())
 	}
+	if streams(opt.Algo) && !opt.Keep && !opt.KeepT {
+		rows = math.Min(rows, float64(queryBlock)) // see attender.attend
+	}
 	d := float64(max(r.OV.Dim, 1))
 	if r.Route == RouteANN || opt.Form == FormPaper { // d = 2·d0, or m + e ≤ 2m
 		d *= 2
 	}
 	mat := 8 * rows * (d + 1)
 	r.Memory = MemoryInfo{Instance: clampBytes(inBytes), Matrices: clampBytes(mat), Limit: limitOf(opt.MaxMemory)}
-	what := fmt.Sprintf("the input (%.0f + %d vectors of dimension %d) and %.0f rows of Q and T", float64(r.OV.N), r.OV.M, r.OV.Dim, rows)
+	what := fmt.Sprintf("the input (%.0f + %d vectors of dimension %d) and %.0f rows of Q and T at a time", float64(r.OV.N), r.OV.M, r.OV.Dim, rows)
 	return memlimit.Check(what, clampBytes(inBytes+mat), opt.MaxMemory,
 		"use a smaller instance (fewer variables), more shards, or raise --max-memory")
 }

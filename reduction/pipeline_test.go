@@ -213,13 +213,13 @@ func TestRunWrongAlgorithm(t *testing.T) {
 // TestRunMemoryRefusal checks that work over the limit is refused with an
 // estimate, before allocation.
 func TestRunMemoryRefusal(t *testing.T) {
-	// v = 36 streams its keys, but its 2^18 query rows of 150 floats
-	// (300 MiB) do not fit in 100 MiB.
+	// v = 36 streams its keys and its queries (blocks of 2^14 rows of 150
+	// floats, 19 MiB), but not in 10 MiB.
 	f, _ := sat.Random(sat.GenOptions{Vars: 36, Clauses: 150, K: 3, Seed: 1})
-	_, err := Run(context.Background(), f, Options{Algo: exactAlgo(t), MaxMemory: 100 << 20})
+	_, err := Run(context.Background(), f, Options{Algo: exactAlgo(t), MaxMemory: 10 << 20})
 	var me *memlimit.Error
-	if !errors.As(err, &me) || me.Need <= 100<<20 {
-		t.Fatalf("Run(v=36, limit 100 MiB) = %v; want a *memlimit.Error above 100 MiB", err)
+	if !errors.As(err, &me) || me.Need <= 10<<20 {
+		t.Fatalf("Run(v=36, limit 10 MiB) = %v; want a *memlimit.Error above 10 MiB", err)
 	}
 	// Without streaming (poly holds the whole key side) v = 30 does not fit
 	// in 100 MiB either: K alone is 2^16 × 128 floats.

@@ -33,6 +33,9 @@ type Problem interface {
 	// rows returns rows [lo, hi) of Q (side A) or of K and V (side B).
 	queries(ctx context.Context, p Params, lo, hi int) (*mat.Dense, error)
 	keys(ctx context.Context, p Params, lo, hi int) (k, v *mat.Dense, err error)
+	// fillKeys writes rows [lo, lo + rows of k) of K and V into k and v,
+	// overwriting them (so that a run streaming tiles reuses two buffers).
+	fillKeys(ctx context.Context, p Params, lo int, k, v *mat.Dense) error
 	// heaviest returns the indices of a query row and of the key rows of
 	// largest norm (so that the logit radius of the whole instance can be
 	// computed without building it).
@@ -269,17 +272,24 @@ func shiftColumns(m *mat.Dense, p Params) {
 // reference keys (M of them, one in the tight form); in the paper's form
 // every key ends with e shift coordinates β.
 func (o *ovRoute) keys(ctx context.Context, p Params, lo, hi int) (*mat.Dense, *mat.Dense, error) {
-	real := min(hi, p.M)
-	k := mat.NewDense(hi-lo, p.D, nil)
+	k, v := mat.NewDense(hi-lo, p.D, nil), mat.NewDense(hi-lo, 1, nil)
+	return k, v, o.fillKeys(ctx, p, lo, k, v)
+}
+
+func (o *ovRoute) fillKeys(ctx context.Context, p Params, lo int, k, v *mat.Dense) error {
+	n, _ := k.Dims()
+	real := min(lo+n, p.M)
+	k.Zero()
 	if lo < real {
 		rows, err := o.vec.list(ctx, ovp.B, lo, real)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		k.Slice(0, real-lo, 0, p.D).(*mat.Dense).Copy(scaledBits(rows, o.vec.words(), real-lo, p.D, -p.Scale))
+		fillBits(k, rows, o.vec.words(), real-lo, -p.Scale)
 	}
 	shiftColumns(k, p)
-	return k, referenceValueRows(p.M, lo, hi), nil
+	fillReferenceValues(v, p.M, lo)
+	return nil
 }
 
 func (o *ovRoute) heaviest(ctx context.Context, p Params) (int, []int, error) {
@@ -473,10 +483,17 @@ func (a *annRoute) queries(_ context.Context, p Params, lo, hi int) (*mat.Dense,
 
 // keys: s√d·(b_j, 1−b_j) with v_j = 1 for j < M; the M reference keys
 // s√d·(1 − t/d0)·𝟏 with v_j = 0 (s√d·𝟏 in the paper's form).
-func (a *annRoute) keys(_ context.Context, p Params, lo, hi int) (*mat.Dense, *mat.Dense, error) {
+func (a *annRoute) keys(ctx context.Context, p Params, lo, hi int) (*mat.Dense, *mat.Dense, error) {
+	k, v := mat.NewDense(hi-lo, p.D, nil), mat.NewDense(hi-lo, 1, nil)
+	return k, v, a.fillKeys(ctx, p, lo, k, v)
+}
+
+func (a *annRoute) fillKeys(_ context.Context, p Params, lo int, k, v *mat.Dense) error {
+	n, _ := k.Dims()
+	hi := lo + n
 	c := a.scale(p)
 	real := min(hi, p.M)
-	k := mat.NewDense(hi-lo, p.D, nil)
+	k.Zero()
 	if lo < real {
 		k.Slice(0, real-lo, 0, p.D).(*mat.Dense).Copy(equalisedRows(a.x, ovp.B, c, lo, real))
 	}
@@ -490,7 +507,8 @@ func (a *annRoute) keys(_ context.Context, p Params, lo, hi int) (*mat.Dense, *m
 			row[c] = ref
 		}
 	}
-	return k, referenceValueRows(p.M, lo, hi), nil
+	fillReferenceValues(v, p.M, lo)
+	return nil
 }
 
 func (a *annRoute) scale(p Params) float64 { return p.Scale * math.Sqrt(float64(p.D)) }

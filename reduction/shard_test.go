@@ -254,14 +254,15 @@ func TestShardsEqualUnshardedPlanted(t *testing.T) {
 }
 
 // TestStreamingKeysAcrossTiles: an instance with more keys than one tile
-// (2M = 2^15 > keyTile) streams several tiles; shards still equal the
-// unsharded run bit for bit, and the result agrees with gini.
+// gives the same decision and witness sharded or not, and agrees with
+// gini; query blocks of any size change no bit of T; key tiles of other
+// sizes change T by rounding only.
 func TestStreamingKeysAcrossTiles(t *testing.T) {
 	f, _, err := sat.Planted(sat.GenOptions{Vars: 18, Clauses: 70, K: 3, Seed: 9})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := CNFProblem(f, 4) // N = 16 queries, 2M = 2^15 keys
+	p, err := CNFProblem(f, 4) // N = 16 queries, 2M = 2^15 keys: two real tiles
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,5 +279,50 @@ func TestStreamingKeysAcrossTiles(t *testing.T) {
 	}
 	if !sameDecision(*got.Decision, *whole.Decision) || fmt.Sprint(got.Witness) != fmt.Sprint(whole.Witness) {
 		t.Errorf("3 shards: %+v, %v; unsharded %+v, %v", *got.Decision, got.Witness, *whole.Decision, whole.Witness)
+	}
+
+	// Small tiles and blocks against one tile and one block.
+	g, _, err := sat.Planted(sat.GenOptions{Vars: 14, Clauses: 50, K: 3, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = CNFProblem(g, 7) // N = 128, 2M = 256
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(tile, block int, rows Rows) *Report {
+		defer func(k, q int) { keyTile, queryBlock = k, q }(keyTile, queryBlock)
+		keyTile, queryBlock = tile, block
+		r, err := Solve(context.Background(), p, Options{Algo: exactAlgo(t), KeepT: true, Rows: rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	one := run(1<<14, 1<<14, Rows{0, 128})
+	// Query blocks change no bit.
+	for _, block := range []int{16, 7, 1} {
+		for _, rows := range []Rows{{0, 128}, {13, 77}} {
+			r := run(1<<14, block, rows)
+			if !mat.Equal(r.T, one.T.Slice(rows.Lo, rows.Hi, 0, 1)) {
+				t.Errorf("blocks of %d rows, rows %v: T differs from one block", block, rows)
+			}
+			if rows.Lo == 0 && !sameDecision(*r.Decision, *one.Decision) {
+				t.Errorf("blocks of %d rows: decision %+v; want %+v", block, *r.Decision, *one.Decision)
+			}
+		}
+	}
+	// Key tiles change T by rounding only (log-sum-exp merges); keyTile is
+	// a constant so that every run uses the same ones.
+	for _, tile := range []int{64, 100, 1} {
+		r := run(tile, 16, Rows{0, 128})
+		for i := range 128 {
+			if g, w := r.T.At(i, 0), one.T.At(i, 0); math.Abs(g-w) > 1e-13*math.Abs(w) {
+				t.Errorf("tiles of %d keys: T[%d] = %.17g; one tile %.17g", tile, i, g, w)
+			}
+		}
+		if r.Decision.Row != one.Decision.Row || r.Decision.Above != one.Decision.Above {
+			t.Errorf("tiles of %d keys: decision %+v; want %+v", tile, *r.Decision, *one.Decision)
+		}
 	}
 }
