@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -75,5 +76,31 @@ func TestSlurmDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, slurm.StateFile)); err == nil {
 		t.Errorf("a dry run wrote %s", slurm.StateFile)
+	}
+}
+
+// TestUseSlurmCPUs: inside a Slurm task (SLURM_CPUS_PER_TASK set) the
+// all-cores default is the task's CPUs, unless GOMAXPROCS says otherwise.
+func TestUseSlurmCPUs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	tests := []struct {
+		cpus, gomaxprocs string
+		want             int
+	}{
+		{"1", "", 1},
+		{"3", "", 3},
+		{"3", "2", 7}, // GOMAXPROCS set: left alone (7 is what the test set before)
+		{"", "", 7},
+		{"zero", "", 7},
+		{"0", "", 7},
+	}
+	for _, tt := range tests {
+		runtime.GOMAXPROCS(7)
+		t.Setenv("SLURM_CPUS_PER_TASK", tt.cpus)
+		t.Setenv("GOMAXPROCS", tt.gomaxprocs)
+		useSlurmCPUs()
+		if got := runtime.GOMAXPROCS(0); got != tt.want {
+			t.Errorf("SLURM_CPUS_PER_TASK=%q GOMAXPROCS=%q: GOMAXPROCS %d; want %d", tt.cpus, tt.gomaxprocs, got, tt.want)
+		}
 	}
 }

@@ -53,9 +53,9 @@ write_conf() {
 	mkdir -p /etc/slurm "$STATE/ctld" "$STATE/spool" "$STATE/log"
 	cat >"$CONF.tmp" <<CONF
 $MARK
-# Single node: $host, $cpus CPUs, $mem MiB.
+# Single node: $host, $cpus CPUs, $mem MiB, reached at 127.0.0.1 (no DNS needed).
 ClusterName=hardness-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -83,7 +83,7 @@ MinJobAge=300
 # Seconds between SIGTERM and SIGKILL for cancelled and timed-out jobs.
 KillWait=5
 InactiveLimit=0
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 	mv "$CONF.tmp" "$CONF"

@@ -60,7 +60,8 @@ func (s *Script) Render(w io.Writer) error {
 	}
 	opt("ntasks", "1")
 	opt("output", s.Output)
-	b.WriteString("#SBATCH --requeue\n\nset -euo pipefail\n")
+	// Keep the log of an earlier attempt (resume, requeue) above the new one.
+	b.WriteString("#SBATCH --open-mode=append\n#SBATCH --requeue\n\nset -euo pipefail\n")
 	for _, l := range s.Body {
 		b.WriteString(l + "\n")
 	}

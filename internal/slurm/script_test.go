@@ -55,6 +55,7 @@ func ExampleScript_Render() {
 	// #SBATCH --cpus-per-task=4
 	// #SBATCH --ntasks=1
 	// #SBATCH --output=/scratch/f/logs/shard-%a.out
+	// #SBATCH --open-mode=append
 	// #SBATCH --requeue
 	//
 	// set -euo pipefail
