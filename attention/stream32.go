@@ -77,30 +77,36 @@ func defaultKernels32() *kernels32 {
 	return goKernels32
 }
 
+// qkStrip32Go is the reference qk: each sum in the order c = 0, 1, ….
 func qkStrip32Go(s []float32, lds int, qp, kp []float32, panels, d int) {
+	var sum [strip32NR]float32
 	for p := range panels {
 		kpp := kp[p*strip32NR*d : (p+1)*strip32NR*d]
 		for i := range stripMR {
-			for r := range strip32NR {
-				var sum float32
-				for c := range d {
-					sum += qp[c*stripMR+i] * kpp[c*strip32NR+r]
+			clear(sum[:])
+			for c := range d {
+				x, k := qp[c*stripMR+i], kpp[c*strip32NR:(c+1)*strip32NR]
+				for r := range sum {
+					sum[r] += x * k[r]
 				}
-				s[i*lds+p*strip32NR+r] = sum
 			}
+			copy(s[i*lds+p*strip32NR:], sum[:])
 		}
 	}
 }
 
+// pvStrip32Go is the reference pv: each sum in the order j = 0, 1, ….
 func pvStrip32Go(acc []float64, ldacc int, p []float32, ldp int, v []float32, ldv, n, dv int) {
+	sum := make([]float32, dv)
 	for i := range stripMR {
-		pi := p[i*ldp : i*ldp+n]
-		for c := range dv {
-			var sum float32
-			for j, pj := range pi {
-				sum += pj * v[j*ldv+c]
+		clear(sum)
+		for j, pj := range p[i*ldp : i*ldp+n] {
+			for c, x := range v[j*ldv : j*ldv+dv] {
+				sum[c] += pj * x
 			}
-			acc[i*ldacc+c] += float64(sum)
+		}
+		for c, x := range sum {
+			acc[i*ldacc+c] += float64(x)
 		}
 	}
 }

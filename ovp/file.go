@@ -63,9 +63,12 @@ func writeText(w io.Writer, x *Instance, h *Hamming, comments []string) error {
 	} else {
 		fmt.Fprintf(bw, "ov %d %d %d\n", x.N(), x.M(), x.Dim())
 	}
-	line := make([]byte, x.dim+1)
+	var line []byte // allocated for the first vector: an empty instance may declare any dimension
 	for _, s := range []Side{A, B} {
 		for i := 0; i < x.Len(s); i++ {
+			if line == nil {
+				line = make([]byte, x.dim+1)
+			}
 			r := x.Row(s, i)
 			for c := 0; c < x.dim; c++ {
 				line[c] = '0' + byte(r[c>>6]>>(uint(c)&63)&1)
@@ -145,7 +148,7 @@ func (e readError) Error() string { return e.err.Error() }
 // readVectors reads the N + M vector lines of x.
 func readVectors(lr *lineReader, x *Instance, errf func(int, string, ...any) error) error {
 	total := x.N() + x.M()
-	maxLine := x.dim + vectorSlack
+	maxLine := min(x.dim, math.MaxInt-vectorSlack) + vectorSlack
 	k := 0
 	for ; ; k++ {
 		l, err := lr.next(maxLine)

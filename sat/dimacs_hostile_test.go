@@ -5,10 +5,10 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/hardnesslab/hardness/internal/allocs"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 )
 
@@ -24,15 +24,6 @@ func (e *endless) Read(p []byte) (int, error) {
 		e.i++
 	}
 	return len(p), nil
-}
-
-// allocs returns the bytes f allocates.
-func allocs(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // TestReadDIMACSHostile holds the audit's reproductions (issue 14): each
@@ -66,7 +57,7 @@ func TestReadDIMACSHostile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			a := allocs(func() { _, err = ReadDIMACSLimit(tt.r, "z.cnf", tt.limit) })
+			a := allocs.Of(func() { _, err = ReadDIMACSLimit(tt.r, "z.cnf", tt.limit) })
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("ReadDIMACSLimit = %v; want %q", err, tt.want)
 			}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/hardnesslab/hardness/internal/allocs"
 	"github.com/ulikunitz/xz"
 )
 
@@ -356,10 +357,24 @@ func FuzzReadDIMACS(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	for _, s := range []string{"\xef\xbb\xbfp cnf 1 1\n1 0\n", "P CNF 1 1\n1 0\n", "p CNF 1 1\n1 0\n", "\x00\x00\x00\x00",
+		"p cnf 3 1\n1 -2 3 1 -2 3 1 -2 3 0\n", "p cnf 1000 2147483647\n1 2 0\n"} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := ReadDIMACS(bytes.NewReader(data), "fuzz.cnf")
+		// What the reader holds is bounded by the limit (1 MiB here), plus
+		// the decompressors' windows (xz 8 MiB, bzip2 up to 3.6 MiB) and
+		// buffers proportional to the input.
+		var (
+			got *Formula
+			err error
+		)
+		used := allocs.Of(func() { got, err = ReadDIMACSLimit(bytes.NewReader(data), "fuzz.cnf", 1<<20) })
+		if budget := uint64(1<<20 + 24<<20 + 8*len(data)); used > budget {
+			t.Fatalf("ReadDIMACSLimit allocated %d bytes; budget %d (input %d bytes)", used, budget, len(data))
+		}
 		// Chunking must not change the outcome.
-		got1, err1 := ReadDIMACS(iotest.OneByteReader(bytes.NewReader(data)), "fuzz.cnf")
+		got1, err1 := ReadDIMACSLimit(iotest.OneByteReader(bytes.NewReader(data)), "fuzz.cnf", 1<<20)
 		if (err == nil) != (err1 == nil) || (err != nil && err.Error() != err1.Error()) || (err == nil && !sameFormula(got, got1)) {
 			t.Fatalf("whole read = %s, %v; one-byte read = %s, %v", dump(got), err, dump(got1), err1)
 		}
@@ -381,7 +396,7 @@ func FuzzReadDIMACS(f *testing.F) {
 		if err := WriteDIMACS(&b, got, "fuzz"); err != nil {
 			t.Fatalf("WriteDIMACS(accepted formula) error %v", err)
 		}
-		back, err := ReadDIMACS(&b, "rt.cnf")
+		back, err := ReadDIMACSLimit(&b, "rt.cnf", 1<<20)
 		if err != nil || !sameFormula(back, got) {
 			t.Fatalf("round trip of %s = %s, %v", dump(got), dump(back), err)
 		}

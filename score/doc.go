@@ -20,9 +20,11 @@
 // max_i |T̃_i − T_i| on the decisive column against the key's answer_T.npy;
 // any method with MaxErr below the tolerance is right.
 //
-// # Bad input
+// # Failures and bad input
 //
-// A missing output, an output of the wrong shape (n_queries × d_v, or
+// A method that produced no output for an instance may say so with
+// OUT/<id>.json holding {"error": "…"}: the instance counts as wrong
+// (verdict FAILED, no margin). Otherwise a missing output, an output of the wrong shape (n_queries × d_v, or
 // [1, 1, n_queries, d_v], or (n_queries,) when d_v = 1), an unsupported
 // dtype, and NaN or ±Inf in the decisive column are errors that name the
 // instance, the file and what was expected ([InputError]); a suite

@@ -37,12 +37,12 @@ func (m *Method) Wrong() int {
 // WriteMarkdown writes the per-cell table of every method.
 func WriteMarkdown(w io.Writer, ms []*Method) error {
 	var b strings.Builder
-	b.WriteString("| method | cell | n | c | accuracy | min margin | median margin | max \\|T̃−T\\| | tolerance | certified | broken cert. |\n")
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	b.WriteString("| method | cell | n | c | accuracy | failed | min margin | median margin | max \\|T̃−T\\| | tolerance | certified | broken cert. |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, m := range ms {
 		for _, c := range m.Cells {
-			fmt.Fprintf(&b, "| %s | %s | %d | %.3g | %d/%d | %s | %s | %.2g | %.2g | %d | %d |\n", m.Name, c.Cell, c.N, c.C,
-				c.Right, c.Count, fmtMargin(c.MinMargin), fmtMargin(c.MedMargin), c.MaxErr, c.Tolerance, c.Certified, c.BrokenCerts)
+			fmt.Fprintf(&b, "| %s | %s | %d | %.3g | %d/%d | %d | %s | %s | %.2g | %.2g | %d | %d |\n", m.Name, c.Cell, c.N, c.C,
+				c.Right, c.Count, c.Failed, fmtMargin(c.MinMargin), fmtMargin(c.MedMargin), c.MaxErr, c.Tolerance, c.Certified, c.BrokenCerts)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -59,12 +59,12 @@ func fmtMargin(x float64) string {
 // WriteCellsCSV writes the per-cell table as CSV.
 func WriteCellsCSV(w io.Writer, ms []*Method) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"method", "cell", "route", "n", "gap", "c", "count", "right", "accuracy", "min_margin", "median_margin",
+	cw.Write([]string{"method", "cell", "route", "n", "gap", "c", "count", "right", "accuracy", "failed", "min_margin", "median_margin",
 		"max_err", "tolerance", "certified", "broken_certificates"})
 	for _, m := range ms {
 		for _, c := range m.Cells {
 			cw.Write([]string{m.Name, c.Cell, c.Route, strconv.Itoa(c.N), g(c.Gap), g(c.C), strconv.Itoa(c.Count),
-				strconv.Itoa(c.Right), g(c.Accuracy), g(c.MinMargin), g(c.MedMargin), g(c.MaxErr), g(c.Tolerance),
+				strconv.Itoa(c.Right), g(c.Accuracy), strconv.Itoa(c.Failed), g(c.MinMargin), g(c.MedMargin), g(c.MaxErr), g(c.Tolerance),
 				strconv.Itoa(c.Certified), strconv.Itoa(c.BrokenCerts)})
 		}
 	}
@@ -75,7 +75,7 @@ func WriteCellsCSV(w io.Writer, ms []*Method) error {
 // WriteInstancesCSV writes one row per instance and method.
 func WriteInstancesCSV(w io.Writer, ms []*Method) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"method", "id", "cell", "route", "n", "c", "expected", "verdict", "right", "row", "margin", "max_err", "tolerance", "err_bound"})
+	cw.Write([]string{"method", "id", "cell", "route", "n", "c", "expected", "verdict", "right", "row", "margin", "max_err", "tolerance", "err_bound", "failed"})
 	for _, m := range ms {
 		for _, r := range m.Results {
 			eb := ""
@@ -83,7 +83,7 @@ func WriteInstancesCSV(w io.Writer, ms []*Method) error {
 				eb = g(*r.ErrBound)
 			}
 			cw.Write([]string{m.Name, r.ID, r.Cell, r.Route, strconv.Itoa(r.N), g(r.C), r.Expected, r.Verdict,
-				strconv.FormatBool(r.Right), strconv.Itoa(r.Row), g(r.Margin), g(r.MaxErr), g(r.Tolerance), eb})
+				strconv.FormatBool(r.Right), strconv.Itoa(r.Row), g(r.Margin), g(r.MaxErr), g(r.Tolerance), eb, r.Failed})
 		}
 	}
 	cw.Flush()
@@ -103,15 +103,15 @@ func WriteJSON(w io.Writer, ms []*Method) error {
 
 // marginClip bounds the margins drawn, so that exact attention's huge
 // margins do not flatten the rest.
-const marginClip = 10
+const marginClip = 3
 
 // Figures returns the accuracy-vs-c and margin-vs-c figures: one series
 // per method (and per route and n when the suite has several), one point
 // per cell at the cell's mean c.
 func Figures(ms []*Method) []*experiments.Figure {
 	acc := &experiments.Figure{Name: "accuracy_vs_c", Title: "Accuracy on hard instances",
-		XLabel: "c = B/√ln n", YLabel: "fraction of verdicts right", YFromZero: true, LegendBottom: true, LegendLeft: true}
-	mar := &experiments.Figure{Name: "margin_vs_c", Title: "Median margin of the decisive row (tolerances; clipped to ±10)",
+		XLabel: "c = B/√ln n", YLabel: "fraction of verdicts right", YFromZero: true, LegendLeft: true}
+	mar := &experiments.Figure{Name: "margin_vs_c", Title: "Median margin of the decisive row (tolerances; clipped to ±3)",
 		XLabel: "c = B/√ln n", YLabel: "(T̃ − τ)/tolerance, signed", LegendBottom: true, LegendLeft: true,
 		HLines: []experiments.Ref{{Value: 1, Label: "exact ≥ 1"}, {Value: 0, Label: "wrong side of τ"}}}
 	groups := map[string]bool{}
@@ -135,7 +135,9 @@ func Figures(ms []*Method) []*experiments.Figure {
 				order = append(order, label)
 			}
 			s[0].X, s[0].Y = append(s[0].X, c.C), append(s[0].Y, c.Accuracy)
-			s[1].X, s[1].Y = append(s[1].X, c.C), append(s[1].Y, math.Max(-marginClip, math.Min(marginClip, c.MedMargin)))
+			if c.Failed < c.Count { // a cell where every run failed has no margin
+				s[1].X, s[1].Y = append(s[1].X, c.C), append(s[1].Y, math.Max(-marginClip, math.Min(marginClip, c.MedMargin)))
+			}
 		}
 		for _, l := range order {
 			s := series[l]

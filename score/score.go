@@ -33,6 +33,9 @@ type Result struct {
 	// none; Certified is ErrBound < Tolerance.
 	ErrBound  *float64 `json:"err_bound,omitempty"`
 	Certified bool     `json:"certified"`
+	// Failed is the method's error when it produced no output (OUT/<id>.json
+	// with "error" and no OUT/<id>.npy): a wrong verdict without margin.
+	Failed string `json:"failed,omitempty"`
 }
 
 // InputError is bad input: a missing or malformed file. Exit status 2.
@@ -167,8 +170,16 @@ func (in *Instance) decide(col []float64) *Result {
 	return r
 }
 
-// readErrBound reads "err_bound" from the sidecar OUT/<id>.json, if any.
-func readErrBound(npy string) (*float64, error) {
+// sidecar is OUT/<id>.json: the method's report (hardness attention
+// --json), or its error when it produced no output.
+type sidecar struct {
+	ErrBound *float64 `json:"err_bound"`
+	Error    string   `json:"error"`
+}
+
+// readSidecar reads OUT/<id>.json next to the output path npy; nil if
+// there is none.
+func readSidecar(npy string) (*sidecar, error) {
 	side := npy[:len(npy)-len(filepath.Ext(npy))] + ".json"
 	b, err := os.ReadFile(side)
 	if errors.Is(err, os.ErrNotExist) {
@@ -177,23 +188,45 @@ func readErrBound(npy string) (*float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v struct {
-		ErrBound *float64 `json:"err_bound"`
-	}
+	var v sidecar
 	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("%s: %v; want a JSON object (hardness attention --json)", side, err)
+		return nil, fmt.Errorf("%s: %v; want a JSON object (hardness attention --json, or {\"error\": \"…\"})", side, err)
 	}
-	return v.ErrBound, nil
+	return &v, nil
 }
 
-// Suite scores OUT/<id>.npy for every instance. Bad input for any instance
-// is an error naming it; missing outputs are all named at once.
+func readErrBound(npy string) (*float64, error) {
+	sc, err := readSidecar(npy)
+	if sc == nil || err != nil {
+		return nil, err
+	}
+	return sc.ErrBound, nil
+}
+
+// failed returns the result of an instance the method failed on.
+func (in *Instance) failed(why string) *Result {
+	k := in.Key
+	return &Result{ID: k.ID, Cell: k.Cell, Route: k.Route, N: k.N, C: k.C, Gap: k.Gap, Expected: k.Expected,
+		Tolerance: k.Tolerance, Verdict: "FAILED", Row: -1, Failed: why}
+}
+
+// Suite scores OUT/<id>.npy for every instance. An instance without an
+// output but with OUT/<id>.json holding an "error" is a failure of the
+// method (wrong). Bad input for any instance is an error naming it;
+// missing outputs are all named at once.
 func Suite(insts []*Instance, out string) ([]*Result, error) {
 	var missing []string
+	fails := map[string]string{}
 	for _, in := range insts {
-		if _, err := os.Stat(filepath.Join(out, in.Key.ID+".npy")); err != nil {
-			missing = append(missing, in.Key.ID)
+		npy := filepath.Join(out, in.Key.ID+".npy")
+		if _, err := os.Stat(npy); err == nil {
+			continue
 		}
+		if sc, err := readSidecar(npy); err == nil && sc != nil && sc.Error != "" {
+			fails[in.Key.ID] = sc.Error
+			continue
+		}
+		missing = append(missing, in.Key.ID)
 	}
 	if len(missing) > 0 {
 		shown := missing
@@ -205,6 +238,10 @@ func Suite(insts []*Instance, out string) ([]*Result, error) {
 	}
 	res := make([]*Result, len(insts))
 	for i, in := range insts {
+		if why, ok := fails[in.Key.ID]; ok {
+			res[i] = in.failed(why)
+			continue
+		}
 		r, err := in.Score(filepath.Join(out, in.Key.ID+".npy"))
 		if err != nil {
 			return nil, err
@@ -229,6 +266,7 @@ type Cell struct {
 	MedMargin float64 `json:"median_margin"`
 	MaxErr    float64 `json:"max_err"`
 	Tolerance float64 `json:"tolerance"` // least tolerance in the cell
+	Failed    int     `json:"failed"`    // instances the method produced no output for
 	Certified int     `json:"certified"` // instances with a certificate below the tolerance
 	// BrokenCerts counts wrong verdicts despite a certificate: should be 0.
 	BrokenCerts int `json:"broken_certificates"`
@@ -257,15 +295,23 @@ func Cells(method string, rs []*Result) []*Cell {
 		if r.Certified {
 			c.Certified++
 		}
+		c.Tolerance = min(c.Tolerance, r.Tolerance)
+		if r.Failed != "" {
+			c.Failed++
+			continue // no margin or error to aggregate
+		}
 		c.MinMargin = min(c.MinMargin, r.Margin)
 		c.MaxErr = max(c.MaxErr, r.MaxErr)
-		c.Tolerance = min(c.Tolerance, r.Tolerance)
 		margins[r.Cell] = append(margins[r.Cell], r.Margin)
 	}
 	for _, c := range order {
 		c.C /= float64(c.Count)
 		c.Accuracy = float64(c.Right) / float64(c.Count)
 		m := margins[c.Cell]
+		if len(m) == 0 { // every instance failed
+			c.MinMargin, c.MedMargin = 0, 0
+			continue
+		}
 		sort.Float64s(m)
 		c.MedMargin = m[len(m)/2]
 		if len(m)%2 == 0 {

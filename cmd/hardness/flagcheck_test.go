@@ -185,3 +185,39 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 		t.Errorf("run --save read-only = exit %d, %q; want exit 2 and cannot write", code, stderr)
 	}
 }
+
+// FuzzDurationFlag: the duration flags (--timeout) never panic on any
+// text, and what checkFlag accepts is 0 or within the declared range.
+func FuzzDurationFlag(f *testing.F) {
+	for _, s := range []string{"0", "0s", "-1s", "5s", "1h30m", "NaN", "Inf", "1e30s", "9223372036854775808ns", "1.5µs", "2562047h47m16.854775807s", "+3m"} {
+		f.Add(s)
+	}
+	root := newRootCmd()
+	cmds := []*cobra.Command{}
+	walkCommands(root, func(c *cobra.Command) {
+		if fl := c.Flags().Lookup("timeout"); fl != nil && fl.Value.Type() == "duration" {
+			cmds = append(cmds, c)
+		}
+	})
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range cmds {
+			fl := c.Flags().Lookup("timeout")
+			fs := pflag.NewFlagSet("probe", pflag.ContinueOnError)
+			fs.AddFlag(&pflag.Flag{Name: fl.Name, Value: cloneValue(fl)})
+			if err := fs.Set(fl.Name, s); err != nil {
+				continue // pflag refuses it: exit 2 naming the flag
+			}
+			p := fs.Lookup(fl.Name)
+			if err := checkFlag(c, p); err != nil {
+				if !strings.Contains(err.Error(), "--timeout") {
+					t.Fatalf("%s --timeout %q: error %q does not name the flag", c.CommandPath(), s, err)
+				}
+				continue
+			}
+			d, err := fs.GetDuration(fl.Name)
+			if err != nil || d < 0 {
+				t.Fatalf("%s --timeout %q accepted as %v (%v)", c.CommandPath(), s, d, err)
+			}
+		}
+	})
+}

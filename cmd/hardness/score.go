@@ -32,7 +32,9 @@ column, and per cell the accuracy. Outputs may be float64 or float32,
 shaped n_queries × d_v or [1, 1, n_queries, d_v]. If OUT/<id>.json exists with
 an "err_bound" (hardness attention --json writes one), the certificate is
 checked against the tolerance: a wrong verdict under a certificate below the
-tolerance is counted as a broken certificate.
+tolerance is counted as a broken certificate. A method that failed on an
+instance writes {"error": "…"} to OUT/<id>.json instead of an output: the
+instance counts as wrong (FAILED).
 
 --outputs may be repeated (NAME=OUT labels the method; default the directory
 name) to compare methods in one table and plot. --report DIR writes scores.md,

@@ -103,6 +103,13 @@ func TestScoreWrongIsExit1(t *testing.T) {
 	if code != exitMismatch || !strings.Contains(errOut, "3 of 4 verdicts right") || !strings.Contains(stdout, `"margin": -2`) {
 		t.Errorf("score with one wrong output = %d, %s; want 1, 3 of 4 right and margin −2", code, errOut)
 	}
+	// A method that failed on an instance says so in OUT/<id>.json: wrong, not bad input.
+	os.Remove(filepath.Join(out, es[1].ID+".npy"))
+	os.WriteFile(filepath.Join(out, es[1].ID+".json"), []byte(`{"error": "poly: a row normaliser is not positive"}`), 0o644)
+	code, stdout, errOut = runCLI(t, nil, "score", "--suite", dir, "--outputs", out)
+	if code != exitMismatch || !strings.Contains(errOut, "2 of 4 verdicts right") || !strings.Contains(stdout, "| 0/2 | 1 | -2 |") {
+		t.Errorf("score with a failed instance = %d, %s, %s; want 1, 2 of 4 right, one failure in the table", code, stdout, errOut)
+	}
 }
 
 // TestScoreBadInput: every kind of bad input exits 2 naming the instance

@@ -55,7 +55,7 @@ func ReadFloat64s(r io.Reader, h *Header, capHint int) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]float64, 0, max(min(capHint, n), min(n, chunk)))
+	out := make([]float64, 0, max(min(capHint, n), min(n, chunk/8)))
 	order := h.Dtype.Order
 	err = readElems(r, h, int64(n), func(b []byte) error {
 		if h.Dtype.Size == 8 {
@@ -82,7 +82,7 @@ func ReadInt64s(r io.Reader, h *Header, capHint int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int64, 0, max(min(capHint, n), min(n, chunk)))
+	out := make([]int64, 0, max(min(capHint, n), min(n, chunk/8)))
 	err = readElems(r, h, int64(n), func(b []byte) error {
 		for i := 0; i < len(b); i += h.Dtype.Size {
 			v, ok := intAt(b[i:i+h.Dtype.Size], h.Dtype)
