@@ -15,6 +15,15 @@
 // [WriteNPY] and [ReadQKV] move matrices to and from NumPy's .npy files
 // with errors that name the file and the problem.
 //
+// Stream's kernels are chosen at run time: AVX-512 register-blocked
+// micro-kernels when the CPU has them, else AVX2 + FMA, else pure Go (always
+// with the purego build tag); every set is tested against the pure-Go one.
+// [Stream.Attend32] is the same exact attention in float32 ([ReadNPY32],
+// [WriteNPY32]), with the error bound [ErrBound32] in its plan.
+// [New]("bitpacked") is [Bitpacked], exact attention for the OV
+// reduction's inputs (Q ∈ {0, a}, K ∈ {−b, 0}): logits from popcounts of
+// bit-packed rows and d+1 exponentials per row; it refuses other inputs.
+//
 // [New]("poly") is [Poly], the polynomial method: exp replaced on [−R, R]
 // by a degree-g polynomial with a certified relative error (package
 // [expapprox] builds it, certifies it and chooses g), r = [Rank](d, g)
