@@ -1,0 +1,41 @@
+package web
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// TestSliderCertificate checks the slider against exact attention: where
+// the certificate says something, the measured error is within it; the
+// method is squeezed exactly when the rank ε needs exceeds n.
+func TestSliderCertificate(t *testing.T) {
+	for _, c := range []float64{0.2, 0.6, 1.2} {
+		p, err := Slider(context.Background(), 256, c, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Squeezed != (float64(p.NeedRank) > 256) || float64(p.Rank) > 256 && p.Squeezed {
+			t.Errorf("c = %g: squeezed %v, rank needed %g, run %g", c, p.Squeezed, float64(p.NeedRank), float64(p.Rank))
+		}
+		if b := float64(p.ErrBound); !math.IsInf(b, 1) && float64(p.Measured) > b {
+			t.Errorf("c = %g: measured error %g above the certified %g", c, float64(p.Measured), b)
+		}
+		if !p.Squeezed && !(float64(p.CertErr) <= sliderEps) {
+			t.Errorf("c = %g: not squeezed but certifies only %g > ε = %g", c, float64(p.CertErr), sliderEps)
+		}
+	}
+}
+
+// TestSliderInstance checks the instance is drawn within [−B, B].
+func TestSliderInstance(t *testing.T) {
+	q, k, v := sliderInstance(64, 1.5, 7)
+	for _, x := range append(append(q.RawMatrix().Data, k.RawMatrix().Data...), v.RawMatrix().Data...) {
+		if math.Abs(x) > 1.5 {
+			t.Fatalf("entry %g outside [−1.5, 1.5]", x)
+		}
+	}
+	if r, c := q.Dims(); r != 64 || c != sliderD {
+		t.Errorf("Q is %d×%d; want 64×%d", r, c, sliderD)
+	}
+}
