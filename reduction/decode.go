@@ -3,6 +3,7 @@ package reduction
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/hardnesslab/hardness/ovp"
 	"gonum.org/v1/gonum/mat"
@@ -62,6 +63,40 @@ type Decision struct {
 	// MaxBelow is the largest T_i not above τ (−Inf if none): the margin of
 	// the NO rows.
 	MaxBelow Number `json:"max_t_below_threshold"`
+	// Top are the rows above τ with the largest T, at most TopRows of them,
+	// in decreasing order of T (the smaller row first on a tie): the rows
+	// decoding tries when the arg-max row has no verified witness.
+	Top []Ranked `json:"top_rows,omitempty"`
+}
+
+// Ranked is a row of T and its value.
+type Ranked struct {
+	Row int    `json:"row"`
+	T   Number `json:"t"`
+}
+
+// TopRows bounds Decision.Top: decoding tries at most this many rows above
+// τ (shard decisions carry them, so the bound keeps them small).
+const TopRows = 256
+
+// topMerge returns the TopRows largest entries of a and b in decreasing
+// order of T, the smaller row first on a tie: exact, associative and
+// commutative, like Merge.
+func topMerge(a, b []Ranked) []Ranked {
+	out := append(append([]Ranked(nil), a...), b...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].T != out[j].T {
+			return out[i].T > out[j].T
+		}
+		return out[i].Row < out[j].Row
+	})
+	if len(out) > TopRows {
+		out = out[:TopRows]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // Decide reads the verdict from column 0 of T: row i is YES iff T_i > τ
@@ -83,6 +118,7 @@ func DecideRows(t *mat.Dense, p Params, first int) Decision {
 			continue
 		case x > p.Threshold:
 			dec.Above++
+			dec.Top = append(dec.Top, Ranked{first + i, Number(x)})
 		case x > float64(dec.MaxBelow):
 			dec.MaxBelow = Number(x)
 		}
@@ -90,6 +126,7 @@ func DecideRows(t *mat.Dense, p Params, first int) Decision {
 			dec.Max, dec.Row = Number(x), first+i
 		}
 	}
+	dec.Top = topMerge(dec.Top, nil)
 	dec.setVerdict()
 	return dec
 }
@@ -115,7 +152,7 @@ func (d *Decision) setVerdict() {
 // decision bit for bit.
 func (d Decision) Merge(e Decision) Decision {
 	m := Decision{Above: d.Above + e.Above, NaNRows: d.NaNRows + e.NaNRows,
-		MaxBelow: Number(math.Max(float64(d.MaxBelow), float64(e.MaxBelow)))}
+		MaxBelow: Number(math.Max(float64(d.MaxBelow), float64(e.MaxBelow))), Top: topMerge(d.Top, e.Top)}
 	switch {
 	case e.Row < 0:
 		m.Row, m.Max = d.Row, d.Max

@@ -33,6 +33,16 @@
 // input, chooses the constants, builds any range of rows of Q and of K, V,
 // decodes a witness and runs the check.
 //
+// [Options.Form] selects the construction's form: the default ones above,
+// the tight OV form ([FromOVTight], # The tight form) or the paper's form
+// ([FromOVPaper], [FromGapANNPaper], # The paper's form). Every run
+// measures the paper's instance properties on the instance built
+// ([CheckProperties], Report.Properties). Under a promised gap
+// (Options.Gap) a decoding failure is traced to a pair that breaks the
+// promise ([Disprove], Report.Promise), after the other rows above τ
+// (Decision.Top) have been tried for a verified witness.
+// [Params.RatioBound] says where the bound on B/√ln n is proved.
+//
 // # Shards
 //
 // A run splits into shards by query rows ([Options.Rows], [ShardRows]):
@@ -203,6 +213,46 @@
 // TightOVParams satisfies the same bound as the default form:
 // B/√(ln n) ≤ √(2/δ) whenever K·M ≤ n² and β ≥ 1 ([Params.RatioBound]).
 //
+// # The paper's form
+//
+// Alman and Song state (Lemma 4.7, via Alman and Song 2024) that their hard
+// instances have every entry of QKᵀ in [0, B'] with at least half of each
+// row equal to B', V ∈ {0,1}, ‖Q‖∞, ‖K‖∞ = O(√(log n·(1+κ))) and
+// d = O(log n). The default forms above do not: the OV form's logits lie in
+// [−β², 0], and the Gap-ANN form's scaled reference keys are below the
+// row maximum on a YES row with a pair closer than t. [CheckProperties]
+// measures the properties on any instance; the report prints them. The
+// paper's form ([FromOVPaper], [FromGapANNPaper]; `run --form paper`) has
+// them all:
+//
+// Gap-ANN. Reference keys s·√d·𝟏 (docs/design.md §2.3 as written): their
+// logit s²·d0 is the row maximum, every real logit s²(d0 − dist) lies in
+// [0, s²·d0], and the M reference keys are half of each row. With s as in
+// the scaled form (s²(far − t) = ln(4(M+1))) and w = e^(s²t) =
+// (4(M+1))^(t/(far−t)), dividing by e^(s²(d0−t)) gives
+// T_i = S_i/(S_i + M·w), S_i = Σ_j exp(s²(t − dist(a_i, b_j))). A YES row
+// has S_i ≥ 1, so T_i ≥ 1/(1 + M·w); a NO row has S_i ≤ M/(4(M+1)), so
+// T_i ≤ (M/(4(M+1)))/(M/(4(M+1)) + M·w) = 1/(1 + 4(M+1)·w). The threshold
+// is their midpoint and the tolerance half their difference,
+//
+//	τ = (1/(1+M·w) + 1/(1+4(M+1)·w))/2,   tol = (1/(1+M·w) − 1/(1+4(M+1)·w))/2,
+//
+// positive because 4(M+1) > M; B is the scaled form's. The price is the
+// tolerance: of order 1/(M·w) = M^(−1−t/(far−t)), about M^(−1−1/ε), instead
+// of 3/(8(M+1)); PaperANNParams refuses sizes where it underflows float64.
+//
+// OV. Equal weights are what let a reference key sit at a common maximum,
+// and OV vectors have none; e shift coordinates supply one. With
+// e = min(max_i |a_i|, max_j |b_j|) ≥ every ⟨a_i, b_j⟩ and d = m + e,
+// q_i = β(a_i, 𝟏_e), real keys β(−b_j, 𝟏_e), and M reference keys
+// β(0, 𝟏_e): every logit is β²(e − ⟨a_i, b_j⟩)/d ∈ [0, β²e/d], the
+// reference logit β²e/d is the row maximum, and dividing by e^(β²e/d)
+// gives T_i = S_i/(S_i + M) with S_i = Σ_j exp(−β²⟨a_i, b_j⟩/d): the
+// default form with β²/d in place of β²/m. So β² = ln(4(M+1))·(m+e)/(δ·m)
+// keeps τ = 5/(8(M+1)) and tol = 3/(8(M+1)) exactly, at the price of a
+// factor √((m+e)/m) ≤ √2 in B: B/√ln n ≤ √(2(m+e)/(m·δ)) ≤ 2/√δ
+// whenever 4(M+1) ≤ n² ([Params.RatioBound]).
+//
 // # The gap from SETH, not implemented
 //
 // Rubinstein (2018), building on the distributed PCP of Abboud, Rubinstein
@@ -238,12 +288,25 @@
 // ⟨a_i*, b_j*⟩ = 0 (OV) or dist ≤ t (ANN), O(M·m/64) with bit-packed
 // vectors; for an OV instance built from a formula, (i*, j*) maps to the
 // assignment f_i* ∪ g_j* of the split, which is verified against the
-// formula. A YES verdict whose witness does not verify is a
-// [DecodingFailure], never a SAT verdict: that happens when an approximate
-// algorithm's error exceeds the tolerance, or when a promised gap (--gap) is
-// larger than the instance's true gap.
+// formula. If that witness does not verify, the other rows above τ are
+// tried in decreasing order of T (the TopRows largest, Decision.Top) and
+// the first verified witness gives the SAT verdict; a YES decision with
+// no verified witness is a [DecodingFailure], never a SAT verdict. That
+// happens when an approximate algorithm's error exceeds the tolerance, or
+// when a promised gap (--gap) is larger than the instance's true gap: a
+// NO row then has some ⟨a_i, b_j⟩ < δ·m, S_i can exceed the NO bound, and
+// the row can rise above τ, so both an unsatisfiable and a satisfiable
+// formula can fail on the arg-max row. With exact attention a YES row is
+// above τ whatever the gap (S_i ≥ 1), so a satisfiable formula is then
+// rescued by the rows above τ; an unsatisfiable one ends in a failure, and
+// [Disprove] scans the failing row for its least nonzero inner product,
+// which is below δ·m whenever the row's T exceeds τ by more than an exact
+// algorithm's rounding: the report prints that pair as the proof that
+// the promise is false.
 //
 // An approximate algorithm is trusted before it runs iff its certified
-// error bound (attention.Plan.ErrBound) is below tol; an untrusted run is
-// still decoded and checked, and the report says it was untrusted.
+// error bound (attention.Plan.ErrBound) is below tol, and then "trusted if
+// the promised gap holds" when the gap is promised rather than guaranteed
+// or measured; an untrusted run is still decoded and checked, and the
+// report says it was untrusted.
 package reduction

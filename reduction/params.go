@@ -35,6 +35,9 @@ type Params struct {
 	T     int     `json:"t,omitempty"`     // ANN distance threshold t
 	Eps   float64 `json:"eps,omitempty"`   // ANN gap ε
 	Far   int     `json:"far,omitempty"`   // ANN: NO pairs have distance ≥ Far
+	// Shift is the number e of shift coordinates of the OV construction in
+	// the paper's form (d = m + e), 0 otherwise.
+	Shift int `json:"shift,omitempty"`
 
 	// Scale is β (OV) or s (ANN): β² = ln(4(M+1))/δ, s² = ln(4(M+1))/(far−t).
 	Scale float64 `json:"scale"`
@@ -142,19 +145,23 @@ func (p Params) MatrixBytes() int64 {
 func (p Params) Trusted(errBound float64) bool { return errBound < p.Tolerance }
 
 // RatioBound returns the bound on B/√(ln n) that the package documentation
-// proves (# OV → attention, # Gap-ANN → attention, # The tight form), and
-// whether its hypotheses hold for these sizes. The proofs assume that B is
-// the scaled entry (β, or s·√d, at least 1, rather than the entry 1 of V)
-// and that L ≤ 2·ln n, where L = β²·δ (OV: ln(4(M+1)); tight form:
-// ln(K·M)) or s²·(far − t) (ANN: ln(4(M+1))), that is e^L ≤ n²; then
+// proves (# OV → attention, # Gap-ANN → attention, # The tight form,
+// # The paper's form), and whether its hypotheses hold for these sizes.
+// The proofs assume that B is the scaled entry (β, or s·√d, at least 1,
+// rather than the entry 1 of V) and that L ≤ 2·ln n, that is e^L ≤ n²,
+// where L is the logit gap the construction buys: ln(4(M+1)) (default OV
+// form, paper's OV form, Gap-ANN) or ln(K·M) (tight form), with
+// β² = L·(m+e)/(δ·m) (e = 0 except in the paper's OV form) and
+// s²·(far − t) = L. Then
 //
-//	OV, both forms: B/√ln n ≤ √(2/δ)
-//	ANN:            B/√ln n ≤ 2·√(d0/(far − t)) ≤ 2/√(ε·t/d0)
+//	OV, every form: B/√ln n ≤ √(2(m+e)/(m·δ))   (√(2/δ) for e = 0, ≤ 2/√δ)
+//	Gap-ANN:        B/√ln n ≤ 2·√(d0/(far − t)) ≤ 2/√(ε·t/d0)
 //
 // For the default OV form e^L ≤ n² reads 4(M+1) ≤ n², true for every M ≥ 2
-// (n ≥ 2M) and for M = 1 iff N ≥ 3; when it fails the bound is false
-// (B/√ln n = √(L/(δ·ln n)) exceeds it). ok is false, and the bound must not
-// be printed, when a hypothesis fails.
+// (n ≥ 2M) and for M = 1 iff N ≥ 3. For the OV forms the condition is
+// also necessary: when it fails the bound is false, since
+// B²/ln n = L·(m+e)/(m·δ·ln n). ok is false, and the bound must not be
+// printed, when a hypothesis fails.
 func (p Params) RatioBound() (bound float64, ok bool) {
 	if p.Size < 2 {
 		return math.NaN(), false
@@ -165,8 +172,9 @@ func (p Params) RatioBound() (bound float64, ok bool) {
 		l, entry = p.Scale*p.Scale*float64(p.Far-p.T), p.Scale*math.Sqrt(float64(p.D))
 		bound = 2 * math.Sqrt(float64(p.Dim)/float64(p.Far-p.T))
 	default:
-		l, entry = p.Scale*p.Scale*p.Delta, p.Scale
-		bound = math.Sqrt(2 / p.Delta)
+		widen := float64(p.Dim+p.Shift) / float64(p.Dim)
+		l, entry = p.Scale*p.Scale*p.Delta/widen, p.Scale
+		bound = math.Sqrt(2 * widen / p.Delta)
 	}
 	return bound, entry >= 1 && l <= 2*math.Log(float64(p.Size))*(1+1e-12)
 }

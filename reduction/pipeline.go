@@ -16,10 +16,20 @@ import (
 type Options struct {
 	// Algo computes or approximates the attention; it must not be nil.
 	Algo attention.Algorithm
-	// Gap is a promised OV gap δ ∈ (0, 1]; 0 means the guaranteed 1/m. A
-	// promise larger than the true gap can turn an UNSAT formula into a
-	// decoding failure, never into a wrong SAT.
+	// Gap is a promised OV gap δ ∈ (0, 1]; 0 means the guaranteed 1/m. The
+	// promise is taken, not checked in advance: if it is larger than the
+	// true gap, rows without an orthogonal partner can rise above τ, and
+	// both an unsatisfiable and a satisfiable formula can end in a decoding
+	// failure (never in a wrong SAT: a SAT verdict needs a verified
+	// witness). Decoding then tries the other rows above τ, in decreasing
+	// order of T, for a verified witness, and a failure names a pair that
+	// proves the promise false ([Disprove], Report.Promise).
 	Gap float64
+	// Form selects the construction's form: "" (docs/design.md §2.2 and
+	// the scaled Gap-ANN form), [FormTight] (OV route only: one reference
+	// key, tolerance [TightTolerance]) or [FormPaper] (the paper's instance
+	// properties); see the package documentation.
+	Form string
 	// MeasureGap computes the instance's true gap with ovp.MinInnerProduct
 	// (a quadratic pass over all N·M pairs) and uses it. Overrides Gap.
 	MeasureGap bool
@@ -79,6 +89,9 @@ const (
 	StageAttention = "attention" // Algorithm.Attend: n² for exact algorithms
 	StageDecode    = "decode"    // Decide, the partner scan and verification
 	StageCheck     = "check"     // gini, or the brute-force ANN scan
+	// StageProperties measures the paper's instance properties on the
+	// instance built (between decode and check).
+	StageProperties = "properties"
 )
 
 // Run is the pipeline of docs/design.md §2 on a formula: [Solve] on
@@ -140,6 +153,9 @@ func Solve(ctx context.Context, p Problem, opt Options) (*Report, error) {
 		panic("reduction: Solve with a nil Options.Algo")
 	}
 	r := &Report{}
+	if err := checkForm(p.Route(), opt.Form); err != nil {
+		return nil, err
+	}
 	inBytes, err := p.describe(r, opt)
 	if err != nil {
 		return nil, err
@@ -179,6 +195,22 @@ func Solve(ctx context.Context, p Problem, opt Options) (*Report, error) {
 	return r, r.complete(ctx, p, opt)
 }
 
+// Forms lists the construction forms [Options.Form] accepts, "" first.
+var Forms = []string{"", FormTight, FormPaper}
+
+// checkForm rejects a form the route does not have.
+func checkForm(r Route, form string) error {
+	switch {
+	case form == "" || form == FormPaper:
+		return nil
+	case form == FormTight && r == RouteOV:
+		return nil
+	case form == FormTight:
+		return fmt.Errorf("reduction: the tight form is an OV construction; the Gap-ANN route has the default and the paper's form")
+	}
+	return fmt.Errorf("reduction: unknown form %q (want %q, %q or the default)", form, FormTight, FormPaper)
+}
+
 // Finish completes a report whose Decision covers every row (merged from
 // shards): it decodes the witness, runs the independent check on p and
 // judges agreement, adding the decode and check stages. r must carry the
@@ -194,11 +226,18 @@ func Finish(ctx context.Context, p Problem, opt Options, r *Report) (*Report, er
 
 // complete runs the decode and check stages and judges.
 func (r *Report) complete(ctx context.Context, p Problem, opt Options) error {
-	if err := r.stage(StageDecode, opt, func() error { return p.decode(ctx, r) }); err != nil {
+	err := r.stage(StageDecode, opt, func() error { return p.decode(ctx, r) })
+	if err == nil {
+		err = r.stage(StageProperties, opt, func() (err error) {
+			r.Properties, err = measureProperties(ctx, p, r.Params)
+			return err
+		})
+	}
+	if err != nil {
 		r.Verdict, r.Reason = Unknown, fmt.Sprintf("decoding did not finish: %v", err)
 		return err
 	}
-	err := r.stage(StageCheck, opt, func() error { return p.check(ctx, r, opt) })
+	err = r.stage(StageCheck, opt, func() error { return p.check(ctx, r, opt) })
 	if r.Check != nil && r.Check.Seconds == 0 {
 		r.Check.Seconds = Seconds(r.StageTime(StageCheck).Seconds())
 	}
@@ -215,7 +254,7 @@ func (r *Report) checkMemory(inBytes float64, n int, opt Options) error {
 		rows = float64(opt.Rows.Len())
 	}
 	d := float64(max(r.OV.Dim, 1))
-	if r.Route == RouteANN {
+	if r.Route == RouteANN || opt.Form == FormPaper { // d = 2·d0, or m + e ≤ 2m
 		d *= 2
 	}
 	mat := 8 * rows * (d + 1)
@@ -242,7 +281,17 @@ func (r *Report) judge() {
 	case c == nil:
 		r.Reason = "no independent check ran"
 	case r.Verdict == DecodingFailure:
-		r.Reason = "decoding failure: " + r.Witness.Error + r.untrustedNote()
+		r.Reason = "decoding failure: " + r.Witness.Error
+		switch n, above := r.Witness.Tried, r.Decision.Above; {
+		case n > 1 && above > n:
+			r.Reason += fmt.Sprintf(", nor has any other of the %d largest of the %d rows above τ", n, above)
+		case n > 1:
+			r.Reason += fmt.Sprintf(", nor has any other of the %d rows above τ", n)
+		}
+		if r.Promise != nil {
+			r.Reason += "; " + r.Promise.String()
+		}
+		r.Reason += r.untrustedNote()
 	case r.Verdict == Unknown:
 		if r.Reason == "" {
 			r.Reason = fmt.Sprintf("T has %d NaN rows: the attention output cannot be read", r.Decision.NaNRows)

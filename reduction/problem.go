@@ -205,20 +205,65 @@ func (o *ovRoute) params(ctx context.Context, r *Report, opt Options) (Params, e
 		r.Gap = GapInfo{Source: "guaranteed", Delta: 1 / float64(max(o.vec.dim(), 1))}
 		delta = r.Gap.Delta
 	}
-	return OVParams(o.vec.len(ovp.A), o.vec.len(ovp.B), max(o.vec.dim(), 1), delta)
+	n, m, dim := o.vec.len(ovp.A), o.vec.len(ovp.B), max(o.vec.dim(), 1)
+	switch opt.Form {
+	case FormTight:
+		return TightOVParams(n, m, dim, delta, TightTolerance)
+	case FormPaper:
+		e, err := o.shift(ctx)
+		if err != nil {
+			return Params{}, err
+		}
+		return PaperOVParams(n, m, dim, e, delta)
+	}
+	return OVParams(n, m, dim, delta)
 }
 
-// queries: q_i = β·a_i (a dimension-0 instance gets one zero column).
+// shift returns e = min(max_i |a_i|, max_j |b_j|) ≥ every ⟨a_i, b_j⟩: the
+// shift coordinates of the paper's form. Cost O((N+M)·m/64).
+func (o *ovRoute) shift(ctx context.Context) (int, error) {
+	e := o.vec.dim()
+	for _, s := range []ovp.Side{ovp.A, ovp.B} {
+		i, err := heaviestOf(ctx, o.vec, s)
+		if err != nil {
+			return 0, err
+		}
+		row, err := o.vec.list(ctx, s, i, i+1)
+		if err != nil {
+			return 0, err
+		}
+		e = min(e, popcount(row))
+	}
+	return e, nil
+}
+
+// queries: q_i = β·a_i (a dimension-0 instance gets one zero column);
+// in the paper's form followed by e shift coordinates β.
 func (o *ovRoute) queries(ctx context.Context, p Params, lo, hi int) (*mat.Dense, error) {
 	rows, err := o.vec.list(ctx, ovp.A, lo, hi)
 	if err != nil {
 		return nil, err
 	}
-	return scaledBits(rows, o.vec.words(), hi-lo, p.D, p.Scale), nil
+	q := scaledBits(rows, o.vec.words(), hi-lo, p.D, p.Scale)
+	shiftColumns(q, p)
+	return q, nil
 }
 
-// keys: k_j = −β·b_j, v_j = 1 for j < M; k_j = 0, v_j = 0 for the M
-// reference keys.
+// shiftColumns sets the e shift coordinates of the paper's OV form, the
+// last e columns, to β in every row of m.
+func shiftColumns(m *mat.Dense, p Params) {
+	if p.Shift == 0 {
+		return
+	}
+	rows, _ := m.Dims()
+	for i := range rows {
+		fill(m.RawRowView(i)[p.D-p.Shift:], p.Scale)
+	}
+}
+
+// keys: k_j = −β·b_j, v_j = 1 for j < M; k_j = 0, v_j = 0 for the
+// reference keys (M of them, one in the tight form); in the paper's form
+// every key ends with e shift coordinates β.
 func (o *ovRoute) keys(ctx context.Context, p Params, lo, hi int) (*mat.Dense, *mat.Dense, error) {
 	real := min(hi, p.M)
 	k := mat.NewDense(hi-lo, p.D, nil)
@@ -229,6 +274,7 @@ func (o *ovRoute) keys(ctx context.Context, p Params, lo, hi int) (*mat.Dense, *
 		}
 		k.Slice(0, real-lo, 0, p.D).(*mat.Dense).Copy(scaledBits(rows, o.vec.words(), real-lo, p.D, -p.Scale))
 	}
+	shiftColumns(k, p)
 	return k, referenceValueRows(p.M, lo, hi), nil
 }
 
@@ -242,37 +288,110 @@ func (o *ovRoute) heaviest(ctx context.Context, p Params) (int, []int, error) {
 }
 
 // decode finds the first orthogonal partner of the arg-max row of a YES
-// decision by a scan of B; for a formula it verifies the assignment.
+// decision by a scan of B and, for a formula, verifies the assignment. If
+// that fails it proves a promised gap false on that row (Report.Promise)
+// and tries the other rows above τ in decreasing order of T ([decodeRows]).
 func (o *ovRoute) decode(ctx context.Context, r *Report) error {
-	if r.Decision.Verdict != Sat {
-		return nil
-	}
-	i := r.Decision.Row
+	witness := func(i int) (*Witness, error) { return o.witness(ctx, i) }
+	return decodeRows(ctx, r, witness, func(i int) (*Violation, error) {
+		if r.Gap.Source != "promised" {
+			return nil, nil
+		}
+		return o.disprove(ctx, i, r.Gap.Delta)
+	})
+}
+
+// witness decodes row i: its first orthogonal partner and, for a formula,
+// the verified assignment.
+func (o *ovRoute) witness(ctx context.Context, i int) (*Witness, error) {
 	a, err := o.vec.list(ctx, ovp.A, i, i+1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	j, err := scanSide(ctx, o.vec, ovp.B, func(_ int, b []uint64) bool { return dot(a, b) == 0 })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w := &Witness{Row: i, Partner: j, Dot: -1}
-	r.Witness = w
+	w := &Witness{Row: i, Partner: j, Dot: -1, ArgMax: -1}
 	if j < 0 {
 		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no orthogonal partner b_j", i, i)
-		r.Verdict = DecodingFailure
-		return nil
+		return w, nil
 	}
 	w.Dot, w.Verified = 0, true
 	if o.f == nil {
-		return nil
+		return w, nil
 	}
 	asg := ovp.SplitAssignment(o.f.Vars, o.h, i, j)
 	w.Assignment = asg.Lits()
 	if err := sat.Verify(o.f, asg); err != nil {
 		w.Error, w.Verified = err.Error(), false
-		r.Verdict = DecodingFailure
 	}
+	return w, nil
+}
+
+// disprove scans row i for its least nonzero inner product and returns
+// the violation if it is below δ·m ([Disprove] on listed vectors).
+func (o *ovRoute) disprove(ctx context.Context, i int, delta float64) (*Violation, error) {
+	a, err := o.vec.list(ctx, ovp.A, i, i+1)
+	if err != nil {
+		return nil, err
+	}
+	best, bestDot := -1, 0
+	_, err = scanSide(ctx, o.vec, ovp.B, func(j int, b []uint64) bool {
+		if d := dot(a, b); d > 0 && (best < 0 || d < bestDot) {
+			best, bestDot = j, d
+		}
+		return false
+	})
+	if err != nil {
+		return nil, err
+	}
+	need := delta * float64(max(o.vec.dim(), 1))
+	if best < 0 || float64(bestDot) >= need*(1-1e-12) {
+		return nil, nil
+	}
+	return &Violation{Delta: delta, Row: i, Partner: best, Dot: bestDot, Need: need}, nil
+}
+
+// decodeRows decodes a YES decision: the arg-max row's witness; if it
+// does not verify, the violation of the promise on that row (if any), and
+// then the other rows above τ in decreasing order of T (Decision.Top, at
+// most TopRows of them, the same in a sharded and an unsharded run), the
+// first verified witness making the verdict SAT. Otherwise the verdict
+// is a decoding failure with the arg-max row's witness.
+func decodeRows(ctx context.Context, r *Report, witness func(int) (*Witness, error), disprove func(int) (*Violation, error)) error {
+	if r.Decision.Verdict != Sat {
+		return nil
+	}
+	i := r.Decision.Row
+	w, err := witness(i)
+	if err != nil {
+		return err
+	}
+	r.Witness = w
+	if w.Verified {
+		return nil
+	}
+	if r.Promise, err = disprove(i); err != nil {
+		return err
+	}
+	for k, top := range r.Decision.Top {
+		row := top.Row
+		if row == i {
+			continue
+		}
+		v, err := witness(row)
+		if err != nil {
+			return err
+		}
+		if v.Verified {
+			v.ArgMax, v.Tried, v.ArgMaxError = i, k+1, w.Error
+			r.Witness = v
+			return nil
+		}
+	}
+	w.Tried = max(1, len(r.Decision.Top))
+	r.Verdict = DecodingFailure
 	return nil
 }
 
@@ -334,7 +453,10 @@ func (a *annRoute) describe(r *Report, _ Options) (float64, error) {
 	return float64(r.OV.Bytes), nil
 }
 
-func (a *annRoute) params(context.Context, *Report, Options) (Params, error) {
+func (a *annRoute) params(_ context.Context, _ *Report, opt Options) (Params, error) {
+	if opt.Form == FormPaper {
+		return PaperANNParams(a.x.N(), a.x.M(), a.x.Dim(), a.t, a.eps)
+	}
 	return ANNParams(a.x.N(), a.x.M(), a.x.Dim(), a.t, a.eps)
 }
 
@@ -344,7 +466,7 @@ func (a *annRoute) queries(_ context.Context, p Params, lo, hi int) (*mat.Dense,
 }
 
 // keys: s√d·(b_j, 1−b_j) with v_j = 1 for j < M; the M reference keys
-// s√d·(1 − t/d0)·𝟏 with v_j = 0.
+// s√d·(1 − t/d0)·𝟏 with v_j = 0 (s√d·𝟏 in the paper's form).
 func (a *annRoute) keys(_ context.Context, p Params, lo, hi int) (*mat.Dense, *mat.Dense, error) {
 	c := a.scale(p)
 	real := min(hi, p.M)
@@ -353,6 +475,9 @@ func (a *annRoute) keys(_ context.Context, p Params, lo, hi int) (*mat.Dense, *m
 		k.Slice(0, real-lo, 0, p.D).(*mat.Dense).Copy(equalisedRows(a.x, ovp.B, c, lo, real))
 	}
 	ref := c * (1 - float64(a.t)/float64(a.x.Dim()))
+	if p.Form == FormPaper {
+		ref = c // the row maximum s²·d0
+	}
 	for j := max(lo, p.M); j < hi; j++ {
 		row := k.RawRowView(j - lo)
 		for c := range row {
@@ -371,21 +496,18 @@ func (a *annRoute) heaviest(context.Context, Params) (int, []int, error) {
 }
 
 // decode checks the arg-max row of a YES decision for a partner within
-// distance t (the nearest one).
-func (a *annRoute) decode(_ context.Context, r *Report) error {
-	if r.Decision.Verdict != Sat {
-		return nil
-	}
-	i := r.Decision.Row
-	w := &Witness{Row: i, Partner: NearPartner(a.x, i, a.t), Dot: -1}
-	r.Witness = w
-	if w.Partner < 0 {
-		w.Error = fmt.Sprintf("row %d is above τ but a_%d has no partner within distance %d", i, i, a.t)
-		r.Verdict = DecodingFailure
-		return nil
-	}
-	w.Dot, w.Verified = a.x.Dist(i, w.Partner), true
-	return nil
+// distance t (the nearest one), and then the other rows above τ
+// ([decodeRows]; the check counts the pairs that break the promise).
+func (a *annRoute) decode(ctx context.Context, r *Report) error {
+	return decodeRows(ctx, r, func(i int) (*Witness, error) {
+		w := &Witness{Row: i, Partner: NearPartner(a.x, i, a.t), Dot: -1, ArgMax: -1}
+		if w.Partner < 0 {
+			w.Error = fmt.Sprintf("row %d is above τ but a_%d has no partner within distance %d", i, i, a.t)
+			return w, ctx.Err()
+		}
+		w.Dot, w.Verified = a.x.Dist(i, w.Partner), true
+		return w, nil
+	}, func(int) (*Violation, error) { return nil, nil })
 }
 
 // check scans all pairs for the minimum distance (ovp.MinDistance) and

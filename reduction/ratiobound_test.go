@@ -29,6 +29,19 @@ func TestRatioBoundExact(t *testing.T) {
 				if ok && p.BOverSqrtLnN > bound*(1+1e-12) || !ok && p.Size > 1 && p.BOverSqrtLnN <= bound {
 					t.Errorf("OV N=%d M=%d δ=%g: B/√ln n = %v, bound %v, ok %v", n, m, delta, p.BOverSqrtLnN, bound, ok)
 				}
+				for _, e := range []int{1, 4, 8} {
+					p, err := PaperOVParams(n, m, 8, e, delta)
+					if err != nil {
+						t.Fatal(err)
+					}
+					bound, ok := p.RatioBound()
+					if want := 4*(m+1) <= p.Size*p.Size; ok != want {
+						t.Errorf("paper OV N=%d M=%d e=%d δ=%g: ok = %v; want %v", n, m, e, delta, ok, want)
+					}
+					if ok && p.BOverSqrtLnN > bound*(1+1e-12) || !ok && p.BOverSqrtLnN <= bound || bound > 2/math.Sqrt(delta)*(1+1e-12) {
+						t.Errorf("paper OV N=%d M=%d e=%d δ=%g: B/√ln n = %v, bound %v, ok %v", n, m, e, delta, p.BOverSqrtLnN, bound, ok)
+					}
+				}
 				for _, tol := range []float64{1e-3, 0.1, 0.2} {
 					p, err := TightOVParams(n, m, 8, delta, tol)
 					if err != nil {

@@ -36,6 +36,13 @@ type Report struct {
 	Stages []Stage `json:"stages"`
 	Total  Seconds `json:"total_seconds"`
 
+	// Promise, when the gap was promised and decoding failed on the arg-max
+	// row, is a pair of that row that proves the promise false.
+	Promise *Violation `json:"promise_violation,omitempty"`
+	// Properties are the paper's instance properties measured on the Q, K
+	// and V just built ([CheckProperties]).
+	Properties []Property `json:"properties,omitempty"`
+
 	// Q, K, V and T are kept when Options.Keep is set, for saving.
 	Q, K, V, T *mat.Dense `json:"-"`
 }
@@ -103,6 +110,12 @@ type Witness struct {
 	Assignment []sat.Lit `json:"assignment,omitempty"`
 	Verified   bool      `json:"verified"`
 	Error      string    `json:"error,omitempty"` // why it did not verify
+	// ArgMax is the arg-max row of T when the witness came from another row
+	// above τ (the arg-max row had none), −1 otherwise; Tried is how many
+	// rows above τ decoding tried, ArgMaxError why the arg-max row failed.
+	ArgMax      int    `json:"argmax_row"`
+	Tried       int    `json:"rows_tried,omitempty"`
+	ArgMaxError string `json:"argmax_error,omitempty"`
 }
 
 // CheckInfo is the independent answer.

@@ -35,21 +35,25 @@ func (r *Report) WriteText(w io.Writer) error {
 	if p.Route == "" {
 		return write(w, &b)
 	}
-	line("Q, K, V", "Q %d×%d, K %d×%d, V %d×1: n = max(N, 2M) = %d, d = %d, %s",
+	line("Q, K, V", "Q %d×%d, K %d×%d, V %d×1: n = max(N, "+keysFormula(p)+") = %d, d = %d, %s",
 		p.N, p.D, p.Keys, p.D, p.Keys, p.Size, p.D, memlimit.Bytes(r.Memory.Matrices))
 	scale := "β"
 	if p.Route == RouteANN {
 		scale = "s"
 	}
 	line("entries", "%s = %.4g, B = %.4g, √ln n = %.4g, B/√ln n = %.3g (%s)", scale, p.Scale, p.B, p.SqrtLnN, p.BOverSqrtLnN, r.regime())
-	line("threshold", "τ = 5/(8(M+1)) = %.4g: YES rows ≥ 1/(M+1) = %.4g, NO rows ≤ 1/(4M+5) = %.4g", p.Threshold, p.YesLower, p.NoUpper)
+	f := formulas(p)
+	line("threshold", "τ = %s = %.4g: YES rows ≥ %s = %.4g, NO rows ≤ %s = %.4g", f.tau, p.Threshold, f.yes, p.YesLower, f.no, p.NoUpper)
 	a := r.Algo
 	if a.Name != "" {
 		trust := "trusted: every row decodes correctly"
-		if !a.Trusted {
+		switch {
+		case !a.Trusted:
 			trust = "UNTRUSTED: the verdict may be wrong (checked anyway)"
+		case r.Gap.Source == "promised":
+			trust = "trusted if the promised gap holds"
 		}
-		line("algorithm", "%s: certified error %s vs tolerance 3/(8(M+1)) = %.4g: %s", a.Name, fmtNum(a.ErrBound), float64(a.Tolerance), trust)
+		line("algorithm", "%s: certified error %s vs tolerance %s = %.4g: %s", a.Name, fmtNum(a.ErrBound), f.tol, float64(a.Tolerance), trust)
 		for _, n := range a.Notes {
 			line("", "%s", n)
 		}
@@ -58,6 +62,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("attention", "%d queries × %d keys in %v (%.3g flops predicted)", p.N, p.Keys, round(t), a.Flops)
 	}
 	r.writeDecision(line)
+	r.writeProperties(line)
 	r.writeCheck(line)
 	var st []string
 	var args []any
@@ -201,6 +206,63 @@ func (r *Report) writeDecision(line lineFunc) {
 	default:
 		line("verdict", "%v: %s", r.Verdict, w.Error)
 	}
+	if w != nil && w.ArgMax >= 0 {
+		line("", "from row %d, the %s row above τ: the arg-max row %d failed (%s)", w.Row, ordinal(w.Tried), w.ArgMax, w.ArgMaxError)
+	}
+	if r.Promise != nil {
+		line("promise", "%s", r.Promise)
+	}
+}
+
+// keysFormula is the number of keys in the construction's terms.
+func keysFormula(p Params) string {
+	if p.Form == FormTight {
+		return "M+1"
+	}
+	return "2M"
+}
+
+// thresholdFormulas are the closed forms of τ, the YES and NO bounds and
+// the tolerance of a construction (package documentation).
+type thresholdFormulas struct{ tau, yes, no, tol string }
+
+func formulas(p Params) thresholdFormulas {
+	switch {
+	case p.Form == FormTight:
+		k := fmt.Sprintf("%.4g", 1/p.NoUpper-1)
+		return thresholdFormulas{"(1/2 + 1/(K+1))/2 with K = " + k, "1/2", "1/(K+1)", "(K−1)/(4(K+1))"}
+	case p.Form == FormPaper && p.Route == RouteANN:
+		w := fmt.Sprintf("%.4g", math.Exp(p.Scale*p.Scale*float64(p.T)))
+		return thresholdFormulas{"their midpoint with w = e^(s²t) = " + w, "1/(1+M·w)", "1/(1+4(M+1)·w)", "half their gap"}
+	}
+	return thresholdFormulas{"5/(8(M+1))", "1/(M+1)", "1/(4M+5)", "3/(8(M+1))"}
+}
+
+// writeProperties prints the paper's instance properties, one per line.
+func (r *Report) writeProperties(line lineFunc) {
+	label := "properties"
+	for _, p := range r.Properties {
+		status := p.Status
+		if status == Fails {
+			status = "FAILS"
+		}
+		line(label, "%s: %s — %s", status, p.Name, p.Value)
+		label = ""
+	}
+}
+
+func ordinal(k int) string {
+	switch {
+	case k%100 >= 11 && k%100 <= 13:
+		return fmt.Sprintf("%dth", k)
+	case k%10 == 1:
+		return fmt.Sprintf("%dst", k)
+	case k%10 == 2:
+		return fmt.Sprintf("%dnd", k)
+	case k%10 == 3:
+		return fmt.Sprintf("%drd", k)
+	}
+	return fmt.Sprintf("%dth", k)
 }
 
 func (r *Report) writeCheck(line lineFunc) {
@@ -252,6 +314,8 @@ func (r *Report) regime() string {
 		return "Θ(√log n) for constant ε and t/d0; no bound proved at these sizes"
 	case p.Delta*float64(p.Dim) <= 1+1e-9:
 		return "δ = 1/m: B = Θ(log n) when m = Θ(log n); any formula"
+	case ok && p.Shift > 0:
+		return fmt.Sprintf("≤ √(2(m+e)/(mδ)) = %.3g since 4(M+1) ≤ n²: B = Θ(√log n) for constant δ", bound)
 	case ok:
 		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ", bound)
 	}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/hardnesslab/hardness/ovp"
-	"gonum.org/v1/gonum/mat"
 )
 
 // FormTight names the OV construction with one reference key (see the
@@ -44,23 +43,19 @@ func TightOVParams(n, m, dim int, delta, tol float64) (Params, error) {
 	return p, nil
 }
 
+// TightTolerance is the decoder tolerance of the tight form in the
+// pipeline (Options.Form = FormTight): 3/20, K = 4, β² = ln(4M)/δ.
+const TightTolerance = 0.15
+
 // FromOVTight builds Q, K, V of the tight form from the OV instance x, the
 // gap δ and the requested tolerance tol: q_i = β·a_i, k_j = −β·b_j with
 // v_j = 1 for the M real keys, and one zero reference key with value 0
 // (TightOVParams gives β). If x is δ-gapped, T_i ≥ 1/2 on YES rows and
 // T_i ≤ 1/(K+1) on NO rows. Time and memory O((N+M)·m).
 func FromOVTight(x *ovp.Instance, delta, tol float64) (*Instance, error) {
-	d := max(x.Dim(), 1)
-	p, err := TightOVParams(x.N(), x.M(), d, delta, tol)
+	p, err := TightOVParams(x.N(), x.M(), max(x.Dim(), 1), delta, tol)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{Params: p}
-	in.Q = packedRows(x, ovp.A, d, p.Scale, x.N())
-	in.K = packedRows(x, ovp.B, d, -p.Scale, p.Keys)
-	in.V = mat.NewDense(p.Keys, 1, nil)
-	for j := range p.M {
-		in.V.Set(j, 0, 1)
-	}
-	return in, nil
+	return buildAll(OVProblem(x), p)
 }

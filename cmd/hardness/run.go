@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ const defaultName = "embedded default (planted 3-SAT, v = 22, m = 94, seed 2023)
 type runOptions struct {
 	algo       algoFlags
 	gap        float64
+	form       string
 	measureGap bool
 	json       bool
 	save       string
@@ -65,7 +67,15 @@ a brute-force scan of all pairs instead of gini.
 
 The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
 --gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
-computes the true gap first with a quadratic pass.
+computes the true gap first with a quadratic pass. A promised gap is trusted
+only if it holds: when decoding fails, the report names a pair that proves
+it false, after trying the other rows above τ for a verified witness.
+
+--form paper builds the instance with the properties Alman and Song state for
+their hard instances (logits in [0, B'], half of each row at B', V ∈ {0,1});
+--form tight keeps one reference key (OV routes), so that additive error 3/20
+already decodes. The report's "properties" lines measure those properties on
+the instance built, whatever the form.
 
 Exit status: 0 when the verdict agrees with the check, 1 when it does not (or
 a stage did not finish), 2 on bad input.`,
@@ -86,6 +96,7 @@ a stage did not finish), 2 on bad input.`,
 	o.algo.register(fs)
 	fs.Float64Var(&o.gap, "gap", 0, "promised OV gap δ in (0,1] (default 1/m, which every formula has)")
 	fs.BoolVar(&o.measureGap, "measure-gap", false, "measure the true gap first (a quadratic pass over all pairs)")
+	fs.StringVar(&o.form, "form", "default", "construction: default, tight (OV: one reference key, tolerance 3/20) or paper (logits in [0, B'], reference keys at the row maximum)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.StringVar(&o.save, "save", "", "write Q.npy, K.npy, V.npy, T.npy and report.json into `DIR`")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long (0: no limit)")
@@ -155,6 +166,13 @@ func (o *runOptions) pipelineOptions(cmd *cobra.Command) (reduction.Options, *st
 	if o.gap != 0 && !(o.gap > 0 && o.gap <= 1) {
 		return reduction.Options{}, nil, fmt.Errorf("--gap %g: want a gap δ with 0 < δ ≤ 1", o.gap)
 	}
+	form := o.form
+	if form == "default" {
+		form = ""
+	}
+	if !slices.Contains(reduction.Forms, form) {
+		return reduction.Options{}, nil, fmt.Errorf("--form %q: want default, %s or %s", o.form, reduction.FormTight, reduction.FormPaper)
+	}
 	aopt, err := o.algo.options()
 	if err != nil {
 		return reduction.Options{}, nil, err
@@ -166,7 +184,7 @@ func (o *runOptions) pipelineOptions(cmd *cobra.Command) (reduction.Options, *st
 		return reduction.Options{}, nil, err
 	}
 	return reduction.Options{
-		Algo: algo, Gap: o.gap, MeasureGap: o.measureGap, Split: o.split,
+		Algo: algo, Gap: o.gap, MeasureGap: o.measureGap, Split: o.split, Form: form,
 		MaxMemory: aopt.MaxMemory, Keep: o.save != "",
 		OnStage: bars.stage, GapProgress: bars.pairs,
 	}, bars, nil
