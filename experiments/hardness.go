@@ -139,7 +139,8 @@ func runHardness(ctx context.Context, r *Run) error {
 	return nil
 }
 
-// hardnessPlanted builds one planted Gap-OV instance and decodes it.
+// hardnessPlanted builds one planted Gap-OV instance and runs it through
+// the reduction's OV route at its planted gap.
 func hardnessPlanted(ctx context.Context, r *Run, s hardnessSizes, k int, yes bool) (*hardnessRow, error) {
 	n := 1 << k
 	pl, err := ovp.PlantGap(ctx, ovp.GapOptions{N: n, M: n, Dim: s.ovDimK * k, Density: s.ovDens, Gap: s.ovGap, Yes: yes,
@@ -148,59 +149,11 @@ func hardnessPlanted(ctx context.Context, r *Run, s hardnessSizes, k int, yes bo
 		return nil, fmt.Errorf("planting Gap-OV with N = 2^%d: %w", k, err)
 	}
 	h := &hardnessRow{family: "planted Gap-OV", truth: yesNo(yes), delta: pl.Gap()}
-	in, err := reduction.FromOV(pl.Instance, h.delta)
-	if err != nil {
-		return nil, err
-	}
-	h.fillParams(in.Params)
-	exact, err := attention.New("exact", attention.Options{MaxMemory: r.MaxMemory})
-	if err != nil {
-		return nil, err
-	}
-	plan, err := exact.Plan(in.Q, in.K, in.V)
-	if err != nil {
-		return nil, err
-	}
-	out, secs, err := timed(ctx, exact, in.Q, in.K, in.V)
-	if err != nil {
-		return nil, err
-	}
-	h.exactFlops, h.exactSec = plan.Flops, secs.Seconds()
-	h.exactVerdict, h.exactOK = judgePlanted(out.T, in, pl)
-	poly, pplan, g, err := polyAtBudget(in.Q, in.K, in.V, plan.Flops, r.MaxMemory)
-	if err != nil {
-		h.note = "poly not run: " + err.Error()
-		return h, nil
-	}
-	h.setPolyPlan(pplan, g, in)
-	pout, psecs, err := timed(ctx, poly, in.Q, in.K, in.V)
-	h.polySec = psecs.Seconds()
-	if err != nil {
-		return h, h.polyFailed(ctx, err)
-	}
-	h.polyErr = maxAbsDiff(pout.T, out.T)
-	h.polyVerdict, h.polyOK = judgePlanted(pout.T, in, pl)
-	return h, nil
-}
-
-// judgePlanted decodes T and says whether the verdict (and, for YES, the
-// witness row's orthogonal partner) is right.
-func judgePlanted(t *mat.Dense, in *reduction.Instance, pl *ovp.Planted) (string, bool) {
-	dec := reduction.Decide(t, in.Params)
-	switch dec.Verdict {
-	case reduction.Sat:
-		if reduction.Partner(pl.Instance, dec.Row) < 0 {
-			return "DECODING FAILURE", false
-		}
-		return "YES", pl.Yes
-	case reduction.Unsat:
-		return "NO", !pl.Yes
-	}
-	return dec.Verdict.String(), false
+	return h, hardnessSolve(ctx, r, h, reduction.OVProblem(pl.Instance), reduction.Options{Gap: h.delta})
 }
 
 // hardnessCNF runs one formula at a high clause ratio through the pipeline
-// with exact attention and with the polynomial method on the same budget.
+// at its measured gap.
 func hardnessCNF(ctx context.Context, r *Run, s hardnessSizes, v int, planted bool) (*hardnessRow, error) {
 	f, note, err := hardnessFormula(ctx, s, v, planted, subSeed(r.Seed, 6, uint64(v), boolBit(planted)))
 	if err != nil {
@@ -210,36 +163,51 @@ func hardnessCNF(ctx context.Context, r *Run, s hardnessSizes, v int, planted bo
 	if !planted {
 		h.family, h.truth = fmt.Sprintf("CNF m/v=%g random", s.ratio), "UNSAT"
 	}
-	exact, err := attention.New("exact", attention.Options{MaxMemory: r.MaxMemory})
+	p, err := reduction.CNFProblem(f, 0)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := reduction.Run(ctx, f, reduction.Options{Algo: exact, MeasureGap: true, Keep: true, MaxMemory: r.MaxMemory})
+	return h, hardnessSolve(ctx, r, h, p, reduction.Options{MeasureGap: true})
+}
+
+// hardnessSolve runs p through the reduction with exact attention, then
+// with the polynomial method on exact's flop budget at the gap exact used,
+// and records both typed verdicts (named in the instance's terms: SAT or
+// YES) and whether each agrees with the independent check (gini, or a
+// brute-force scan). A failed polynomial run is a result; only a
+// cancellation, or a failure of the exact run, is an error.
+func hardnessSolve(ctx context.Context, r *Run, h *hardnessRow, p reduction.Problem, opt reduction.Options) error {
+	exact, err := attention.New(referenceAlgo, attention.Options{MaxMemory: r.MaxMemory})
 	if err != nil {
-		return nil, fmt.Errorf("exact pipeline on %s with v = %d: %w", h.family, v, err)
+		return err
+	}
+	opt.Algo, opt.Keep, opt.MaxMemory = exact, true, r.MaxMemory
+	rep, err := reduction.Solve(ctx, p, opt)
+	if err != nil {
+		return fmt.Errorf("%s pipeline on %s: %w", referenceAlgo, h.family, err)
 	}
 	h.delta = rep.Gap.Delta
 	h.fillParams(rep.Params)
-	h.exactVerdict, h.exactOK = rep.Verdict.String(), rep.Agree
+	h.exactVerdict, h.exactOK = rep.Label(rep.Verdict), rep.Agree
 	h.exactSec, h.exactFlops = rep.StageTime(reduction.StageAttention).Seconds(), rep.Algo.Flops
 	poly, pplan, g, err := polyAtBudget(rep.Q, rep.K, rep.V, rep.Algo.Flops, r.MaxMemory)
 	if err != nil {
 		h.note = joinNote(h.note, "poly not run: "+err.Error())
-		return h, nil
+		return nil
 	}
-	h.setPolyPlan(pplan, g, &reduction.Instance{Params: rep.Params})
-	prep, err := reduction.Run(ctx, f, reduction.Options{Algo: poly, Gap: rep.Gap.Delta, Keep: true, MaxMemory: r.MaxMemory})
+	h.setPolyPlan(pplan, g, rep.Params)
+	prep, err := reduction.Solve(ctx, p, reduction.Options{Algo: poly, Gap: rep.Gap.Delta, Keep: true, MaxMemory: r.MaxMemory})
 	if prep != nil {
 		h.polySec = prep.StageTime(reduction.StageAttention).Seconds()
 	}
 	if err != nil {
-		return h, h.polyFailed(ctx, err)
+		return h.polyFailed(ctx, err)
 	}
-	h.polyVerdict, h.polyOK = prep.Verdict.String(), prep.Agree
+	h.polyVerdict, h.polyOK = prep.Label(prep.Verdict), prep.Agree
 	if prep.T != nil && rep.T != nil {
 		h.polyErr = maxAbsDiff(prep.T, rep.T)
 	}
-	return h, nil
+	return nil
 }
 
 // hardnessFormula returns a planted-satisfiable formula, or a random one
@@ -318,9 +286,9 @@ func (h *hardnessRow) fillParams(p reduction.Params) {
 	h.b, h.sq, h.ratio, h.tol = p.B, p.SqrtLnN, p.BOverSqrtLnN, p.Tolerance
 }
 
-func (h *hardnessRow) setPolyPlan(p *attention.Plan, g int, in *reduction.Instance) {
+func (h *hardnessRow) setPolyPlan(p *attention.Plan, g int, params reduction.Params) {
 	h.polyDegree, h.polyRank, h.polyFlops = g, attention.Rank(h.dim, g), p.Flops
-	h.polyBound, h.polyTrusted = p.ErrBound, in.Trusted(p.ErrBound)
+	h.polyBound, h.polyTrusted = p.ErrBound, params.Trusted(p.ErrBound)
 	if p.Flops > h.exactFlops {
 		h.note = joinNote(h.note, fmt.Sprintf("even degree 1 plans %.2g× exact's flops", p.Flops/h.exactFlops))
 	}

@@ -195,11 +195,11 @@ func (r *Report) writeDecision(line lineFunc) {
 	w := r.Witness
 	switch {
 	case w == nil:
-		line("verdict", "%v", r.label(r.Verdict))
+		line("verdict", "%v", r.Label(r.Verdict))
 	case w.Verified && r.Route == RouteANN:
-		line("verdict", "%v: witness pair (a_%d, b_%d) at distance %d ≤ t", r.label(r.Verdict), w.Row, w.Partner, w.Dot)
+		line("verdict", "%v: witness pair (a_%d, b_%d) at distance %d ≤ t", r.Label(r.Verdict), w.Row, w.Partner, w.Dot)
 	case w.Verified && r.Formula == nil:
-		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0", r.label(r.Verdict), w.Row, w.Partner)
+		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0", r.Label(r.Verdict), w.Row, w.Partner)
 	case w.Verified:
 		line("verdict", "%v: witness pair (a_%d, b_%d), ⟨a,b⟩ = 0, assignment verified", r.Verdict, w.Row, w.Partner)
 		line("assignment", "%s", litsString(w))
@@ -274,12 +274,12 @@ func (r *Report) writeCheck(line lineFunc) {
 	case c.By == "gini":
 		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
 	case r.Route == RouteANN:
-		line("check", "brute force: %v (min distance %d over %d pairs) in %v", r.label(c.Verdict), c.MinDist, r.Gap.Pairs, round(c.Seconds.Duration()))
+		line("check", "brute force: %v (min distance %d over %d pairs) in %v", r.Label(c.Verdict), c.MinDist, r.Gap.Pairs, round(c.Seconds.Duration()))
 		if c.GapViolations > 0 {
 			line("", "%d pairs lie strictly between t and ⌈(1+ε)t⌉: the gap promise is broken", c.GapViolations)
 		}
 	default:
-		line("check", "brute force (all pairs): %v in %v", r.label(c.Verdict), round(c.Seconds.Duration()))
+		line("check", "brute force (all pairs): %v in %v", r.Label(c.Verdict), round(c.Seconds.Duration()))
 	}
 	if r.Agree {
 		line("agreement", "yes")
@@ -288,8 +288,8 @@ func (r *Report) writeCheck(line lineFunc) {
 	}
 }
 
-// label names a verdict in the instance's terms: YES/NO without a formula.
-func (r *Report) label(v Verdict) string {
+// Label names a verdict in the instance's terms: YES/NO without a formula.
+func (r *Report) Label(v Verdict) string {
 	if r.Formula == nil {
 		switch v {
 		case Sat:
