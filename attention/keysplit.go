@@ -116,3 +116,9 @@ func (s *Stream) attendKeySplit(ctx context.Context, q, k, v *mat.Dense, kb int)
 	}
 	return parts[0], nil
 }
+
+// KeyBlocks returns the number of key blocks exact attention configured
+// by o splits n_k keys into for n_q queries (see Options.KeyBlocks). Row
+// shards of one run set Options.KeyBlocks to KeyBlocks(o, n_q of the whole
+// run, n_k), so that each computes its rows as the whole run does.
+func KeyBlocks(o Options, nq, nk int) int { return (&Stream{opts: o}).keyBlocks(nq, nk) }

@@ -200,7 +200,7 @@ func (a *attender) run(ctx context.Context, r *Report) error {
 		return err
 	}
 	r.Algo.RunErrBound = Number(out.ErrBound)
-	if a.opt.Keep {
+	if a.opt.Keep || a.opt.KeepT {
 		r.T = out.T
 	}
 	dec := DecideRows(out.T, a.params, a.rows.Lo)

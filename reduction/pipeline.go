@@ -38,8 +38,9 @@ type Options struct {
 	// MaxMemory is the limit in bytes for the instance, Q, K, V, T and the
 	// algorithm's working memory together; 0 means memlimit.Default.
 	MaxMemory int64
-	// Keep keeps Q, K, V and T in the Report (to save them).
-	Keep bool
+	// Keep keeps Q, K, V and T in the Report (to save them); KeepT keeps T
+	// alone (a shard's rows of it).
+	Keep, KeepT bool
 	// OnStage, if non-nil, is called as each stage starts.
 	OnStage func(name string)
 	// GapProgress, if non-nil, receives the progress of the gap

@@ -22,6 +22,8 @@ import (
 type Problem interface {
 	// Route names the construction ("ov" or "ann").
 	Route() Route
+	// QueryRows is N, the number of rows of Q and T: what shards divide.
+	QueryRows() int
 	// describe fills the report's account of the input and validates opt;
 	// it returns the bytes the input holds in memory.
 	describe(r *Report, opt Options) (inputBytes float64, err error)
@@ -157,6 +159,8 @@ func CNFProblem(f *sat.Formula, h int) (Problem, error) {
 func OVProblem(x *ovp.Instance) Problem { return &ovRoute{vec: instanceVectors{x}, x: x} }
 
 func (*ovRoute) Route() Route { return RouteOV }
+
+func (o *ovRoute) QueryRows() int { return o.vec.len(ovp.A) }
 
 func (o *ovRoute) describe(r *Report, opt Options) (float64, error) {
 	if opt.Gap != 0 && !(opt.Gap > 0 && opt.Gap <= 1) {
@@ -444,6 +448,8 @@ func ANNProblem(x *ovp.Instance, t int, eps float64) (Problem, error) {
 }
 
 func (*annRoute) Route() Route { return RouteANN }
+
+func (a *annRoute) QueryRows() int { return a.x.N() }
 
 func (a *annRoute) describe(r *Report, _ Options) (float64, error) {
 	x := a.x

@@ -24,6 +24,7 @@ type attentionOptions struct {
 	json    bool
 	dtype   string
 	algo    algoFlags
+	shard   attentionShardFlags
 }
 
 func newAttentionCmd() *cobra.Command {
@@ -44,7 +45,17 @@ exceeds --max-memory are refused.
 
 --dtype float32 (with --algo exact) computes in float32, twice the vector width:
 float32 inputs are used as they are, float64 ones rounded, T is written as
-float32, and the plan states a bound on |T − Att| that includes the rounding.`,
+float32, and the plan states a bound on |T − Att| that includes the rounding.
+
+--shards K --shard I computes one shard of the work and writes it next to -o:
+with --split rows (the default) rows [lo, hi) of T, balanced and contiguous, to
+OUT.shard-I-of-K.npy, computed exactly as the unsharded run computes them (the
+same key split, the polynomial method planned on the whole Q and K); with
+--split keys (exact only) all rows over key block I, as the softmax state
+[T | row max | row sum] in OUT.keys-I-of-K.npy. --assemble with the same
+--shards and --split writes OUT atomically: the row blocks in order (bit for
+bit the unsharded T), or the key states merged by log-sum-exp (within a few
+ulps of it).`,
 		Args: cobra.NoArgs,
 		Example: `  hardness gen qkv --n 4096 --d 8 --B 1 -o in
   # exact streaming attention
@@ -54,7 +65,10 @@ float32, and the plan states a bound on |T − Att| that includes the rounding.`
   # Performer with 512 random features
   hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --algo performer --features 512 -o T-perf.npy
   # exact attention in float32, with its error bound
-  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --dtype float32 -o T32.npy`,
+  hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy --dtype float32 -o T32.npy
+  # in 4 row shards (anywhere), then assembled: T.npy equals the unsharded T bit for bit
+  for i in 0 1 2 3; do hardness attention --q in/Q.npy --k in/K.npy --v in/V.npy -o T.npy --shards 4 --shard $i; done
+  hardness attention -o T.npy --shards 4 --assemble`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	f := cmd.Flags()
@@ -65,9 +79,8 @@ float32, and the plan states a bound on |T − Att| that includes the rounding.`
 	f.BoolVar(&o.json, "json", false, "print a JSON report on stdout")
 	f.StringVar(&o.dtype, "dtype", "float64", "exact: arithmetic precision, float64 or float32 (float32 .npy inputs kept as they are, T written as float32, error bound in the plan)")
 	o.algo.register(f)
-	for _, name := range []string{"q", "k", "v", "out"} {
-		cmd.MarkFlagRequired(name)
-	}
+	o.shard.register(f)
+	cmd.MarkFlagRequired("out")
 	return cmd
 }
 
@@ -92,6 +105,19 @@ type attentionReport struct {
 }
 
 func (o *attentionOptions) run(cmd *cobra.Command) error {
+	sharded, err := o.shard.check(cmd)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if o.shard.assemble {
+		return o.assemble(cmd)
+	}
+	if o.q == "" || o.k == "" || o.v == "" {
+		return withCode(exitBadInput, errors.New(`required flag(s) "q", "k", "v" not set`))
+	}
+	if sharded && o.dtype != "float64" {
+		return withCode(exitBadInput, errors.New("--shards runs in float64 only"))
+	}
 	switch {
 	case o.dtype == "float32" && o.algo.algo != "exact":
 		return withCode(exitBadInput, fmt.Errorf("--dtype float32 needs --algo exact, not %q", o.algo.algo))
@@ -107,6 +133,13 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 	q, k, v, err := attention.ReadQKVLimit(o.q, o.k, o.v, opts.MaxMemory)
 	if err != nil {
 		return withCode(exitBadInput, err)
+	}
+	out := o.out
+	if sharded {
+		if q, k, v, err = o.shardInputs(q, k, v, &opts); err != nil {
+			return withCode(exitBadInput, err)
+		}
+		out = o.shard.partName(o.out, o.shard.shard)
 	}
 	bar := progress.New(cmd.ErrOrStderr(), 1000, o.algo.algo)
 	var mu sync.Mutex
@@ -137,11 +170,18 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		}
 		return withCode(exitBadInput, fmt.Errorf("%s on %s, %s, %s: %w", alg.Name(), o.q, o.k, o.v, err))
 	}
-	err = fileio.WriteAtomicContext(cmd.Context(), o.out, func(w io.Writer) error { return attention.EncodeNPY(w, res.T) })
+	tw := res.T
+	if sharded {
+		if tw, err = o.shardOutput(res); err != nil {
+			return withCode(exitBadInput, err)
+		}
+	}
+	err = fileio.WriteAtomicContext(cmd.Context(), out, func(w io.Writer) error { return attention.EncodeNPY(w, tw) })
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
 	rep := o.report(alg.Name(), plan, res, q, k, v, elapsed)
+	rep.Out = out
 	o.printReport(cmd, rep, plan)
 	if o.json {
 		enc := json.NewEncoder(cmd.OutOrStdout())

@@ -20,3 +20,14 @@ func peakRSS() int64 {
 	}
 	return int64(ru.Maxrss) * 1024
 }
+
+// cpuSeconds returns the user plus system CPU time of this process so
+// far, in seconds (getrusage), or 0 if unknown.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}

@@ -7,11 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 
 	"github.com/hardnesslab/hardness/internal/fileio"
+	buildversion "github.com/hardnesslab/hardness/internal/version"
 	"github.com/spf13/cobra"
 )
 
@@ -41,12 +41,9 @@ func (e *exitError) Unwrap() error { return e.err }
 // withCode wraps err (possibly nil) so that run exits with code.
 func withCode(code int, err error) error { return &exitError{code: code, err: err} }
 
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+// version is the build's version (internal/version): the module version,
+// or "devel" with the VCS revision of the checkout it was built from.
+func version() string { return buildversion.String() }
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -71,6 +68,7 @@ where the fast polynomial method breaks.`,
 		newExperimentCmd(),
 		newExplainCmd(),
 		newGenCmd(),
+		newMergeCmd(),
 		newOVCmd(),
 		newRunCmd(),
 		newServeCmd(),

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/reduction"
-	"github.com/hardnesslab/hardness/sat"
 	"github.com/spf13/cobra"
 )
 
@@ -39,6 +37,7 @@ type runOptions struct {
 	ann        bool
 	ov         bool
 	color      string
+	shard      shardFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -77,8 +76,16 @@ their hard instances (logits in [0, B'], half of each row at B', V ∈ {0,1});
 already decodes. The report's "properties" lines measure those properties on
 the instance built, whatever the form.
 
-Exit status: 0 when the verdict agrees with the check, 1 when it does not (or
-a stage did not finish), 2 on bad input.`,
+With --shards K --shard I --out DIR it computes only shard I of K: a balanced
+contiguous block of the rows of T (for a formula, only its range of first-half
+assignments; exact attention streams the keys in tiles, so memory does not grow
+with the instance), and writes its decision atomically to DIR/shard-I-of-K.json
+(--save-rows also writes its rows of T to DIR/shard-I-of-K.T.npy). 'hardness
+merge DIR' then checks the shards, merges them and prints the report the
+unsharded run would print, bit for bit in its verdict, witness and decision.
+
+Exit status: 0 when the verdict agrees with the check (or a shard was
+written), 1 when it does not (or a stage did not finish), 2 on bad input.`,
 		Args: cobra.MaximumNArgs(1),
 		Example: `  # the built-in planted 3-SAT formula
   hardness run
@@ -89,7 +96,10 @@ a stage did not finish), 2 on bad input.`,
   hardness run f.cnf --algo poly --max-rank 100
   # the theorem's regime: a planted Gap-OV instance with a constant gap
   hardness gen ov --planted --n 1024 --dim 64 --gap 0.2 --yes -o p.ov
-  hardness run --ov p.ov --measure-gap`,
+  hardness run --ov p.ov --measure-gap
+  # one run cut into 8 shards (any scheduler can place them), then merged
+  for i in $(seq 0 7); do hardness run f.cnf --shards 8 --shard $i --out f.shards; done
+  hardness merge f.shards`,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	fs := cmd.Flags()
@@ -104,7 +114,9 @@ a stage did not finish), 2 on bad input.`,
 	fs.BoolVar(&o.ann, "ann", false, "FILE is a Gap-ANN Hamming instance: run the paper's Gap-ANN route")
 	fs.BoolVar(&o.ov, "ov", false, "FILE is an OV instance (e.g. planted Gap-OV): run the OV route")
 	fs.StringVar(&o.color, "color", "auto", colorUsage)
+	o.shard.register(fs)
 	cmd.MarkFlagsMutuallyExclusive("ov", "ann")
+	cmd.MarkFlagsMutuallyExclusive("save", "shards")
 	return cmd
 }
 
@@ -112,8 +124,8 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	if _, err := resolveColor(o.color, nil); err != nil {
 		return err
 	}
-	if o.ann || o.ov {
-		return o.runInstance(cmd, args)
+	if err := o.shard.check(cmd, o); err != nil {
+		return withCode(exitBadInput, err)
 	}
 	ctx, cancel := o.context(cmd)
 	defer cancel()
@@ -121,19 +133,23 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	f, source, err := readRunFormula(args, ropt.MaxMemory)
+	in, err := o.loadInput(cmd, args, ropt.MaxMemory)
 	if err != nil {
 		return err
 	}
-	readTime := time.Since(start)
-	r, err := reduction.Run(ctx, f, ropt)
+	if o.ann || o.ov {
+		bars.checkBar = true
+	}
+	if o.shard.out != "" {
+		return o.runShard(ctx, cmd, in, ropt, bars)
+	}
+	r, err := reduction.Solve(ctx, in.problem, ropt)
 	bars.finish()
 	if r == nil {
 		return err
 	}
-	r.Source = source
-	r.PrependStage("read", readTime)
+	r.Source = in.source
+	r.PrependStage("read", in.readTime)
 	return o.finish(cmd, r, err)
 }
 
@@ -147,17 +163,6 @@ func (o *runOptions) context(cmd *cobra.Command) (context.Context, context.Cance
 		return context.WithTimeout(ctx, o.timeout)
 	}
 	return context.WithCancel(ctx)
-}
-
-// readRunFormula reads FILE, or the embedded default without one, holding
-// at most limit bytes of clauses.
-func readRunFormula(args []string, limit int64) (*sat.Formula, string, error) {
-	if len(args) == 0 {
-		f, err := sat.ReadDIMACS(bytes.NewReader(defaultCNF), "run_default.cnf")
-		return f, defaultName, err
-	}
-	f, err := sat.ReadFileLimit(args[0], limit)
-	return f, args[0], err
 }
 
 // pipelineOptions builds the algorithm and the reduction options, with

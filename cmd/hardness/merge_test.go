@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hardnesslab/hardness/reduction"
+)
+
+// shardInputs writes one input per route: a formula (--vars 14, SAT), a
+// planted Gap-OV and a planted Gap-ANN instance; it returns the run
+// arguments of each.
+func shardInputs(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	cnf, ov, ann := filepath.Join(dir, "f.cnf"), filepath.Join(dir, "p.ov"), filepath.Join(dir, "a.ann")
+	for _, args := range [][]string{
+		{"gen", "cnf", "--vars", "14", "--ratio", "4.26", "--seed", "3", "--planted", "-o", cnf},
+		{"gen", "ov", "--planted", "--n", "96", "--dim", "36", "--gap", "0.2", "--yes", "--seed", "2", "-o", ov},
+		{"gen", "ov", "--ann", "--n", "80", "--dim", "40", "--t", "5", "--eps", "1", "--yes", "--seed", "4", "-o", ann},
+	} {
+		if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	return map[string][]string{
+		"cnf": {cnf},
+		"ov":  {"--ov", ov, "--gap", "0.2"},
+		"ann": {"--ann", ann},
+	}
+}
+
+// decisionFields are what a merged report must share with the unsharded
+// one bit for bit (timings, memory and plan notes are not compared).
+type decisionFields struct {
+	Verdict  reduction.Verdict   `json:"verdict"`
+	Decision *reduction.Decision `json:"decision"`
+	Witness  *reduction.Witness  `json:"witness"`
+	Agree    bool                `json:"agree"`
+	Params   reduction.Params    `json:"params"`
+}
+
+func decodeFields(t *testing.T, out string) decisionFields {
+	t.Helper()
+	var d decisionFields
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("JSON report: %v\n%s", err, out)
+	}
+	return d
+}
+
+// TestMergeEqualsRun: for every route and algorithm, K ∈ {1, 3, 7}
+// shards merged by 'hardness merge' give the unsharded run's verdict,
+// witness, decision and exit status, and K above the row count is
+// refused.
+func TestMergeEqualsRun(t *testing.T) {
+	dir := t.TempDir()
+	inputs := shardInputs(t, dir)
+	// Poly's degree 2 needs a small radius: the promise δ = 1 gives one.
+	algos := map[string][]string{"exact": nil, "poly": {"--algo", "poly", "--degree", "2", "--gap", "1"}, "performer": {"--algo", "performer", "--features", "32"}}
+	for route, in := range inputs {
+		for algo, aargs := range algos {
+			if route == "ann" && algo == "poly" {
+				continue // the ANN radius is beyond degree 2: the run fails (tested in reduction)
+			}
+			args := append(append([]string{"run"}, in...), aargs...)
+			wantCode, wantOut, wantErr := runCLI(t, nil, append(args, "--json")...)
+			want := decodeFields(t, wantOut)
+			if want.Decision == nil {
+				t.Fatalf("%s/%s: no decision (exit %d: %s)", route, algo, wantCode, wantErr)
+			}
+			for _, k := range []int{1, 3, 7} {
+				sd := filepath.Join(dir, fmt.Sprintf("%s-%s-%d", route, algo, k))
+				for i := range k {
+					sargs := append(append([]string{}, args...), "--shards", fmt.Sprint(k), "--shard", fmt.Sprint(i), "--out", sd)
+					if code, _, errOut := runCLI(t, nil, sargs...); code != 0 {
+						t.Fatalf("%v: exit %d: %s", sargs, code, errOut)
+					}
+				}
+				code, out, errOut := runCLI(t, nil, "merge", sd, "--json")
+				got := decodeFields(t, out)
+				gb, _ := json.Marshal(got)
+				wb, _ := json.Marshal(want)
+				if code != wantCode || !bytes.Equal(gb, wb) {
+					t.Errorf("%s/%s, K = %d: merge exit %d %s (%s); run exit %d %s", route, algo, k, code, gb, errOut, wantCode, wb)
+				}
+				code, text, _ := runCLI(t, nil, "merge", sd)
+				if code != wantCode || !strings.Contains(text, fmt.Sprintf("shards      %d shards", k)) {
+					t.Errorf("%s/%s, K = %d: text merge exit %d without the shard table:\n%s", route, algo, k, code, text)
+				}
+			}
+		}
+	}
+	// More shards than rows (N = 2^7 = 128 for v = 14).
+	code, _, errOut := runCLI(t, nil, "run", inputs["cnf"][0], "--shards", "129", "--shard", "0", "--out", filepath.Join(dir, "x"))
+	if code != exitBadInput || !strings.Contains(errOut, "at most one shard per row") {
+		t.Errorf("129 shards of 128 rows: exit %d, %q; want 2 and a clear refusal", code, errOut)
+	}
+}
+
+// TestShardBadFlags: bad shard flags are exit 2 with a clear message.
+func TestShardBadFlags(t *testing.T) {
+	out := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--shards", "4", "--shard", "4", "--out", out}, "want 0 ≤ shard < --shards 4"},
+		{[]string{"--shards", "0", "--shard", "0", "--out", out}, "want at least 1 shard"},
+		{[]string{"--shards", "-2", "--shard", "0", "--out", out}, "--shards -2"},
+		{[]string{"--shards", "2", "--shard", "-1", "--out", out}, "--shard -1"},
+		{[]string{"--shards", "2", "--shard", "1"}, "needs all of --shards K, --shard I and --out DIR"},
+		{[]string{"--shard", "1", "--out", out}, "needs all of"},
+		{[]string{"--shards", "2", "--shard", "1", "--out", out, "--save", out}, "save"},
+	} {
+		code, _, errOut := runCLI(t, nil, append([]string{"run"}, tc.args...)...)
+		if code != exitBadInput || !strings.Contains(errOut, tc.want) {
+			t.Errorf("run %v: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+// makeShards runs k shards of the cnf input into a fresh directory.
+func makeShards(t *testing.T, in []string, dir string, k int, extra ...string) {
+	t.Helper()
+	for i := range k {
+		args := append(append(append([]string{"run"}, in...), extra...), "--shards", fmt.Sprint(k), "--shard", fmt.Sprint(i), "--out", dir)
+		if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+}
+
+// TestMergeFaults: missing, duplicated, truncated, foreign and mixed
+// shards, and empty directories, are reported by name with the right exit
+// status.
+func TestMergeFaults(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	fresh := func(name string, k int, extra ...string) string {
+		d := filepath.Join(dir, name)
+		makeShards(t, in, d, k, extra...)
+		return d
+	}
+	check := func(what, d string, wantCode int, wants ...string) {
+		t.Helper()
+		code, _, errOut := runCLI(t, nil, "merge", d)
+		if code != wantCode {
+			t.Errorf("%s: exit %d; want %d (%s)", what, code, wantCode, errOut)
+		}
+		for _, w := range wants {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: stderr %q lacks %q", what, errOut, w)
+			}
+		}
+	}
+
+	d := fresh("missing", 5)
+	os.Remove(filepath.Join(d, "shard-1-of-5.json"))
+	os.Remove(filepath.Join(d, "shard-3-of-5.json"))
+	check("missing", d, exitMismatch, "lacks 2 of 5 shards: 1, 3", "--shard=1", "--shard=3", "--out="+d)
+
+	d = fresh("duplicated", 3)
+	b, _ := os.ReadFile(filepath.Join(d, "shard-1-of-3.json"))
+	os.WriteFile(filepath.Join(d, "shard-2-of-3.json"), b, 0o644)
+	check("duplicated", d, exitBadInput, "shard-2-of-3.json holds shard 1 of 3")
+
+	d = fresh("truncated", 3)
+	b, _ = os.ReadFile(filepath.Join(d, "shard-0-of-3.json"))
+	os.WriteFile(filepath.Join(d, "shard-0-of-3.json"), b[:len(b)/2], 0o644)
+	check("truncated", d, exitBadInput, "shard-0-of-3.json is corrupt or truncated")
+
+	d = fresh("foreign", 3)
+	other := fresh("other", 3, "--gap", "0.5")
+	b, _ = os.ReadFile(filepath.Join(other, "shard-2-of-3.json"))
+	os.WriteFile(filepath.Join(d, "shard-2-of-3.json"), b, 0o644)
+	check("different parameters", d, exitBadInput, "shard-2-of-3.json is from a different run", "delta")
+
+	d = fresh("foreign-algo", 2)
+	other = fresh("other-algo", 2, "--algo", "performer")
+	b, _ = os.ReadFile(filepath.Join(other, "shard-1-of-2.json"))
+	os.WriteFile(filepath.Join(d, "shard-1-of-2.json"), b, 0o644)
+	check("different algorithm", d, exitBadInput, "shard-1-of-2.json is from a different run", "algorithm is performer here and exact there")
+
+	d = fresh("mixed", 2)
+	makeShards(t, in, d, 3)
+	check("mixed", d, exitBadInput, "mixes shards of different runs")
+
+	check("empty", t.TempDir(), exitBadInput, "no shard files")
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte("{}"), 0o644)
+	d = filepath.Join(dir, "notashard")
+	os.MkdirAll(d, 0o755)
+	os.WriteFile(filepath.Join(d, "shard-0-of-1.json"), []byte(`{"format": "something else"}`), 0o644)
+	check("foreign file", d, exitBadInput, "not a shard of 'hardness run'")
+
+	// The input changed since the shards were computed.
+	d = fresh("changed", 2)
+	f := in[0]
+	b, _ = os.ReadFile(f)
+	os.WriteFile(f, append(b, []byte("c changed\n")...), 0o644)
+	check("changed input", d, exitBadInput, "not the same input")
+	os.WriteFile(f, b, 0o644)
+}
+
+// TestShardIdempotent: recomputing a shard rewrites its deterministic
+// part (format, header, shard, rows, decision) and its rows of T byte for
+// byte. The timings, memory and host ("run") and the report's stages
+// differ between runs and are not compared, here or by merge.
+func TestShardIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	sd := filepath.Join(dir, "s")
+	makeShards(t, in, sd, 4, "--save-rows")
+	read := func() (json.RawMessage, []byte) {
+		b, err := os.ReadFile(filepath.Join(sd, "shard-2-of-4.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		det, _ := json.Marshal([]json.RawMessage{m["format"], m["header"], m["shard"], m["shards"], m["rows"], m["decision"], m["rows_file"]})
+		rows, err := os.ReadFile(filepath.Join(sd, "shard-2-of-4.T.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return det, rows
+	}
+	det1, rows1 := read()
+	args := append(append([]string{"run"}, in...), "--save-rows", "--shards", "4", "--shard", "2", "--out", sd, "--workers", "1")
+	if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+		t.Fatalf("recompute: exit %d: %s", code, errOut)
+	}
+	det2, rows2 := read()
+	if !bytes.Equal(det1, det2) || !bytes.Equal(rows1, rows2) {
+		t.Errorf("recomputed shard differs:\n%s\n%s\nrows equal: %v", det1, det2, bytes.Equal(rows1, rows2))
+	}
+	if code, _, errOut := runCLI(t, nil, "merge", sd); code != 0 {
+		t.Errorf("merge after recompute: exit %d: %s", code, errOut)
+	}
+}
+
+// TestShardInterrupted: a shard process stopped by SIGINT during its
+// computation exits 130 and writes nothing; one killed by SIGKILL at any
+// moment leaves no shard file or a complete one, never a partial file.
+func TestShardInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CLI as subprocesses")
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f.cnf")
+	if code, _, errOut := runCLI(t, nil, "gen", "cnf", "--vars", "26", "--ratio", "4.26", "--seed", "1", "-o", f); code != 0 {
+		t.Fatal(errOut)
+	}
+	start := func(out string) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(os.Args[0], "run", f, "--shards", "2", "--shard", "0", "--out", out, "--workers", "1")
+		cmd.Env = append(os.Environ(), "HARDNESS_TEST_AS_CLI=1")
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &errb
+	}
+	out := filepath.Join(dir, "int")
+	cmd, errb := start(out)
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(errb.String(), "nothing written") {
+		t.Errorf("SIGINT: %v (%s); want exit 130 (interrupted) and nothing written", err, errb)
+	}
+	if _, err := os.Stat(filepath.Join(out, "shard-0-of-2.json")); err == nil {
+		t.Errorf("SIGINT: a shard file was written")
+	}
+	for i, delay := range []time.Duration{50, 200, 600, 1500} {
+		out := filepath.Join(dir, fmt.Sprint("kill", i))
+		cmd, _ := start(out)
+		time.Sleep(delay * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		b, err := os.ReadFile(filepath.Join(out, "shard-0-of-2.json"))
+		if err == nil {
+			if _, err := readShardFile(filepath.Join(out, "shard-0-of-2.json")); err != nil {
+				t.Errorf("SIGKILL after %v ms left a partial shard file (%d bytes): %v", delay, len(b), err)
+			}
+		}
+	}
+}
