@@ -27,9 +27,9 @@ func (l *lesson) fastPath() {
 		fmt.Sprintf("accuracy      tol = %s, so ε < %s", Num(fp.Tol, 3), Num(fp.Eps, 3)),
 	}
 	if need.Reached {
-		lines = append(lines, fmt.Sprintf("degree        g = %d, the least certifying ε on [−R, R] (ε = %s)", need.Degree, Sig(float64(need.CertErr), 2)))
+		lines = append(lines, fmt.Sprintf("degree        g = %d, the least certifying ε on [−R, R] (ε = %s)", need.Degree, Sig(float64(need.CertErr), 3)))
 	} else {
-		lines = append(lines, fmt.Sprintf("degree        none reaches ε in float64¹; the best, g = %d, gives %s", need.Degree, Sig(float64(need.CertErr), 2)))
+		lines = append(lines, fmt.Sprintf("degree        none reaches ε in float64¹; the best, g = %d, gives %s", need.Degree, Sig(float64(need.CertErr), 3)))
 	}
 	lines = append(lines, fmt.Sprintf("rank          r = C(%d+%d, %d) = %s = %s·n", fp.D, need.Degree, need.Degree,
 		Count(float64(need.Rank)), Sig(float64(need.RankN), 3)))
@@ -65,7 +65,7 @@ func (l *lesson) fastTable() {
 		}
 		t.Rows = append(t.Rows, []Cell{
 			{Text: Num(r.B, 2), Mark: markIf(r.Instance)}, {Text: Num(r.C, 2)}, {Text: Num(r.R, 2)},
-			{Text: deg}, {Text: Sig(float64(r.CertErr), 2)},
+			{Text: deg}, {Text: Sig(float64(r.CertErr), 3)},
 			{Text: Count(float64(r.Rank))}, {Text: Sig(float64(r.RankN), 3)}})
 	}
 	l.doc.Table(t)
