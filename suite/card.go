@@ -61,8 +61,10 @@ func writeCard(w io.Writer, o *Options, entries []Entry) error {
 		p("**Disguise.** Queries and keys are randomly permuted, the feature space is rotated by a\n")
 		p("Haar-random orthogonal R (Q·R, K·R; QKᵀ is unchanged up to rounding), and V has %d extra columns of\n", o.NoiseCols)
 		p("random bits; only the decisive column (in the manifest) is scored. B and c are those of the\n")
-		p("rotated arrays. The reference keys remain equal to each other (their logits must be equal), so\n")
-		p("repeated key rows are still visible.\n\n")
+		p("rotated arrays: the rotation spreads each row's norm over all coordinates and typically raises\n")
+		p("the largest entry (B) 2–3× (the construction's B is `source.B_before_disguise` in each key),\n")
+		p("while the row norms, and so every logit, stay the same. The reference keys remain equal to each\n")
+		p("other (their logits must be equal), so repeated key rows are still visible.\n\n")
 	}
 	p("## Tolerance and rounding\n\n")
 	p("Every logit of the files differs from the real-number instance's by at most\n")
