@@ -125,38 +125,20 @@ func performerProjection(m, d int, seed uint64) *mat.Dense {
 	return w
 }
 
-// performerProject sets z = sc·x_blk·Wᵀ/√d (rows × m) and returns, per
-// row, ‖sc·x_i‖²/(2d); sc is a power of two (exact).
-func performerProject(z *mat.Dense, x mat.Matrix, w *mat.Dense, d int, half []float64, sc float64) {
+// performerProject sets z = x_blk·Wᵀ/√d (rows × m) and returns, per row,
+// ‖x_i‖²/(2d).
+func performerProject(z *mat.Dense, x mat.Matrix, w *mat.Dense, d int, half []float64) {
 	z.Mul(x, w.T())
-	z.Scale(sc/math.Sqrt(float64(d)), z)
+	z.Scale(1/math.Sqrt(float64(d)), z)
 	rows, _ := x.Dims()
 	for i := range rows {
 		s := 0.0
 		for j := range d {
-			xv := x.At(i, j) * sc
+			xv := x.At(i, j)
 			s += xv * xv
 		}
 		half[i] = s / (2 * float64(d))
 	}
-}
-
-// performerBalance returns e such that 2^e·Q and 2^−e·K (the same logits)
-// have max row norms within a factor 2 of each other: the features
-// exp(W·x − ‖x‖²/2) then neither underflow for a tiny ‖q‖·huge ‖k‖ split
-// nor change when the norms are already balanced (e = 0).
-func performerBalance(q, k *mat.Dense) int {
-	norm := func(a *mat.Dense) float64 {
-		m, _ := polyMaxNorm("", a) // inputs are finite here (Plan checked)
-		return m
-	}
-	mq, mk := norm(q), norm(k)
-	if !(mq > 0 && mk > 0) || math.IsInf(mq, 0) || math.IsInf(mk, 0) {
-		return 0
-	}
-	_, eq := math.Frexp(mq)
-	_, ek := math.Frexp(mk)
-	return min(max((ek-eq)/2, -1000), 1000)
 }
 
 // performerExp maps a projected row in place to its features
@@ -182,7 +164,6 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 		return nil, fmt.Errorf("performer: entries up to %g make ‖x‖² overflow float64; refusing (use exact)", b)
 	}
 	ev := valueExponent(maxAbs(v))
-	eb := performerBalance(q, k)
 	w := performerProjection(m, d, p.opts.Seed)
 	total := float64(nq + 2*nk)
 	var mu sync.Mutex
@@ -209,11 +190,7 @@ func (p *Performer) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, er
 	}
 	block := func(s *scratch, x *mat.Dense, lo, hi int) *mat.Dense {
 		z := s.z.Slice(0, hi-lo, 0, m).(*mat.Dense)
-		sc := math.Ldexp(1, eb) // 2^eb for Q, 2^−eb for K
-		if x == k {
-			sc = math.Ldexp(1, -eb)
-		}
-		performerProject(z, x.Slice(lo, hi, 0, d), w, d, s.half, sc)
+		performerProject(z, x.Slice(lo, hi, 0, d), w, d, s.half)
 		return z
 	}
 	// Pass 1: the keys' global max exponent (a max: any order gives it).
