@@ -217,6 +217,9 @@ func (a *attender) attend(ctx context.Context) (*attention.Output, error) {
 	}
 	var out *attention.Output
 	for j0 := 0; j0 < a.params.Keys; j0 += keyTile {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		k, v, err := a.p.keys(ctx, a.params, j0, min(j0+keyTile, a.params.Keys))
 		if err != nil {
 			return nil, err
