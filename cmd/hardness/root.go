@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 
@@ -88,6 +89,7 @@ where the fast polynomial method breaks.`,
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, interrupted, stop := interruptContext(stderr, os.Exit)
 	defer stop()
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // checkFlags sets --max-memory's
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)
