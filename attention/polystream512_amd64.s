@@ -133,10 +133,46 @@ acc512done:
 	VZEROUPPER
 	RET
 
+// FEATURE512B is FEATURE512 for f = CX+1 into Z2, Z3 (clobbers AX, BX,
+// R14).
+#define FEATURE512B(skip) \
+	LEAQ    1(CX), R14 \
+	MOVLQSX (R10)(R14*4), AX \
+	MOVLQSX (R11)(R14*4), BX \
+	SHLQ    $7, AX \
+	SHLQ    $7, BX \
+	VMOVUPD (SI)(AX*1), Z2 \
+	VMOVUPD 64(SI)(AX*1), Z3 \
+	VMULPD  (R8)(BX*1), Z2, Z2 \
+	VMULPD  64(R8)(BX*1), Z3, Z3 \
+	CMPQ    R14, R12 \
+	JGE     skip \
+	SHLQ    $7, R14 \
+	VMOVUPD Z2, (SI)(R14*1) \
+	VMOVUPD Z3, 64(SI)(R14*1) \
+skip:
+
+// DOT3FMA(y0, y1, off, a0, a1, a2, a3, a4, a5): column j of t += y·m[3f + j]
+// for the feature in y0, y1 with m[3f] at off(R9)(R13*8).
+#define DOT3FMA(y0, y1, off, a0, a1, a2, a3, a4, a5) \
+	VBROADCASTSD off(R9)(R13*8), Z16 \
+	VBROADCASTSD off+8(R9)(R13*8), Z17 \
+	VBROADCASTSD off+16(R9)(R13*8), Z18 \
+	VFMADD231PD  Z16, y0, a0 \
+	VFMADD231PD  Z16, y1, a1 \
+	VFMADD231PD  Z17, y0, a2 \
+	VFMADD231PD  Z17, y1, a3 \
+	VFMADD231PD  Z18, y0, a4 \
+	VFMADD231PD  Z18, y1, a5
+
 // func polyDot3512(t, fb, x, m *float64, parent, coord *int32, lo, hi, nstore int)
 //
-// For f in [lo, hi): y = FEATURE512 and t[j][i] += y_i·m[3f + j] for j < 3:
-// six accumulators Z4–Z9 (column j, rows 8h … 8h+7 in Z(4 + 2j + h)).
+// For f in [lo, hi): y = FEATURE512 and t[j][i] += y_i·m[3f + j] for j < 3.
+// Two features per step into two sets of six accumulators (Z4–Z9 and
+// Z10–Z15; column j, rows 8h … 8h+7 in Z(4 + 2j + h) and Z(10 + 2j + h)),
+// so consecutive FMAs into one register are a feature apart; the sets are
+// added at the end. Feature f is stored before feature f+1 is formed, so
+// f+1 may have f as its parent.
 //
 // Registers: DI t, SI fb, R8 x, R9 m, R10 parent, R11 coord, CX f, DX hi,
 // R12 nstore, R13 3f.
@@ -158,23 +194,39 @@ TEXT ·polyDot3512(SB), NOSPLIT, $0-72
 	VMOVUPD 192(DI), Z7
 	VMOVUPD 256(DI), Z8
 	VMOVUPD 320(DI), Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
 
-dot512feat:
-	FEATURE512(dot512nostore)
-	LEAQ         (CX)(CX*2), R13
-	VBROADCASTSD (R9)(R13*8), Z2
-	VFMADD231PD  Z2, Z0, Z4
-	VFMADD231PD  Z2, Z1, Z5
-	VBROADCASTSD 8(R9)(R13*8), Z3
-	VFMADD231PD  Z3, Z0, Z6
-	VFMADD231PD  Z3, Z1, Z7
-	VBROADCASTSD 16(R9)(R13*8), Z2
-	VFMADD231PD  Z2, Z0, Z8
-	VFMADD231PD  Z2, Z1, Z9
-	INCQ         CX
-	CMPQ         CX, DX
-	JLT          dot512feat
+dot512pair:
+	LEAQ 1(CX), AX
+	CMPQ AX, DX
+	JGE  dot512one
+	FEATURE512(dot512nostoreA)
+	FEATURE512B(dot512nostoreB)
+	LEAQ (CX)(CX*2), R13
+	DOT3FMA(Z0, Z1, 0, Z4, Z5, Z6, Z7, Z8, Z9)
+	DOT3FMA(Z2, Z3, 24, Z10, Z11, Z12, Z13, Z14, Z15)
+	ADDQ $2, CX
+	JMP  dot512pair
 
+dot512one:
+	CMPQ CX, DX
+	JGE  dot512end
+	FEATURE512(dot512nostoreC)
+	LEAQ (CX)(CX*2), R13
+	DOT3FMA(Z0, Z1, 0, Z4, Z5, Z6, Z7, Z8, Z9)
+
+dot512end:
+	VADDPD  Z10, Z4, Z4
+	VADDPD  Z11, Z5, Z5
+	VADDPD  Z12, Z6, Z6
+	VADDPD  Z13, Z7, Z7
+	VADDPD  Z14, Z8, Z8
+	VADDPD  Z15, Z9, Z9
 	VMOVUPD Z4, (DI)
 	VMOVUPD Z5, 64(DI)
 	VMOVUPD Z6, 128(DI)

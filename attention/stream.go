@@ -140,7 +140,11 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 		return nil, err
 	}
 	nq, nk, d, _ := CheckShapes(q, k, v)
-	if b := maxAbs(q) * maxAbs(k) * float64(d); !(b < 1e300) {
+	qmax, err := maxAbsContext(ctx, q) // a second for 10⁹ entries: checks ctx
+	if err != nil {
+		return nil, err
+	}
+	if b := qmax * maxAbs(k) * float64(d); !(b < 1e300) {
 		return nil, fmt.Errorf("exact: logits of up to max|Q|·max|K|·d = %g could overflow float64; refusing", b)
 	}
 	// Σ_j p_ij·v_j (p ≤ 1) can overflow when max|V| is near the float64
@@ -151,7 +155,6 @@ func (s *Stream) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 		v = scaledCopy(v, ev)
 	}
 	var out *Output
-	var err error
 	if kb := s.keyBlocks(nq, nk); kb > 1 {
 		out, err = s.attendKeySplit(ctx, q, k, v, kb)
 	} else {
@@ -316,6 +319,23 @@ func (w *worker) finish(i0, i1 int) {
 }
 
 // maxAbs returns max |a_ij|, NaN if some entry is NaN.
+// maxAbsContext is maxAbs checking ctx every 4096 rows.
+func maxAbsContext(ctx context.Context, a *mat.Dense) (float64, error) {
+	r, c := a.Dims()
+	m := 0.0
+	for i0 := 0; i0 < r; i0 += 4096 {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		x := maxAbs(a.Slice(i0, min(i0+4096, r), 0, c).(*mat.Dense))
+		if x != x {
+			return x, nil
+		}
+		m = max(m, x)
+	}
+	return m, nil
+}
+
 func maxAbs(a *mat.Dense) float64 {
 	m := uint64(0)
 	r, c := a.Dims()

@@ -233,12 +233,20 @@ func readShard(path string) (*shardFile, error) {
 	return &sf, nil
 }
 
+// MaxShards is the largest shard count a shard file may declare (the
+// range of --shards): the merge lists the missing shards, so a file
+// claiming 10¹¹ of them must not make it loop and allocate that many.
+const MaxShards = 1 << 20
+
 func checkShardName(name string, h ShardHeader) error {
 	m := shardName.FindStringSubmatch(name)
 	i, _ := strconv.Atoi(m[1])
 	k, _ := strconv.Atoi(m[2])
 	if i != h.Shard || k != h.Shards || i >= k {
 		return fmt.Errorf("experiments: %s holds shard %d of %d; the name and the content disagree", name, h.Shard, h.Shards)
+	}
+	if k > MaxShards {
+		return fmt.Errorf("experiments: %s claims %d shards; want at most %d", name, k, MaxShards)
 	}
 	return nil
 }

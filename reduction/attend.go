@@ -284,6 +284,9 @@ func (a *attender) attendBlock(ctx context.Context, b Rows, first bool) (*attent
 	tile := min(keyTile, a.params.Keys)
 	kbuf, vbuf := mat.NewDense(tile, a.params.D, nil), mat.NewDense(tile, 1, nil)
 	for j0 := 0; j0 < a.params.Keys; j0 += keyTile {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		n := min(keyTile, a.params.Keys-j0)
 		k, v := kbuf.Slice(0, n, 0, a.params.D).(*mat.Dense), vbuf.Slice(0, n, 0, 1).(*mat.Dense)
 		if err := a.p.fillKeys(ctx, a.params, j0, k, v); err != nil {

@@ -65,6 +65,24 @@ func buildAll(pr Problem, p Params) (*Instance, error) {
 	return &Instance{Q: q, K: k, V: v, Params: p}, nil
 }
 
+// inTiles returns the (hi−lo)×d matrix of rows lo … hi−1, filled by fill
+// scanTile rows at a time (dst is the tile's slice of the result, i0, i1
+// its rows), checking ctx between tiles so that building a large side
+// stops within milliseconds of a cancellation.
+func inTiles(ctx context.Context, lo, hi, d int, fill func(dst *mat.Dense, i0, i1 int) error) (*mat.Dense, error) {
+	out := mat.NewDense(hi-lo, d, nil)
+	for i0 := lo; i0 < hi; i0 += scanTile {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		i1 := min(i0+scanTile, hi)
+		if err := fill(out.Slice(i0-lo, i1-lo, 0, d).(*mat.Dense), i0, i1); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // scaledBits returns the n×d matrix whose row i is scale·(packed vector i
 // of rows, words words each), zero-padded to d columns.
 func scaledBits(rows []uint64, words, n, d int, scale float64) *mat.Dense {

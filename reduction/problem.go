@@ -247,13 +247,15 @@ func (o *ovRoute) shift(ctx context.Context) (int, error) {
 // queries: q_i = β·a_i (a dimension-0 instance gets one zero column);
 // in the paper's form followed by e shift coordinates β.
 func (o *ovRoute) queries(ctx context.Context, p Params, lo, hi int) (*mat.Dense, error) {
-	rows, err := o.vec.list(ctx, ovp.A, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	q := scaledBits(rows, o.vec.words(), hi-lo, p.D, p.Scale)
-	shiftColumns(q, p)
-	return q, nil
+	return inTiles(ctx, lo, hi, p.D, func(dst *mat.Dense, i0, i1 int) error {
+		rows, err := o.vec.list(ctx, ovp.A, i0, i1)
+		if err != nil {
+			return err
+		}
+		fillBits(dst, rows, o.vec.words(), i1-i0, p.Scale)
+		shiftColumns(dst, p)
+		return nil
+	})
 }
 
 // shiftColumns sets the e shift coordinates of the paper's OV form, the
@@ -477,8 +479,11 @@ func (a *annRoute) params(_ context.Context, _ *Report, opt Options) (Params, er
 }
 
 // queries: q_i = s√d·(a_i, 1−a_i).
-func (a *annRoute) queries(_ context.Context, p Params, lo, hi int) (*mat.Dense, error) {
-	return equalisedRows(a.x, ovp.A, a.scale(p), lo, hi), nil
+func (a *annRoute) queries(ctx context.Context, p Params, lo, hi int) (*mat.Dense, error) {
+	return inTiles(ctx, lo, hi, p.D, func(dst *mat.Dense, i0, i1 int) error {
+		dst.Copy(equalisedRows(a.x, ovp.A, a.scale(p), i0, i1))
+		return nil
+	})
 }
 
 // keys: s√d·(b_j, 1−b_j) with v_j = 1 for j < M; the M reference keys

@@ -3,11 +3,8 @@ package reduction
 import (
 	"context"
 	"fmt"
-	"math"
-	"sort"
 
 	"github.com/hardnesslab/hardness/ovp"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Violation is a pair that proves a promised OV gap false:
@@ -49,18 +46,4 @@ func Disprove(x *ovp.Instance, i int, delta float64) (v Violation, ok bool) {
 		return Violation{}, false
 	}
 	return *p, true
-}
-
-// RowsAbove returns the rows of column 0 of T above τ, in decreasing order
-// of T_i (ties by row). NaN rows are left out. Cost O(N log N).
-func RowsAbove(t *mat.Dense, tau float64) []int {
-	rows, _ := t.Dims()
-	var out []int
-	for i := range rows {
-		if x := t.At(i, 0); x > tau && !math.IsNaN(x) {
-			out = append(out, i)
-		}
-	}
-	sort.SliceStable(out, func(a, b int) bool { return t.At(out[a], 0) > t.At(out[b], 0) })
-	return out
 }

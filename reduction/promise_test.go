@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/hardnesslab/hardness/ovp"
-	"gonum.org/v1/gonum/mat"
 )
 
 // TestDisprove checks the proof of a false promise against a brute-force
@@ -37,19 +36,5 @@ func TestDisprove(t *testing.T) {
 	v, ok := Disprove(x, 0, 0.72)
 	if want := "promised δ = 0.72 is false: row 0 has ⟨a_0, b_1⟩ = 1 < δ·m = 21.6 (j = 1)"; !ok || v.String() != want {
 		t.Errorf("Disprove = %q, %v; want %q", v, ok, want)
-	}
-}
-
-func TestRowsAbove(t *testing.T) {
-	T := mat.NewDense(6, 1, []float64{0.3, 0.9, 0.1, 0.9, 0.5, 0.2})
-	got := RowsAbove(T, 0.25)
-	want := []int{1, 3, 4, 0}
-	if len(got) != len(want) {
-		t.Fatalf("RowsAbove = %v; want %v", got, want)
-	}
-	for k := range want {
-		if got[k] != want[k] {
-			t.Fatalf("RowsAbove = %v; want %v", got, want)
-		}
 	}
 }

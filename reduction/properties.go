@@ -29,7 +29,7 @@ type Property struct {
 // propertyBudget bounds the multiply-adds of the logit pass of the
 // pipeline's property check (rows·2M·d): above it the pass uses fewer
 // query rows (at least one), never fewer keys.
-const propertyBudget = 1 << 28
+const propertyBudget = 1 << 25
 
 // propertyRows is the most query rows the pipeline's property check reads.
 const propertyRows = 32

@@ -172,9 +172,11 @@ type reader struct {
 	clauseLine   int   // start of the open clause
 	clauseColumn int
 
-	maxLen int   // 2·vars: the longest clause without a repeated literal
-	held   int64 // bytes of the arena chunks and clause slices allocated
-	limit  int64 // memory limit in bytes
+	maxLen int      // 2·vars: the longest clause without a repeated literal
+	long   []Clause // full arena pieces of an open clause longer than half a chunk
+	longN  int      // literals in long
+	held   int64    // bytes of the arena chunks and clause slices allocated
+	limit  int64    // memory limit in bytes
 }
 
 // fill reads more input, keeping buf[min(i, tok):]. It reports whether a
@@ -486,7 +488,7 @@ func (p *reader) parseClauses() error {
 			return p.tokenError("expected a literal (a non-zero integer) or 0 to end the clause")
 		}
 		switch {
-		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena) && len(p.arena)-p.start < p.maxLen:
+		case v != 0 && p.open && v <= uint64(p.vars) && len(p.arena) < cap(p.arena) && p.longN+len(p.arena)-p.start < p.maxLen:
 			l := Lit(v)
 			if neg {
 				l = -l
@@ -529,7 +531,7 @@ func (p *reader) literal(v uint64, neg bool) error {
 	if neg {
 		l = -l
 	}
-	if p.open && len(p.arena)-p.start >= p.maxLen {
+	if p.open && p.longN+len(p.arena)-p.start >= p.maxLen {
 		return p.errorf(p.line, tokCol, "the clause that starts at line %d column %d has more than 2·%d = %d literals, so it repeats one; want each literal at most once",
 			p.clauseLine, p.clauseColumn, p.vars, p.maxLen)
 	}
@@ -611,12 +613,20 @@ const (
 
 // newChunk starts a new arena chunk, moving the open clause's literals into
 // it. Clauses already read keep pointing into the old chunk, so literals are
-// never copied more than once; chunks grow by doubling up to maxChunk (an
-// open clause longer than a chunk by doubling, up to 2·vars). It refuses a
-// chunk that would take the reader beyond its memory limit.
+// never copied more than once; chunks grow by doubling up to maxChunk. An
+// open clause of half a chunk or more is not moved: its literals stay
+// where they are as a piece of p.long, and the clause is assembled once,
+// at its exact length, when it ends (so a clause of x bytes costs 2x, not
+// the 4x or more of doubling). It refuses a chunk that would take the
+// reader beyond its memory limit.
 func (p *reader) newChunk() error {
 	open := p.arena[p.start:]
-	size := max(min(2*cap(p.arena), maxChunk), min(2*len(open), p.maxLen), len(open)+1)
+	if len(open) >= maxChunk/2 {
+		p.long = append(p.long, Clause(open))
+		p.longN += len(open)
+		open = nil
+	}
+	size := max(min(2*cap(p.arena), maxChunk), len(open)+1)
 	if err := p.grow(int64(size)*litBytes, "literals"); err != nil {
 		return err
 	}
@@ -637,7 +647,7 @@ func (p *reader) grow(b int64, what string) error {
 	for _, c := range p.clauses {
 		lits += int64(len(c))
 	}
-	lits += int64(len(p.arena) - p.start)
+	lits += int64(p.longN + len(p.arena) - p.start)
 	err := memlimit.Check(fmt.Sprintf("the formula's clauses and literals read so far (%d clauses, %d literals; the header declares %d clauses)",
 		len(p.clauses), lits, p.decl), p.held, p.limit, "raise --max-memory if the file is right")
 	if rerr := p.readErr(); rerr != nil {
@@ -661,7 +671,19 @@ func (p *reader) endClause() error {
 		p.clauses = cs
 	}
 	end := len(p.arena)
-	p.clauses = append(p.clauses, Clause(p.arena[p.start:end:end]))
+	c := Clause(p.arena[p.start:end:end])
+	if p.long != nil {
+		if err := p.grow(int64(p.longN+len(c))*litBytes, "literals"); err != nil {
+			return err
+		}
+		whole := make(Clause, 0, p.longN+len(c))
+		for _, piece := range p.long {
+			whole = append(whole, piece...)
+		}
+		c = append(whole, c...)
+		p.long, p.longN = nil, 0
+	}
+	p.clauses = append(p.clauses, c)
 	p.start = end
 	p.open = false
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -70,5 +71,37 @@ func TestReadDIMACSHostile(t *testing.T) {
 	_, err := ReadDIMACSLimit(io.MultiReader(strings.NewReader("p cnf 1000 100000000\n"), &endless{pat: []byte("1 -2 3 0\n")}), "z.cnf", 1<<20)
 	if !errors.As(err, &me) {
 		t.Errorf("ReadDIMACSLimit over the limit = %v; want it to wrap a *memlimit.Error", err)
+	}
+}
+
+// TestReadDIMACSLongClause: a clause longer than an arena chunk (here
+// 3·10⁶ literals) is assembled in one piece with every literal in order.
+func TestReadDIMACSLongClause(t *testing.T) {
+	const v = 2_000_000
+	var b bytes.Buffer
+	b.WriteString("p cnf 2000000 2\n1 2 0\n")
+	for x := 1; x <= v; x++ {
+		fmt.Fprintf(&b, "%d ", x)
+	}
+	for x := 1; x <= v/2; x++ {
+		fmt.Fprintf(&b, "%d ", -x)
+	}
+	b.WriteString("0\n")
+	f, err := ReadDIMACS(&b, "long.cnf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Clauses[1]
+	if len(f.Clauses) != 2 || len(c) != v+v/2 {
+		t.Fatalf("read %d clauses, the long one of %d literals; want 2 and %d", len(f.Clauses), len(c), v+v/2)
+	}
+	for i, l := range c {
+		want := Lit(i + 1)
+		if i >= v {
+			want = Lit(-(i - v + 1))
+		}
+		if l != want {
+			t.Fatalf("literal %d = %d; want %d", i, l, want)
+		}
 	}
 }

@@ -30,20 +30,31 @@ func writeCard(w io.Writer, o *Options, entries []Entry) error {
 			nominal(c.cNom), c.bLo, c.bHi, c.cLo, c.cHi, c.tau, c.tol, c.yes, c.no)
 	}
 	p("\nRoutes:\n\n")
-	p("* **ov**: planted Gap-OV: N = n random 0/1 vectors a_i and M = n/2 vectors b_j of dimension m\n")
-	p("  (density %.3g), every pair with ⟨a,b⟩ ≥ ⌈δm⌉ except, in YES instances, one planted orthogonal\n", o.Density)
-	p("  pair. q_i = β·a_i, k_j = −β·b_j, M reference keys 0; V = 1 on real keys, 0 on reference keys.\n")
-	p("* **ann**: planted Hamming Gap-ANN (d0 = m, t = round(%.3g·d0), gap ε): YES instances have one pair at\n", o.TFrac)
-	p("  distance t, all others are ≥ ⌈(1+ε)t⌉ apart. q_i = c_e·(a_i, 1−a_i), keys c_e·(b_j, 1−b_j) and M\n")
-	p("  reference keys c_e(1 − t/d0)·𝟏, d = 2·d0.\n")
-	p("* **cnf**: a random 3-CNF formula with v = 2·log2 n − 1 variables and round(%.3g·v) clauses (drawn\n", o.Ratio)
-	p("  until the gini SAT solver gives the wanted verdict), listed by split-and-list into N = n and\n")
-	p("  M = n/2 vectors (formula.cnf is in the instance directory); its gap is measured.\n\n")
+	for _, r := range o.Routes {
+		switch r {
+		case RouteOV:
+			p("* **ov**: planted Gap-OV: N = n random 0/1 vectors a_i and M = n/2 vectors b_j of dimension m\n")
+			p("  (density %.3g), every pair with ⟨a,b⟩ ≥ g = ⌈δm⌉ except, in YES instances, one planted orthogonal\n", o.Density)
+			p("  pair. q_i = β·a_i, k_j = −β·b_j, M reference keys 0; V = 1 on real keys, 0 on reference keys;\n")
+			p("  x = exp(−β²·g/m).\n")
+		case RouteANN:
+			p("* **ann**: planted Hamming Gap-ANN (d0 = m, t = round(%.3g·d0), gap ε): YES instances have one pair at\n", o.TFrac)
+			p("  distance t, all others are ≥ far = ⌈(1+ε)t⌉ apart. q_i = c_e·(a_i, 1−a_i), keys c_e·(b_j, 1−b_j)\n")
+			p("  and M reference keys c_e(1 − t/d0)·𝟏, d = 2·d0, c_e = s·√d; x = exp(−s²(far − t)).\n")
+		case RouteCNF:
+			p("* **cnf**: a random 3-CNF formula with v = 2·log2 n − 1 variables and round(%.3g·v) clauses (drawn\n", o.Ratio)
+			p("  until the gini SAT solver gives the wanted verdict), listed by split-and-list into N = n and\n")
+			p("  M = n/2 vectors (formula.cnf is in the instance directory); g is its measured least nonzero\n")
+			p("  inner product and the construction that of ov; x = exp(−β²·g/m).\n")
+		}
+	}
+	p("\n")
 	p("In every route row i of the decisive column is T_i = S_i/(S_i + M) with S_i the softmax mass of\n")
 	p("its real keys relative to a reference key: T_i ≥ 1/(M+1) on YES rows and T_i ≤ x/(1+x) on NO rows,\n")
-	p("x = exp(−β²·gap) (see the Go package `suite`). τ is the midpoint and the tolerance half the gap\n")
-	p("between the two, less the rounding below. The scale (β or c_e) is c·√ln n, or with c = auto the\n")
-	p("construction's own (the least giving a tolerance of about 3/(8(M+1))).\n\n")
+	p("x the largest weight of a NO pair (above; derivation in the Go package `suite`). τ is the\n")
+	p("midpoint and the tolerance half the gap between the two, less the rounding below. The scale\n")
+	p("(β or c_e) is c·√ln n, or with c = auto the construction's own (the least giving a tolerance of\n")
+	p("about 3/(8(M+1))).\n\n")
 
 	p("## Conventions\n\n")
 	p("* Files per instance: `Q.npy` (n_queries × d), `K.npy` (n_keys × d), `V.npy` (n_keys × d_v), ")
@@ -51,18 +62,23 @@ func writeCard(w io.Writer, o *Options, entries []Entry) error {
 	if o.Layout == "bhnd" {
 		p(" (shape [1, 1, rows, cols], for code that expects [batch, heads, n, d])")
 	}
-	p(".\n* Logit scale **%s**: compute %s. ", o.LogitScale, convFormula(o.LogitScale))
-	p("Q is pre-scaled so this gives the T of the paper's exp(Q·Kᵀ/d).\n")
+	p(".\n* Logit scale **%s**: compute %s.", o.LogitScale, convFormula(o.LogitScale))
+	if o.LogitScale != "d" {
+		p(" Q is pre-scaled so this gives the T of the paper's exp(Q·Kᵀ/d).")
+	}
+	p("\n")
 	p("* `instance.json` is the **answer key** (verdict, YES rows, witness, exact decisive values, the\n")
 	p("  rounding analysis%s); `answer_T.npy` is the exact decisive column. Do not show them to a method.\n", ifs(o.Disguise, ", the disguise"))
 	p("* `manifest.jsonl`: one line per instance: id, route, n, d, B, c, gap, τ, tolerance, the decisive\n")
-	p("  column, expected verdict, SHA-256 of each array, seeds, convention, tool version.\n\n")
+	p("  column, expected verdict, SHA-256 of each array, seeds, convention, tool version, command.\n\n")
 	if o.Disguise {
 		p("**Disguise.** Queries and keys are randomly permuted, the feature space is rotated by a\n")
 		p("Haar-random orthogonal R (Q·R, K·R; QKᵀ is unchanged up to rounding), and V has %d extra columns of\n", o.NoiseCols)
 		p("random bits; only the decisive column (in the manifest) is scored. B and c are those of the\n")
-		p("rotated arrays. The reference keys remain equal to each other (their logits must be equal), so\n")
-		p("repeated key rows are still visible.\n\n")
+		p("rotated arrays: the rotation spreads each row's norm over all coordinates and typically raises\n")
+		p("the largest entry (B) 2–3× (the construction's B is `source.B_before_disguise` in each key),\n")
+		p("while the row norms, and so every logit, stay the same. The reference keys remain equal to each\n")
+		p("other (their logits must be equal), so repeated key rows are still visible.\n\n")
 	}
 	p("## Tolerance and rounding\n\n")
 	p("Every logit of the files differs from the real-number instance's by at most\n")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/hardnesslab/hardness/internal/fileio"
+	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/sat"
 )
 
@@ -42,6 +44,9 @@ type Progress func(e *Entry, resumed bool, done, total int)
 // bytes. It returns the manifest entries in order.
 func Generate(ctx context.Context, dir string, o Options, progress Progress) ([]Entry, error) {
 	if err := o.normalize(); err != nil {
+		return nil, err
+	}
+	if err := o.checkMemory(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -104,6 +109,30 @@ feed:
 	return entries, fileio.WriteAtomic(filepath.Join(dir, "README.md"), func(w io.Writer) error {
 		return writeCard(w, &o, entries)
 	})
+}
+
+// instanceBytes estimates the peak memory of making one instance of size
+// n: Q and K (n×d each, float64) held three times (the construction, the
+// written arrays, the encoded files), V, T and the bit-packed vectors.
+func (o *Options) instanceBytes(n int) int64 {
+	d := int64(o.dim(n))
+	if slices.Contains(o.Routes, RouteANN) {
+		d *= 2 // d = 2·d0
+	}
+	if slices.Contains(o.Routes, RouteCNF) {
+		d = max(d, int64(sat.ClausesForRatio(2*bits.Len(uint(n))-3, o.Ratio)))
+	}
+	nn := int64(n)
+	return memlimit.Mul(48, nn, d) + 8*nn*int64(2+o.NoiseCols) + nn*(d/8+8)
+}
+
+// checkMemory refuses a suite whose largest instance, times the workers,
+// would exceed MaxMemory, before anything is made.
+func (o *Options) checkMemory() error {
+	n := slices.Max(o.Sizes)
+	need := memlimit.Mul(o.instanceBytes(n), int64(o.Workers))
+	return memlimit.Check(fmt.Sprintf("%d instances of size n = %d made in parallel", o.Workers, n), need, o.MaxMemory,
+		"use a smaller --n, fewer --workers or a smaller --dim")
 }
 
 // jobs lists the instances: per cell, Count instances of which

@@ -92,7 +92,7 @@ func DecodeNPY(r io.Reader, name string) (*Array, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if extra, _ := io.Copy(io.Discard, r); extra > 0 {
+	if extra, _ := io.Copy(io.Discard, io.LimitReader(r, 1<<20)); extra > 0 {
 		return nil, fmt.Errorf("%s: %d bytes after the %d entries of the array; want nothing", name, extra, len(data))
 	}
 	dtype := "float64"

@@ -134,3 +134,17 @@ func TestCancelledLeavesNoPartialInstance(t *testing.T) {
 		t.Error("a cancelled run wrote the manifest")
 	}
 }
+
+// TestMemoryRefused: a suite whose instances cannot fit is refused with an
+// estimate before anything is written.
+func TestMemoryRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "s")
+	o := Options{Routes: []string{"ov"}, Sizes: []int{1 << 20}, Gaps: []float64{0.1}, Count: 1, MaxMemory: 1 << 30, Workers: 2}
+	_, err := Generate(context.Background(), dir, o, nil)
+	if err == nil || !strings.Contains(err.Error(), "n = 1048576") {
+		t.Fatalf("Generate at n = 2^20 with 1 GiB: %v; want a memory error", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("the refused suite created its directory")
+	}
+}

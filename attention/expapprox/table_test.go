@@ -8,10 +8,13 @@ import (
 )
 
 // TestTableSampleRegenerates regenerates a sample of grid radii and
-// compares them with the embedded table: bit for bit on amd64 (where the
-// table was generated), and on other platforms the embedded certificates
-// must still hold for the embedded coefficients (the near-minimax least
-// squares is not bit-reproducible across platforms; the series is).
+// compares them with the embedded table. The series entries and all
+// certificates of identical coefficients must match bit for bit (big-float
+// arithmetic is deterministic); the near-minimax least squares runs in
+// float64 through math.Exp and gonum, whose last bits may differ on another
+// CPU or platform, so where its coefficients differ the test logs it and
+// checks instead that the embedded certificate holds for the embedded
+// coefficients.
 func TestTableSampleRegenerates(t *testing.T) {
 	pts := table()
 	if len(pts) != tableHi-tableLo+1 {
@@ -27,21 +30,22 @@ func TestTableSampleRegenerates(t *testing.T) {
 			t.Errorf("point %d: R = %v; want %v", j, pt.R, tableRadius(tableLo+j))
 		}
 		for _, g := range []int{1, len(pt.entries) / 3, len(pt.entries) / 2} {
-			got := genEntry(pt.R, g)
-			want := pt.entries[g]
-			if runtime.GOARCH == "amd64" {
-				if got.cert != want.cert || !slices.Equal(got.coef, want.coef) {
-					t.Errorf("R = %v, g = %d: regenerated certificate %v (minimax %v) ≠ embedded %v (minimax %v)",
-						pt.R, g, got.cert, got.coef != nil, want.cert, want.coef != nil)
-				}
+			got, want := genEntry(pt.R, g), pt.entries[g]
+			if got.cert == want.cert && slices.Equal(got.coef, want.coef) {
 				continue
 			}
+			if got.coef == nil && want.coef == nil {
+				t.Errorf("R = %v, g = %d: regenerated series certificate %v ≠ embedded %v", pt.R, g, got.cert, want.cert)
+				continue
+			}
+			t.Logf("R = %v, g = %d (%s): regenerated entry differs (certificate %v, near-minimax %v; embedded %v, near-minimax %v): checking the embedded certificate",
+				pt.R, g, runtime.GOARCH, got.cert, got.coef != nil, want.cert, want.coef != nil)
 			coef := want.coef
 			if coef == nil {
 				coef = seriesCoef(pt.R, g)
 			}
-			if c := posterioriError(pt.R, coef, pieces); c > want.cert*(1+1e-9) && want.cert < 1 {
-				t.Errorf("R = %v, g = %d: embedded certificate %v, recomputed %v", pt.R, g, want.cert, c)
+			if c := certifyAll(pt.R, coef, want.coef == nil); c > want.cert && want.cert < 1 {
+				t.Errorf("R = %v, g = %d: embedded certificate %v, but its coefficients certify only %v", pt.R, g, want.cert, c)
 			}
 		}
 	}

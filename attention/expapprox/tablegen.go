@@ -45,6 +45,19 @@ type tableEntry struct {
 	coef []float64 // nil: the series
 }
 
+// certifyAll returns the smallest of the certificates genEntry may use
+// for coef on [−R, R]: the one- and 16-piece a-posteriori bounds and, for
+// the series, the a-priori one. Cost: that of the 16-piece bound.
+func certifyAll(R float64, coef []float64, series bool) float64 {
+	const u = 0x1p-53
+	c := math.Min(posterioriError(R, coef, 1), posterioriError(R, coef, pieces))
+	if series {
+		p := &Poly{R: R, Coef: coef}
+		c = math.Min(c, truncBound(R, len(coef)-1)+(u*1.0001+0x1p-400)*p.AbsSum(R)*math.Exp(R)*(1+1e-10))
+	}
+	return c
+}
+
 // tablePoint is one radius of the grid with its entries for degrees
 // 0 … len(entries)−1.
 type tablePoint struct {

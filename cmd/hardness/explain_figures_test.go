@@ -10,8 +10,13 @@ import (
 	"testing"
 )
 
+// TestExplainFigures draws the lesson's figures; with -update it draws them
+// into docs/figures, the copies README.md and the tutorial show.
 func TestExplainFigures(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "figs")
+	if updating() {
+		dir = filepath.Join("..", "..", "docs", "figures")
+	}
 	code, _, errOut := runCLI(t, nil, "explain", "--figures", dir, "--step", "1")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -171,7 +172,22 @@ func checkFlags(c *cobra.Command) error {
 	if len(errs) > 0 {
 		return withCode(exitBadInput, errors.Join(errs...))
 	}
+	softMemoryLimit(c)
 	return nil
+}
+
+// softMemoryLimit tells the Go runtime about --max-memory (with a quarter
+// and 64 MiB to spare for what the estimates leave out), so that the
+// garbage collector works harder before the heap overshoots it instead of
+// letting it double; run restores the previous limit afterwards.
+func softMemoryLimit(c *cobra.Command) {
+	f := c.Flags().Lookup("max-memory")
+	if f == nil {
+		return
+	}
+	if limit, err := memlimit.Parse(f.Value.String()); err == nil {
+		debug.SetMemoryLimit(memlimit.Add(limit, limit/4, 64<<20))
+	}
 }
 
 // checkFlag validates one flag given on the command line.

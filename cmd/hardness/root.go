@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 
@@ -86,8 +87,9 @@ where the fast polynomial method breaks.`,
 // exit status 130. A second interrupt exits at once, removing the
 // temporary files of writes in progress.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, interrupted, stop := interruptContext(stderr)
+	ctx, interrupted, stop := interruptContext(stderr, os.Exit)
 	defer stop()
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // checkFlags sets --max-memory's
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -117,8 +119,8 @@ const exitInterrupted = 130
 
 // interruptContext returns a context cancelled by the first interrupt, a
 // function reporting whether that happened, and a stop function. The
-// second interrupt removes pending temporary files and exits with 130.
-func interruptContext(stderr io.Writer) (context.Context, func() bool, func()) {
+// second interrupt removes pending temporary files and calls exit(130).
+func interruptContext(stderr io.Writer, exit func(int)) (context.Context, func() bool, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -140,7 +142,7 @@ func interruptContext(stderr io.Writer) (context.Context, func() bool, func()) {
 		}
 		fileio.RemovePending()
 		fmt.Fprintln(stderr, "hardness: interrupted again; exiting")
-		os.Exit(exitInterrupted)
+		exit(exitInterrupted)
 	}()
 	return ctx, hit.Load, func() {
 		signal.Stop(sigs)

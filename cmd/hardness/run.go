@@ -198,6 +198,11 @@ func (o *runOptions) pipelineOptions(cmd *cobra.Command) (reduction.Options, *st
 // finish prints the report, saves it, and turns disagreement into exit 1.
 func (o *runOptions) finish(cmd *cobra.Command, r *reduction.Report, runErr error) error {
 	out := cmd.OutOrStdout()
+	if runErr != nil && r.Reason == "" && len(r.Stages) > 0 {
+		// Stopped before the attention: say in which stage.
+		r.Verdict = reduction.Unknown
+		r.Reason = fmt.Sprintf("stopped in the %s stage: %v", r.Stages[len(r.Stages)-1].Name, runErr)
+	}
 	if err := o.print(out, r); err != nil {
 		return err
 	}

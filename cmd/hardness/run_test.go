@@ -93,6 +93,7 @@ func TestRunBadInput(t *testing.T) {
 		{"memory", []string{good, "--max-memory", "1KiB"}, "memory limit"},
 		{"split", []string{good, "--split", "9"}, "split"},
 		{"two files", []string{good, good}, "accepts at most 1 arg"},
+		{"unknown form", []string{good, "--form", "nosuch"}, "--form"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,5 +151,46 @@ func TestRunJSONAndSave(t *testing.T) {
 	var saved reduction.Report
 	if err := json.Unmarshal(b, &saved); err != nil || saved.Verdict != reduction.Sat {
 		t.Errorf("report.json: %v, verdict %v", err, saved.Verdict)
+	}
+}
+
+// TestRunFormPaperJSON runs --form paper with --json: the report carries
+// the property table, and the paper's properties hold on the instance
+// saved (logits in [0, B'] from Q.npy and K.npy).
+func TestRunFormPaperJSON(t *testing.T) {
+	p := writeRunCNF(t, "f.cnf", smallSat)
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errOut := runCLI(t, nil, "run", p, "--json", "--form", "paper", "--save", dir)
+	if code != exitOK {
+		t.Fatalf("hardness run --form paper --json = %d, %q", code, errOut)
+	}
+	var r reduction.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\n%s", err, out)
+	}
+	if r.Params.Form != reduction.FormPaper || len(r.Properties) != 5 {
+		t.Fatalf("form %q, properties %+v", r.Params.Form, r.Properties)
+	}
+	for _, pr := range r.Properties[:3] {
+		if pr.Status != reduction.Holds {
+			t.Errorf("property %q: %s (%s)", pr.Name, pr.Status, pr.Value)
+		}
+	}
+	q, err := attention.ReadNPY(filepath.Join(dir, "Q.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := attention.ReadNPY(filepath.Join(dir, "K.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := attention.ReadNPY(filepath.Join(dir, "V.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range reduction.CheckProperties(q, k, v, r.Params)[:3] {
+		if pr.Status != reduction.Holds {
+			t.Errorf("on the saved Q, K, V: property %q: %s (%s)", pr.Name, pr.Status, pr.Value)
+		}
 	}
 }

@@ -61,6 +61,7 @@ func newBrowser(t *testing.T) (context.Context, context.CancelFunc) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // containers often have a tiny /dev/shm
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("metrics-recording-only", true),
@@ -111,6 +112,33 @@ func TestBrowserExplainer(t *testing.T) {
 	checkSliderInBrowser(t, ctx, srv)
 	checkFormulaInBrowser(t, ctx)
 	screenshots(t, ctx, dir)
+	checkHandoutInBrowser(t, ctx, dir)
+}
+
+// checkHandoutInBrowser renders the `explain --html` page from a file, with
+// the server gone from the picture: every figure must decode, and it saves
+// a screenshot.
+func checkHandoutInBrowser(t *testing.T, ctx context.Context, dir string) {
+	path := filepath.Join(t.TempDir(), "lesson.html")
+	if code, _, errOut := runCLI(t, nil, "explain", "--html", path); code != exitOK {
+		t.Fatalf("explain --html: %s", errOut)
+	}
+	do(t, ctx, "open the handout",
+		chromedp.EmulateViewport(int64(browserSizes[0].w), int64(browserSizes[0].h)),
+		chromedp.Navigate("file://"+path),
+		until(`[...document.images].length === 4 && [...document.images].every(i => i.complete)`))
+	widths := get(t, ctx, "measure the figures", chromedp.Evaluate[[]float64](`[...document.images].map(i => i.naturalWidth)`))
+	for i, w := range widths {
+		if w < 500 {
+			t.Errorf("handout figure %d decodes %g pixels wide; want a drawn figure", i, w)
+		}
+	}
+	steps := get(t, ctx, "count the steps", chromedp.Evaluate[float64](`document.querySelectorAll("section.step").length`))
+	if steps != 10 {
+		t.Errorf("handout shows %g steps; want 10", steps)
+	}
+	do(t, ctx, "scroll to a figure", script(`document.querySelector("#fig-t").scrollIntoView()`))
+	writeArtefact(t, filepath.Join(dir, "handout-laptop.png"), get(t, ctx, "screenshot", chromedp.CaptureScreenshot()))
 }
 
 // do runs chromedp actions, failing the test with what was being done.

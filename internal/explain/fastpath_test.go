@@ -81,7 +81,7 @@ func TestStep9OneComputation(t *testing.T) {
 			need := les.Fast.Need()
 			row := starredRow(t, text)
 			want := []string{Num(need.B, 2) + "*", Num(need.C, 2), Num(need.R, 2), fmt.Sprint(need.Degree),
-				Sig(float64(need.CertErr), 2), Count(float64(need.Rank)), Sig(float64(need.RankN), 3)}
+				Sig(float64(need.CertErr), 3), Count(float64(need.Rank)), Sig(float64(need.RankN), 3)}
 			if !need.Reached {
 				want[3] += "¹"
 			}
@@ -89,7 +89,7 @@ func TestStep9OneComputation(t *testing.T) {
 				t.Errorf("starred row %q; want %q", row, want)
 			}
 			for _, s := range []string{"R = max‖q‖·max‖k‖/d = " + Num(need.R, 2), "g = " + fmt.Sprint(need.Degree),
-				Sig(float64(need.CertErr), 2), "= " + Count(float64(need.Rank)) + " = " + Sig(float64(need.RankN), 3) + "·n"} {
+				Sig(float64(need.CertErr), 3), "= " + Count(float64(need.Rank)) + " = " + Sig(float64(need.RankN), 3) + "·n"} {
 				if !strings.Contains(text, s) {
 					t.Errorf("step 9's text lacks %q (the starred row's numbers)", s)
 				}

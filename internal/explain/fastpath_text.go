@@ -27,9 +27,9 @@ func (l *lesson) fastPath() {
 		fmt.Sprintf("accuracy      tol = %s, so ε < %s", Num(fp.Tol, 3), Num(fp.Eps, 3)),
 	}
 	if need.Reached {
-		lines = append(lines, fmt.Sprintf("degree        g = %d, the least certifying ε on [−R, R] (ε = %s)", need.Degree, Sig(float64(need.CertErr), 2)))
+		lines = append(lines, fmt.Sprintf("degree        g = %d, the least certifying ε on [−R, R] (ε = %s)", need.Degree, Sig(float64(need.CertErr), 3)))
 	} else {
-		lines = append(lines, fmt.Sprintf("degree        none reaches ε in float64¹; the best, g = %d, gives %s", need.Degree, Sig(float64(need.CertErr), 2)))
+		lines = append(lines, fmt.Sprintf("degree        none reaches ε in float64¹; the best, g = %d, gives %s", need.Degree, Sig(float64(need.CertErr), 3)))
 	}
 	lines = append(lines, fmt.Sprintf("rank          r = C(%d+%d, %d) = %s = %s·n", fp.D, need.Degree, need.Degree,
 		Count(float64(need.Rank)), Sig(float64(need.RankN), 3)))
@@ -49,8 +49,10 @@ func (l *lesson) fastPath() {
 	d.Para("¹ Floating point adds a second wall, a numerical one: P's " +
 		"coefficients grow like e^R while e^x falls to e^(−R), so rounding them " +
 		"to float64 alone costs a relative error of about 2^(−53)·e^((1+√2)R). " +
-		"For large R no float64 polynomial certifies ε at all; a degree marked ¹ " +
-		"is then the best one, and its certificate is above ε. The rank passes " +
+		"For large R none of the float64 polynomials the degree search tries " +
+		"(its certified table) reaches ε; a degree marked ¹ is then the best " +
+		"one it found, and its certificate is above ε. That is a limit of these " +
+		"constructions, not a proof that no polynomial could. The rank passes " +
 		"n long before that matters.")
 }
 
@@ -65,7 +67,7 @@ func (l *lesson) fastTable() {
 		}
 		t.Rows = append(t.Rows, []Cell{
 			{Text: Num(r.B, 2), Mark: markIf(r.Instance)}, {Text: Num(r.C, 2)}, {Text: Num(r.R, 2)},
-			{Text: deg}, {Text: Sig(float64(r.CertErr), 2)},
+			{Text: deg}, {Text: Sig(float64(r.CertErr), 3)},
 			{Text: Count(float64(r.Rank))}, {Text: Sig(float64(r.RankN), 3)}})
 	}
 	l.doc.Table(t)

@@ -66,7 +66,7 @@ func TestLessonFigures(t *testing.T) {
 		if want := " " + string(rune('0'+pairs)) + " orthogonal pairs"; !strings.Contains(figs[0].Alt, want) {
 			t.Errorf("ov alt %q; want it to count %d orthogonal pairs", figs[0].Alt, pairs)
 		}
-		if !strings.Contains(figs[3].Alt, explain.Sig(float64(l.Fast.Need().CertErr), 2)) {
+		if !strings.Contains(figs[3].Alt, explain.Sig(float64(l.Fast.Need().CertErr), 3)) {
 			t.Errorf("poly alt %q lacks step 9's certificate", figs[3].Alt)
 		}
 	}

@@ -285,7 +285,7 @@ func Poly(l *explain.Lesson) (*Figure, error) {
 		name string
 		col  color.Color
 		dash bool
-	}{{float64(need.CertErr), "certificate of degree " + fmt.Sprint(need.Degree) + ": " + explain.Sig(float64(need.CertErr), 2), blue, true},
+	}{{float64(need.CertErr), "certificate of degree " + fmt.Sprint(need.Degree) + ": " + explain.Sig(float64(need.CertErr), 3), blue, true},
 		{fp.Eps, "target ε = " + explain.Num(fp.Eps, 3), dark, false}} {
 		if !(h.y > 0) || math.IsInf(h.y, 0) {
 			continue
@@ -307,7 +307,7 @@ func Poly(l *explain.Lesson) (*Figure, error) {
 	p.Legend.Padding = vg.Points(4)
 	return &Figure{Name: "poly", Title: "The polynomial of step 9", plot: p, w: 12 * vg.Inch, h: 6.5 * vg.Inch,
 		Alt: fmt.Sprintf("Relative error of the degree-%d polynomial against e^x on [−%s, %s], below its certificate %s.",
-			need.Degree, explain.Num(R, 2), explain.Num(R, 2), explain.Sig(float64(need.CertErr), 2))}, nil
+			need.Degree, explain.Num(R, 2), explain.Num(R, 2), explain.Sig(float64(need.CertErr), 3))}, nil
 }
 
 // decades labels a log axis at powers of ten ("1e-08"), at most 8 labels,

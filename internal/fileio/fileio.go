@@ -117,3 +117,33 @@ func RemovePending() {
 		os.Remove(n)
 	}
 }
+
+// ContextReader returns a reader of r that fails with ctx's error once ctx
+// ends, so that a parser reading a large input (a DIMACS file, an OV
+// instance) stops within one read of a cancellation without knowing about
+// contexts. Cost: one ctx.Err() per Read.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// OpenContext opens path for reading through [ContextReader].
+func OpenContext(ctx context.Context, path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{ContextReader(ctx, f), f}, nil
+}

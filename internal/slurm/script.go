@@ -44,8 +44,15 @@ func (s *Script) Render(w io.Writer) error {
 	for _, c := range s.Comments {
 		b.WriteString(strings.TrimRight("# "+c, " ") + "\n")
 	}
+	var bad error
 	opt := func(name, value string) {
-		if value != "" {
+		switch {
+		case value == "":
+		case strings.ContainsAny(value, "\"\n\r"):
+			bad = fmt.Errorf("slurm: --%s %q cannot be written in an #SBATCH line (a double quote or a line break)", name, value)
+		case strings.ContainsAny(value, " \t"):
+			fmt.Fprintf(&b, "#SBATCH --%s=\"%s\"\n", name, value) // sbatch reads double-quoted values
+		default:
 			fmt.Fprintf(&b, "#SBATCH --%s=%s\n", name, value)
 		}
 	}
@@ -64,6 +71,9 @@ func (s *Script) Render(w io.Writer) error {
 	b.WriteString("#SBATCH --open-mode=append\n#SBATCH --requeue\n\nset -euo pipefail\n")
 	for _, l := range s.Body {
 		b.WriteString(l + "\n")
+	}
+	if bad != nil {
+		return bad
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -84,3 +84,15 @@ func TestScriptsRecordCommandAndVersion(t *testing.T) {
 		t.Errorf("merge script has an --array line:\n%s", b.String())
 	}
 }
+
+func TestRenderQuotesSpacesAndRefusesQuotes(t *testing.T) {
+	var b strings.Builder
+	s := &Script{JobName: "j", Output: "/scratch/my runs/logs/shard-%a.out"}
+	if err := s.Render(&b); err != nil || !strings.Contains(b.String(), `#SBATCH --output="/scratch/my runs/logs/shard-%a.out"`) {
+		t.Errorf("Render(output with a space) = %v:\n%s\nwant the value double-quoted", err, b.String())
+	}
+	s.Output = `/scratch/a"b/x.out`
+	if err := s.Render(&b); err == nil || !strings.Contains(err.Error(), "cannot be written") {
+		t.Errorf("Render(output with a double quote) = %v; want an error", err)
+	}
+}

@@ -214,7 +214,7 @@ function drawCurve(cNow) {
     const pts = cv.points.filter((p) => p.certified && typeof p.exponent === "number")
       .map((p) => `${X(p.c).toFixed(1)},${Y(p.exponent).toFixed(1)}`);
     if (pts.length) svg.append(sv("polyline", { points: pts.join(" "), class: "curve", stroke: COLORS[k % 4] }));
-    svg.append(sv("text", { x: W - R - 10, y: Y(1.75) + 24 * k, class: "label", fill: COLORS[k % 4], "text-anchor": "end" },
+    svg.append(sv("text", { x: L + 14, y: T + 24 + 24 * k, class: "label", fill: COLORS[k % 4] },
       `n = 2^${Math.round(Math.log2(cv.n))} (d = ${cv.d})`));
   });
   svg.append(sv("line", { x1: X(cNow), x2: X(cNow), y1: T, y2: H - B, class: "now" }));
