@@ -2,6 +2,7 @@ package attention
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -55,12 +56,16 @@ type npyFile struct {
 }
 
 // openNPY opens path and reads and checks its header.
-func openNPY(path string) (*npyFile, error) {
+func openNPY(path string) (*npyFile, error) { return openNPYContext(context.Background(), path) }
+
+// openNPYContext is openNPY reading through fileio.ContextReader, so that
+// reading a large matrix stops when ctx ends.
+func openNPYContext(ctx context.Context, path string) (*npyFile, error) {
 	osf, err := os.Open(path)
 	if err != nil {
 		return nil, err // *PathError names the file
 	}
-	f := &npyFile{name: path, r: bufio.NewReaderSize(osf, 1<<16), osf: osf}
+	f := &npyFile{name: path, r: bufio.NewReaderSize(fileio.ContextReader(ctx, osf), 1<<16), osf: osf}
 	if err := f.header(); err != nil {
 		osf.Close()
 		return nil, err
@@ -204,6 +209,12 @@ func ReadQKV(qPath, kPath, vPath string) (q, k, v *mat.Dense, err error) {
 // together would exceed maxMemory bytes (0: memlimit.Default), and shapes
 // that disagree — before any data is read.
 func ReadQKVLimit(qPath, kPath, vPath string, maxMemory int64) (q, k, v *mat.Dense, err error) {
+	return ReadQKVContext(context.Background(), qPath, kPath, vPath, maxMemory)
+}
+
+// ReadQKVContext is [ReadQKVLimit] that stops reading when ctx ends, with
+// ctx's error.
+func ReadQKVContext(ctx context.Context, qPath, kPath, vPath string, maxMemory int64) (q, k, v *mat.Dense, err error) {
 	var fs [3]*npyFile
 	defer func() {
 		for _, f := range fs {
@@ -214,7 +225,7 @@ func ReadQKVLimit(qPath, kPath, vPath string, maxMemory int64) (q, k, v *mat.Den
 	}()
 	need := int64(0)
 	for i, p := range []string{qPath, kPath, vPath} {
-		if fs[i], err = openNPY(p); err != nil {
+		if fs[i], err = openNPYContext(ctx, p); err != nil {
 			return nil, nil, nil, err
 		}
 		need = memlimit.Add(need, fs[i].bytes())

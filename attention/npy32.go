@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/hardnesslab/hardness/internal/fileio"
+	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/npy"
 	"gonum.org/v1/gonum/mat"
 )
@@ -64,6 +65,36 @@ func ReadNPY32(path string) (m *Matrix32, rounded bool, err error) {
 		}
 	}
 	return m, false, nil
+}
+
+// ReadQKV32Limit is [ReadQKV32] after checking, from the three headers
+// alone, that the shapes agree and that the float32 matrices (and the
+// float64 staging of a float64 file) fit in maxMemory bytes (0:
+// memlimit.Default) — before any data is read.
+func ReadQKV32Limit(qPath, kPath, vPath string, maxMemory int64) (q, k, v *Matrix32, rounded bool, err error) {
+	var dims [6]int
+	need := int64(0)
+	for i, p := range []string{qPath, kPath, vPath} {
+		f, err := openNPY(p)
+		if err != nil {
+			return nil, nil, nil, false, err
+		}
+		f.close()
+		dims[2*i], dims[2*i+1] = f.rows, f.cols
+		per := int64(4)
+		if f.h.Dtype.Size == 8 || f.h.Fortran {
+			per = 12 // read as float64, then rounded (or transposed)
+		}
+		need = memlimit.Add(need, memlimit.Mul(int64(f.rows), int64(f.cols), per))
+	}
+	if err := checkShapes(qPath, kPath, vPath, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5]); err != nil {
+		return nil, nil, nil, false, err
+	}
+	what := fmt.Sprintf("reading Q %d×%d, K %d×%d and V %d×%d as float32", dims[0], dims[1], dims[2], dims[3], dims[4], dims[5])
+	if err := memlimit.Check(what, need, maxMemory, "use smaller matrices or raise --max-memory"); err != nil {
+		return nil, nil, nil, false, err
+	}
+	return ReadQKV32(qPath, kPath, vPath)
 }
 
 // ReadQKV32 reads Q, K and V with ReadNPY32 and checks their shapes as

@@ -130,7 +130,7 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	q, k, v, err := attention.ReadQKVLimit(o.q, o.k, o.v, opts.MaxMemory)
+	q, k, v, err := attention.ReadQKVContext(cmd.Context(), o.q, o.k, o.v, opts.MaxMemory)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
@@ -235,11 +235,11 @@ func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, p
 // runFloat32 is run for --dtype float32: exact attention on float32
 // inputs (Stream.Attend32), T written as float32.
 func (o *attentionOptions) runFloat32(cmd *cobra.Command) error {
-	q, k, v, rounded, err := attention.ReadQKV32(o.q, o.k, o.v)
+	opts, err := o.algo.options()
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	opts, err := o.algo.options()
+	q, k, v, rounded, err := attention.ReadQKV32Limit(o.q, o.k, o.v, opts.MaxMemory)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}

@@ -152,7 +152,7 @@ func (o *genOVOptions) fromCNF(cmd *cobra.Command, limit int64) (*ovp.Instance, 
 	if o.cnf == "-" {
 		f, err = sat.ReadDIMACSLimit(cmd.InOrStdin(), "<stdin>", limit)
 	} else {
-		f, err = sat.ReadFileLimit(o.cnf, limit)
+		f, err = readCNF(cmd.Context(), o.cnf, limit)
 	}
 	if err != nil {
 		return nil, nil, err

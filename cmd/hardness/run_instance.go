@@ -42,7 +42,7 @@ func (o *runOptions) loadInput(cmd *cobra.Command, args []string, limit int64) (
 		in.sha256 = hex.EncodeToString(sum[:])
 	} else {
 		in.source, in.path = args[0], args[0]
-		if f, err = sat.ReadFileLimit(args[0], limit); err == nil {
+		if f, err = readCNF(cmd.Context(), args[0], limit); err == nil {
 			in.sha256, err = suite.HashFile(args[0])
 		}
 	}

@@ -157,7 +157,7 @@ func readFormula(cmd *cobra.Command, args []string, limit int64) (*sat.Formula, 
 		f, err := sat.ReadDIMACSLimit(cmd.InOrStdin(), "<stdin>", limit)
 		return f, "<stdin>", err
 	}
-	f, err := sat.ReadFileLimit(args[0], limit)
+	f, err := readCNF(cmd.Context(), args[0], limit)
 	return f, args[0], err
 }
 

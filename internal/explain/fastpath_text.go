@@ -49,8 +49,10 @@ func (l *lesson) fastPath() {
 	d.Para("¹ Floating point adds a second wall, a numerical one: P's " +
 		"coefficients grow like e^R while e^x falls to e^(−R), so rounding them " +
 		"to float64 alone costs a relative error of about 2^(−53)·e^((1+√2)R). " +
-		"For large R no float64 polynomial certifies ε at all; a degree marked ¹ " +
-		"is then the best one, and its certificate is above ε. The rank passes " +
+		"For large R none of the float64 polynomials the degree search tries " +
+		"(its certified table) reaches ε; a degree marked ¹ is then the best " +
+		"one it found, and its certificate is above ε. That is a limit of these " +
+		"constructions, not a proof that no polynomial could. The rank passes " +
 		"n long before that matters.")
 }
 

@@ -148,10 +148,10 @@ func Bytes(n int64) string {
 // units are the suffixes Parse accepts, with their multipliers.
 var units = map[string]float64{"": 1, "B": 1, "K": 1 << 10, "KB": 1e3, "KiB": 1 << 10, "M": 1 << 20, "MB": 1e6,
 	"MiB": 1 << 20, "G": 1 << 30, "GB": 1e9, "GiB": 1 << 30, "T": 1 << 40, "TB": 1e12, "TiB": 1 << 40,
-	"P": 1 << 50, "PB": 1e15, "PiB": 1 << 50}
+	"P": 1 << 50, "PB": 1e15, "PiB": 1 << 50, "E": 1 << 60, "EB": 1e18, "EiB": 1 << 60}
 
 // Range is the valid range of a size, for messages.
-const Range = "a size from 1 B to 4 EiB: a number with an optional unit (B, KiB, MiB, GiB, TiB, PiB; KB, MB, GB, TB, PB)"
+const Range = "a size from 1 B to 4 EiB: a number with an optional unit (B, KiB, MiB, GiB, TiB, PiB, EiB; KB, MB, GB, TB, PB, EB)"
 
 // Parse reads a size such as "512MiB", "8GiB", "2G", "1.5 GB" or "100000"
 // (bytes), rounded down to whole bytes. It accepts 1 B to [MaxLimit]; zero,

@@ -49,8 +49,8 @@ type curves struct {
 var sharedCurves curves
 
 // get computes the curves on first use. Each curve ends at the first c
-// where no float64 polynomial certifies ε = 1/n, as the experiment's figure
-// does (beyond it the degree search only grows slower).
+// where the degree search finds no certified float64 polynomial reaching
+// ε = 1/n, as the experiment's figure does.
 func (c *curves) get() []curveJSON {
 	c.once.Do(func() {
 		for _, n := range curveNs {
