@@ -1,0 +1,84 @@
+package main
+
+import (
+	"archive/zip"
+	"compress/gzip"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAuditReproductions runs the reproductions of issue 14 through the
+// command line: each must exit 2 with a message naming the input and the
+// problem, and none may panic.
+func TestAuditReproductions(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	gz := filepath.Join(dir, "bomb.cnf.gz")
+	{
+		f, _ := os.Create(gz)
+		w := gzip.NewWriter(f)
+		w.Write([]byte("p cnf 3 1\n"))
+		for range 1 << 12 {
+			w.Write([]byte(strings.Repeat("1 -2 3 ", 1<<10)))
+		}
+		w.Close()
+		f.Close()
+	}
+	npz := filepath.Join(dir, "bad.npz")
+	{
+		f, _ := os.Create(npz)
+		z := zip.NewWriter(f)
+		for name, dict := range map[string]string{"A.npy": "", "B.npy": "{'descr': '|u7', 'fortran_order': False, 'shape': ('a', 32), }\n",
+			"dims.npy": "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }\n"} {
+			w, _ := z.Create(name)
+			b := append([]byte("\x93NUMPY\x01\x00"), 0, 0)
+			binary.LittleEndian.PutUint16(b[8:], uint16(len(dict)))
+			w.Write(append(b, dict...))
+		}
+		z.Close()
+		f.Close()
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ov", file("ff.ov", "\f")}, "ff.ov: empty file"},
+		{[]string{"ov", file("vt.ov", "\v")}, "vt.ov: empty file"},
+		{[]string{"ov", file("nel.ov", "\u0085")}, "nel.ov: empty file"},
+		{[]string{"ov", file("blank.ov", " \t\n")}, "blank.ov: empty file"},
+		{[]string{"run", "--ov", filepath.Join(dir, "ff.ov")}, "ff.ov: empty file"},
+		{[]string{"ov", file("big.ov", "ov 1 1 9223372036854775807\n")}, "big.ov:1: instance of 1 + 1 vectors of dimension 9223372036854775807 needs about"},
+		{[]string{"gen", "ov", "--planted", "--n", "1", "--dim", "9223372036854775807", "--gap", "0.1"}, "--dim 9223372036854775807: want an integer in [1, 2147483647]"},
+		{[]string{"gen", "ov", "--ann", "--n", "64", "--dim", "9223372036854775807", "--t", "1", "--eps", "1"}, "--dim 9223372036854775807"},
+		{[]string{"gen", "ov", "--ann", "--n", "64", "--dim", "2147483647", "--t", "1", "--eps", "1"}, "needs about"},
+		{[]string{"ov", npz}, "bad.npz: array "},
+		{[]string{"gen", "cnf", "--vars", "10", "--clauses", "200000000000000000"}, "--clauses 200000000000000000: want an integer in [0, 2147483647]"},
+		{[]string{"gen", "cnf", "--vars", "10", "--ratio", "2e16"}, "--ratio 2e+16: want the clause density m/v"},
+		{[]string{"gen", "cnf", "--vars", "1000000000", "--ratio", "2"}, "above the memory limit"},
+		{[]string{"solve", gz}, "bomb.cnf.gz:2:15: the clause that starts at line 2 column 1 has more than 2·3 = 6 literals"},
+		{[]string{"solve", "--max-memory", "512MiB", gz}, "has more than 2·3 = 6 literals"},
+		{[]string{"solve", "/dev/zero"}, `/dev/zero:1:1: expected header "p cnf VARS CLAUSES", found "\x00`},
+		{[]string{"ov", "/dev/zero"}, "/dev/zero:1: line longer than 4096 bytes"},
+		{[]string{"solve", file("bom.cnf", "\xef\xbb\xbfp cnf 1 1\n1 0\n")}, "bom.cnf:1:1: the file starts with a UTF-8 byte-order mark"},
+		{[]string{"solve", file("upper.cnf", "P CNF 1 1\n1 0\n")}, `upper.cnf:1:1: found "P"; the header is lower case`},
+		{[]string{"ov", file("eps.ov", "ann 1 1 10 5 1e300\n0000000000\n0000000000\n")}, "eps.ov:1: far distance"},
+		{[]string{"gen", "ov", "--planted", "--n", "4", "--dim", "8", "--gap", "0.1", "--density", "0"}, "--density 0: want the density ρ"},
+		{[]string{"gen", "ov", "--ann", "--n", "4", "--dim", "8", "--t", "1", "--eps", "Inf"}, "--eps +Inf: want the gap ε"},
+		{[]string{"experiment", "pipeline", "--dir", filepath.Join(dir, "nonexist"), "-o", filepath.Join(dir, "out")}, "--dir " + filepath.Join(dir, "nonexist") + ": no such file or directory"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, nil, tt.args...)
+		if code != exitBadInput || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "panic") {
+			t.Errorf("hardness %s = exit %d, %q; want exit 2 and %q", strings.Join(tt.args, " "), code, stderr, tt.want)
+		}
+	}
+}
