@@ -59,6 +59,11 @@ func TestCommandsCancel(t *testing.T) {
 	cancelcheck.Within(t, "gen ov --cnf v46.cnf", func(ctx context.Context) error {
 		return executeContext(ctx, "gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, "v46.ov"))
 	})
+	cancelcheck.Within(t, "gen qkv", func(ctx context.Context) error {
+		return executeContext(ctx, "gen", "qkv", "--n", "20000000", "--d", "16", "--B", "1", "-o", filepath.Join(dir, "big"))
+	})
+	noOutput(t, filepath.Join(dir, "big")) // the directory gen qkv creates, with no file in it
+	os.Remove(filepath.Join(dir, "big"))
 	qkv := filepath.Join(dir, "qkv")
 	if code, _, stderr := runCLI(t, nil, "gen", "qkv", "--n", "65536", "--d", "16", "--B", "1", "-o", qkv); code != 0 {
 		t.Fatal(stderr)

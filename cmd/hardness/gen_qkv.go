@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +84,10 @@ func (o *genQKVOptions) run(cmd *cobra.Command) error {
 		SHA256: map[string]string{}, Convention: suite.PaperConvention}, N: o.n, NK: o.nk, D: o.d, DV: o.dv, B: o.b, Dist: o.dist}
 	for _, m := range mats {
 		p := filepath.Join(o.out, m.name)
-		x := o.random(rng, m.r, m.c)
+		x, err := o.random(cmd.Context(), rng, m.r, m.c)
+		if err != nil {
+			return err
+		}
 		if err := fileio.WriteAtomicContext(cmd.Context(), p, func(w io.Writer) error { return attention.EncodeNPY(w, x) }); err != nil {
 			return withCode(exitBadInput, err)
 		}
@@ -140,14 +144,19 @@ func (o *genQKVOptions) validate() error {
 }
 
 // random returns an r × c matrix of the chosen distribution.
-func (o *genQKVOptions) random(rng *rand.Rand, r, c int) *mat.Dense {
+// random draws an r×c matrix; it returns ctx's error if ctx ends (checked
+// every 2^20 entries).
+func (o *genQKVOptions) random(ctx context.Context, rng *rand.Rand, r, c int) (*mat.Dense, error) {
 	data := make([]float64, r*c)
 	for i := range data {
+		if i&(1<<20-1) == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if o.dist == "gaussian" {
 			data[i] = max(-o.b, min(o.b, o.b/3*rng.NormFloat64()))
 		} else {
 			data[i] = o.b * (2*rng.Float64() - 1)
 		}
 	}
-	return mat.NewDense(r, c, data)
+	return mat.NewDense(r, c, data), nil
 }
