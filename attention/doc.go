@@ -32,6 +32,22 @@
 // the certificate is vacuous). [New]("performer") is [Performer], FAVOR+
 // positive orthogonal random features, with no certificate.
 //
+// # Shapes, workers and splitting
+//
+// Every algorithm checks its inputs with [Shapes] (an error, never a
+// panic, in Plan and Attend) and runs on one worker pool (parallel.go):
+// blocks of rows taken in turn, and for floating-point reductions over
+// keys (the polynomial method's and Performer's key sums) block partials
+// added in block order, so that no result depends on the number of
+// workers. A row of T therefore depends only on its query and the keys:
+// any block of query rows gives the whole run's rows bit for bit (the
+// polynomial method given the whole instance's row norms,
+// [Options.MaxQNorm] and [Options.MaxKNorm]), which is what sharded runs
+// rely on. Exact outputs also carry each row's softmax state (MaxLogit,
+// Sum, T), and [Output.MergeKeys] merges the states of disjoint key blocks
+// by log-sum-exp: the key-split form used across shards, and inside one
+// process when there are fewer than 16 query rows ([KeyBlocks]).
+//
 // # Notation
 //
 // Q is n_q × d, K is n_k × d, V is n_k × d_v; the output T is n_q × d_v.
