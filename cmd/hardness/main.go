@@ -1,5 +1,3 @@
-// Command hardness runs, measures and teaches the result of Alman and Song
-// (2023): fast attention requires bounded entries. See README.md.
 package main
 
 import "os"
