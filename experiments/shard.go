@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
+	"github.com/hardnesslab/hardness/internal/version"
 )
 
 // A sweep is cut into shards by its units of work: independent groups of
@@ -158,14 +158,7 @@ func (e *Experiment) RunShard(ctx context.Context, cfg Config, i, k int) (string
 
 func header(e *Experiment, cfg Config, i, k int) ShardHeader {
 	return ShardHeader{Experiment: e.Name, Quick: cfg.Quick, Seed: cfg.Seed, Dir: cfg.Dir, MaxMemory: cfg.MaxMemory,
-		Shards: k, Shard: i, Command: cfg.Command, Version: moduleVersion()}
-}
-
-func moduleVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
+		Shards: k, Shard: i, Command: cfg.Command, Version: version.String()}
 }
 
 var shardName = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
