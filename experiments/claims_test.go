@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,24 +24,7 @@ func committedCSV(t *testing.T, path string) []map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []map[string]string
-	for _, r := range rows {
-		m := map[string]string{}
-		for i, c := range header {
-			m[c] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func cell(t *testing.T, row map[string]string, col string) float64 {
-	t.Helper()
-	x, err := strconv.ParseFloat(row[col], 64)
-	if err != nil {
-		t.Fatalf("column %s: %v", col, err)
-	}
-	return x
+	return rowMaps(header, rows)
 }
 
 // flat reads a document and joins its words with single spaces, so that
@@ -85,16 +67,16 @@ func TestClaimsThreshold(t *testing.T) {
 	cUp := map[string]float64{}
 	var ups, meas []float64
 	for _, r := range upper {
-		cUp[r["n"]] = cell(t, r, "c_up")
-		ups = append(ups, cell(t, r, "c_up"))
-		if m := cell(t, r, "c_up_measured"); !math.IsNaN(m) {
+		cUp[r["n"]] = num(t, r, "c_up")
+		ups = append(ups, num(t, r, "c_up"))
+		if m := num(t, r, "c_up_measured"); !math.IsNaN(m) {
 			meas = append(meas, m)
 		}
 	}
 	var tight, def, before, after, beforeRatio, perN []float64
 	built, builtOK := 0, 0
 	for _, r := range lower {
-		c := cell(t, r, "c")
+		c := num(t, r, "c")
 		switch r["form"] {
 		case "tight δ=1/2":
 			tight, after = append(tight, c), append(after, c/cUp[r["n"]])
@@ -141,7 +123,7 @@ func TestClaimsHardnessAndPipeline(t *testing.T) {
 	fam := map[string][]float64{}
 	exactOK, rows := 0, 0
 	for _, r := range committedCSV(t, "hardness/hardness.csv") {
-		fam[r["family"]] = append(fam[r["family"]], cell(t, r, "B_over_sqrt_ln_n"))
+		fam[r["family"]] = append(fam[r["family"]], num(t, r, "B_over_sqrt_ln_n"))
 		rows++
 		if r["exact_correct"] == "true" {
 			exactOK++
@@ -197,7 +179,7 @@ func TestClaimsTransitionCrossing(t *testing.T) {
 			order = append(order, r["n"])
 		}
 		s := byN[r["n"]]
-		s[0], s[1] = append(s[0], cell(t, r, "c")), append(s[1], cell(t, r, "exponent"))
+		s[0], s[1] = append(s[0], num(t, r, "c")), append(s[1], num(t, r, "exponent"))
 		byN[r["n"]] = s
 	}
 	var cross []float64

@@ -64,6 +64,11 @@ func csvTable(t *testing.T, path string, columns []string) []map[string]string {
 	if len(rows) == 0 {
 		t.Fatalf("%s has no rows", filepath.Base(path))
 	}
+	return rowMaps(header, rows)
+}
+
+// rowMaps turns CSV rows into maps from column name to value.
+func rowMaps(header []string, rows [][]string) []map[string]string {
 	var out []map[string]string
 	for _, r := range rows {
 		m := map[string]string{}

@@ -64,16 +64,9 @@ func FromCNF(f *sat.Formula, opt CNFOptions) (*CNF, error) {
 // checked every 4096 vectors (well under 100 ms).
 func FromCNFContext(ctx context.Context, f *sat.Formula, opt CNFOptions) (*CNF, error) {
 	v, m := f.Vars, len(f.Clauses)
-	h := opt.Split
-	if h == 0 {
-		h = DefaultSplit(v)
-	}
-	if h < 0 || h > v {
-		return nil, fmt.Errorf("ovp: split %d out of range [0,%d] for %d variables", h, v, v)
-	}
-	if h > MaxSplitVars || v-h > MaxSplitVars {
-		return nil, fmt.Errorf("ovp: split %d of %d variables lists 2^%d vectors on one side, above 2^%d",
-			h, v, max(h, v-h), MaxSplitVars)
+	h, err := resolveSplit(v, opt.Split)
+	if err != nil {
+		return nil, err
 	}
 	for ci, c := range f.Clauses {
 		for _, l := range c {
@@ -160,4 +153,21 @@ func (c *CNF) Index(a sat.Assignment) (i, j int) {
 		}
 	}
 	return i, j
+}
+
+// resolveSplit returns the split h of v variables (0 meaning ⌊v/2⌋), or an
+// error when it is out of range or would list more than 2^MaxSplitVars
+// vectors on one side.
+func resolveSplit(v, h int) (int, error) {
+	if h == 0 {
+		h = DefaultSplit(v)
+	}
+	if h < 0 || h > v {
+		return 0, fmt.Errorf("ovp: split %d out of range [0,%d] for %d variables", h, v, v)
+	}
+	if h > MaxSplitVars || v-h > MaxSplitVars {
+		return 0, fmt.Errorf("ovp: split %d of %d variables lists 2^%d vectors on one side, above 2^%d",
+			h, v, max(h, v-h), MaxSplitVars)
+	}
+	return h, nil
 }

@@ -29,15 +29,9 @@ type Lister struct {
 // It validates like FromCNF. Cost O(L + m), L the literal count.
 func NewLister(f *sat.Formula, h int, s Side) (*Lister, error) {
 	v := f.Vars
-	if h == 0 {
-		h = DefaultSplit(v)
-	}
-	if h < 0 || h > v {
-		return nil, fmt.Errorf("ovp: split %d out of range [0,%d] for %d variables", h, v, v)
-	}
-	if h > MaxSplitVars || v-h > MaxSplitVars {
-		return nil, fmt.Errorf("ovp: split %d of %d variables lists 2^%d vectors on one side, above 2^%d",
-			h, v, max(h, v-h), MaxSplitVars)
+	h, err := resolveSplit(v, h)
+	if err != nil {
+		return nil, err
 	}
 	lo, k := 1, h
 	if s == B {
