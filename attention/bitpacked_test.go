@@ -64,14 +64,14 @@ func TestBitpackedMatchesStream(t *testing.T) {
 				}
 				for i := range sh.nq {
 					for c := range sh.dv {
-						if g, w := got.T.At(i, c), want.T.At(i, c); math.Abs(g-w) > 1e-12 {
+						if g, w := got.T.At(i, c), want.T.At(i, c); !(math.Abs(g-w) <= 1e-12) {
 							t.Fatalf("%s %+v workers=%d: T[%d][%d] = %v; want %v", k.name, sh, workers, i, c, g, w)
 						}
 					}
-					if g, w := got.MaxLogit[i], want.MaxLogit[i]; math.Abs(g-w) > 1e-12*math.Max(1, math.Abs(w)) {
+					if g, w := got.MaxLogit[i], want.MaxLogit[i]; !(math.Abs(g-w) <= 1e-12*math.Max(1, math.Abs(w))) {
 						t.Fatalf("%s %+v: MaxLogit[%d] = %v; want %v", k.name, sh, i, g, w)
 					}
-					if g, w := got.LogNorm[i], want.LogNorm[i]; math.Abs(g-w) > 1e-12*math.Max(1, math.Abs(w)) {
+					if g, w := got.LogNorm[i], want.LogNorm[i]; !(math.Abs(g-w) <= 1e-12*math.Max(1, math.Abs(w))) {
 						t.Fatalf("%s %+v: LogNorm[%d] = %v; want %v", k.name, sh, i, g, w)
 					}
 				}

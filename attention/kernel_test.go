@@ -70,7 +70,7 @@ func TestKernelsAgree(t *testing.T) {
 					k.dotTile(g0, g1, q0, q1, kp, d)
 					for j := range groups * kr {
 						for _, p := range [][2]float64{{g0[j], w0[j]}, {g1[j], w1[j]}} {
-							if math.Abs(p[0]-p[1]) > 1e-14*float64(d) {
+							if !(math.Abs(p[0]-p[1]) <= 1e-14*float64(d)) {
 								t.Fatalf("dotTile(groups=%d, d=%d)[%d] = %v; want %v", groups, d, j, p[0], p[1])
 							}
 						}
@@ -103,7 +103,7 @@ func TestKernelsAgree(t *testing.T) {
 							t.Fatalf("expShifted(n=%d, invd=%v)[%d] = %v; want %v (%d ulp)", n, invd, j, got[j], want[j], u)
 						}
 					}
-					if math.Abs(gs-ws) > 1e-14*ws {
+					if !(math.Abs(gs-ws) <= 1e-14*ws) {
 						t.Fatalf("expShifted(n=%d, invd=%v) sum = %v; want %v", n, invd, gs, ws)
 					}
 				}
@@ -121,7 +121,7 @@ func TestKernelsAgree(t *testing.T) {
 						accumulatePV(w0, w1, p0, p1, v, dv, stride)
 						k.accumulatePV(g0, g1, p0, p1, v, dv, stride)
 						for c := range dv {
-							if math.Abs(g0[c]-w0[c]) > 1e-14*float64(n) || math.Abs(g1[c]-w1[c]) > 1e-14*float64(n) {
+							if !(math.Abs(g0[c]-w0[c]) <= 1e-14*float64(n)) || !(math.Abs(g1[c]-w1[c]) <= 1e-14*float64(n)) {
 								t.Fatalf("accumulatePV(n=%d, dv=%d, stride=%d)[%d] = %v, %v; want %v, %v", n, dv, stride, c, g0[c], g1[c], w0[c], w1[c])
 							}
 						}
@@ -232,11 +232,11 @@ func TestSoftmaxUpdateKernels(t *testing.T) {
 				gm, wm, gl, wl := m0, m0, 1.0, 1.0
 				k.softmax(gs, &gm, &gl, ga, 0.25)
 				softmaxUpdate(ws, &wm, &wl, wa, 0.25)
-				if gm != wm || math.Abs(gl-wl) > 1e-14*wl {
+				if gm != wm || !(math.Abs(gl-wl) <= 1e-14*wl) {
 					t.Errorf("m, l = %v, %v; want %v, %v", gm, gl, wm, wl)
 				}
 				for c := range acc {
-					if math.Abs(ga[c]-wa[c]) > 1e-14*math.Abs(wa[c]) {
+					if !(math.Abs(ga[c]-wa[c]) <= 1e-14*math.Abs(wa[c])) {
 						t.Errorf("acc[%d] = %v; want %v", c, ga[c], wa[c])
 					}
 				}

@@ -16,11 +16,11 @@ func TestNaiveByHand(t *testing.T) {
 	got := Naive(q, k, v)
 	want := []float64{(3 + 2*6) / 3.0, 2 / 3.0}
 	for c, w := range want {
-		if g := got.T.At(0, c); math.Abs(g-w) > 1e-15 {
+		if g := got.T.At(0, c); !(math.Abs(g-w) <= 1e-15) {
 			t.Errorf("T[0][%d] = %v; want %v", c, g, w)
 		}
 	}
-	if g, w := got.LogNorm[0], math.Log(3); math.Abs(g-w) > 1e-15 {
+	if g, w := got.LogNorm[0], math.Log(3); !(math.Abs(g-w) <= 1e-15) {
 		t.Errorf("LogNorm = %v; want %v", g, w)
 	}
 	if g := got.MaxLogit[0]; g != math.Ln2 {
@@ -36,7 +36,7 @@ func TestNaiveHugeLogits(t *testing.T) {
 	got := Naive(q, k, v).T.At(0, 0)
 	// weights 1, exp(-2e4) ≈ 0, exp(-1) relative to the max.
 	w := (1 + 3*math.Exp(-1)) / (1 + math.Exp(-1))
-	if math.Abs(got-w) > 1e-14 {
+	if !(math.Abs(got-w) <= 1e-14) {
 		t.Errorf("T = %v; want %v", got, w)
 	}
 }

@@ -85,7 +85,7 @@ func TestPerformerProjection(t *testing.T) {
 	for b := 0; b < 10; b += 4 {
 		for i := b; i < min(b+4, 10); i++ {
 			for j := b; j < i; j++ {
-				if dot := mat.Dot(w.RowView(i), w.RowView(j)); math.Abs(dot) > 1e-12 {
+				if dot := mat.Dot(w.RowView(i), w.RowView(j)); !(math.Abs(dot) <= 1e-12) {
 					t.Errorf("⟨w_%d, w_%d⟩ = %g; want 0 (same orthogonal block)", i, j, dot)
 				}
 			}
@@ -123,7 +123,7 @@ func TestPerformerUnbiased(t *testing.T) {
 			mean := sum[i][j] / seeds
 			se := math.Sqrt((sq[i][j]/seeds - mean*mean) / (seeds - 1))
 			want := math.Exp(mat.Dot(q.RowView(i), k.RowView(j)) / 3)
-			if math.Abs(mean-want) > 5*se || se > 0.01*want {
+			if !(math.Abs(mean-want) <= 5*se) || se > 0.01*want {
 				t.Errorf("mean Â[%d][%d] = %.5f ± %.5f; want %.5f", i, j, mean, se, want)
 			}
 		}

@@ -63,7 +63,7 @@ func testPolyBlockKernel(t *testing.T, kern *polyKernel, d, g, width int) {
 				want += feat[i][f] * wb.vt[c*polyB+i]
 				scale += math.Abs(feat[i][f] * wb.vt[c*polyB+i])
 			}
-			if got := acc[f*width+c]; math.Abs(got-want) > 1e-14*scale {
+			if got := acc[f*width+c]; !(math.Abs(got-want) <= 1e-14*scale) {
 				t.Fatalf("acc[%d][%d] = %v; want %v", f, c, got, want)
 			}
 		}
@@ -78,7 +78,7 @@ func testPolyBlockKernel(t *testing.T, kern *polyKernel, d, g, width int) {
 				want += feat[i][f] * m[3*f+j]
 				scale += math.Abs(feat[i][f] * m[3*f+j])
 			}
-			if got := tt[j*polyB+i]; math.Abs(got-want) > 1e-14*scale+1e-300 {
+			if got := tt[j*polyB+i]; !(math.Abs(got-want) <= 1e-14*scale+1e-300) {
 				t.Fatalf("t[%d][%d] = %v; want %v", j, i, got, want)
 			}
 		}

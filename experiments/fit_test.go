@@ -24,13 +24,13 @@ func TestFitLogLog(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if math.Abs(f.Slope-tc.slope) > 1e-12 || math.Abs(math.Exp(f.Intercept)-tc.c0) > 1e-9*tc.c0 {
+			if !(math.Abs(f.Slope-tc.slope) <= 1e-12) || !(math.Abs(math.Exp(f.Intercept)-tc.c0) <= 1e-9*tc.c0) {
 				t.Errorf("FitLogLog = %v; want slope %g, constant %g", f, tc.slope, tc.c0)
 			}
-			if tc.slope != 0 && math.Abs(f.R2-1) > 1e-12 {
+			if tc.slope != 0 && !(math.Abs(f.R2-1) <= 1e-12) {
 				t.Errorf("FitLogLog R² = %g; want 1 for exact power law", f.R2)
 			}
-			if got := f.At(tc.x[1]); math.Abs(got-tc.y[1]) > 1e-9*tc.y[1] {
+			if got := f.At(tc.x[1]); !(math.Abs(got-tc.y[1]) <= 1e-9*tc.y[1]) {
 				t.Errorf("Fit.At(%g) = %g; want %g", tc.x[1], got, tc.y[1])
 			}
 		})
@@ -71,7 +71,7 @@ func TestFitLogLogNoisy(t *testing.T) {
 			best, bestS = b, s
 		}
 	}
-	if math.Abs(f.Slope-best) > 2e-5 {
+	if !(math.Abs(f.Slope-best) <= 2e-5) {
 		t.Errorf("FitLogLog slope = %.6f; want %.6f (grid minimum)", f.Slope, best)
 	}
 	if f.R2 < 0.9 || f.R2 > 1 {
@@ -105,7 +105,7 @@ func TestCrossover(t *testing.T) {
 	a := Fit{Slope: 2, Intercept: math.Log(1e-9)}
 	b := Fit{Slope: 1, Intercept: math.Log(1e-6)}
 	x, ok := Crossover(a, b)
-	if !ok || math.Abs(x-1000) > 1e-6 {
+	if !ok || !(math.Abs(x-1000) <= 1e-6) {
 		t.Errorf("Crossover = %g, %v; want 1000, true", x, ok)
 	}
 	if _, ok := Crossover(a, Fit{Slope: 2}); ok {
@@ -132,7 +132,7 @@ func TestCrossing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := Crossing(tc.x, tc.y, tc.level, tc.log)
-			if ok != tc.ok || (ok && math.Abs(got-tc.want) > 1e-9) {
+			if ok != tc.ok || (ok && !(math.Abs(got-tc.want) <= 1e-9)) {
 				t.Errorf("Crossing(%v, %v, %g) = %g, %v; want %g, %v", tc.x, tc.y, tc.level, got, ok, tc.want, tc.ok)
 			}
 		})

@@ -51,7 +51,7 @@ func TestBitpackedDecisionsIdentical(t *testing.T) {
 		verdicts[dw.Verdict]++
 		for i := range in.N {
 			g, w := got.T.At(i, 0), want.T.At(i, 0)
-			if (g > in.Threshold) != (w > in.Threshold) || math.Abs(g-w) > 1e-12 {
+			if (g > in.Threshold) != (w > in.Threshold) || !(math.Abs(g-w) <= 1e-12) {
 				t.Fatalf("instance %d row %d: bitpacked T = %v, exact %v (τ = %v)", n, i, g, w, in.Threshold)
 			}
 		}

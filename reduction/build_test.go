@@ -97,7 +97,7 @@ func TestFromOVClosedForm(t *testing.T) {
 				yes = yes || x.Dot(i, j) == 0
 			}
 			got, want := T.At(i, 0), s/(s+9)
-			if math.Abs(got-want) > 1e-14 {
+			if !(math.Abs(got-want) <= 1e-14) {
 				t.Errorf("seed %d: T[%d] = %v; want S/(S+M) = %v", seed, i, got, want)
 			}
 			if yes && got < in.YesLower*(1-1e-12) || !yes && got > in.NoUpper*(1+1e-12) {
@@ -185,7 +185,7 @@ func TestFromGapANNClosedForm(t *testing.T) {
 			}
 			anyYes = anyYes || rowYes
 			got, want := T.At(i, 0), s/(s+m)
-			if math.Abs(got-want) > 1e-12*math.Max(want, 1e-300) && math.Abs(got-want) > 1e-15 {
+			if !(math.Abs(got-want) <= 1e-12*math.Max(want, 1e-300)) && !(math.Abs(got-want) <= 1e-15) {
 				t.Errorf("seed %d: T[%d] = %v; want %v", seed, i, got, want)
 			}
 			if rowYes != (got > in.Threshold) {

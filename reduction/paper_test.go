@@ -60,7 +60,7 @@ func TestFromOVPaperClosedForm(t *testing.T) {
 			}
 			anyYes = anyYes || yes
 			got, want := T.At(i, 0), s/(s+float64(m))
-			if math.Abs(got-want) > 1e-13 {
+			if !(math.Abs(got-want) <= 1e-13) {
 				t.Errorf("seed %d: T[%d] = %v; want %v", seed, i, got, want)
 			}
 			if yes && got < in.YesLower*(1-1e-12) || !yes && got > in.NoUpper*(1+1e-12) {
@@ -107,7 +107,7 @@ func TestFromGapANNPaperClosedForm(t *testing.T) {
 				}
 				anyYes = anyYes || rowYes
 				got, want := T.At(i, 0), s/(s+float64(c.m)*w)
-				if math.Abs(got-want) > 1e-12*want {
+				if !(math.Abs(got-want) <= 1e-12*want) {
 					t.Errorf("%+v seed %d: T[%d] = %v; want %v", c, seed, i, got, want)
 				}
 				if rowYes && got < in.YesLower*(1-1e-12) || !rowYes && got > in.NoUpper*(1+1e-12) {

@@ -134,7 +134,7 @@ func TestBOverSqrtLnNBounded(t *testing.T) {
 			}
 		}
 		p, _ := OVParams(1<<40, 1<<40, 64, delta)
-		if lim := 1 / math.Sqrt(delta); math.Abs(p.BOverSqrtLnN-lim) > 0.05*lim {
+		if lim := 1 / math.Sqrt(delta); !(math.Abs(p.BOverSqrtLnN-lim) <= 0.05*lim) {
 			t.Errorf("OVParams(2^40, δ=%g): B/√ln n = %v; want ≈ 1/√δ = %v", delta, p.BOverSqrtLnN, lim)
 		}
 	}

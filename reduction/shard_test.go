@@ -317,7 +317,7 @@ func TestStreamingKeysAcrossTiles(t *testing.T) {
 	for _, tile := range []int{64, 100, 1} {
 		r := run(tile, 16, Rows{0, 128})
 		for i := range 128 {
-			if g, w := r.T.At(i, 0), one.T.At(i, 0); math.Abs(g-w) > 1e-13*math.Abs(w) {
+			if g, w := r.T.At(i, 0), one.T.At(i, 0); !(math.Abs(g-w) <= 1e-13*math.Abs(w)) {
 				t.Errorf("tiles of %d keys: T[%d] = %.17g; one tile %.17g", tile, i, g, w)
 			}
 		}

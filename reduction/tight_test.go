@@ -79,7 +79,7 @@ func TestFromOVTightClosedForm(t *testing.T) {
 				}
 				anyYes = anyYes || yes
 				got, want := T.At(i, 0), s/(s+1)
-				if math.Abs(got-want) > 1e-14 {
+				if !(math.Abs(got-want) <= 1e-14) {
 					t.Errorf("seed %d tol %g: T[%d] = %v; want S/(S+1) = %v", seed, tol, i, got, want)
 				}
 				if yes && got < in.YesLower*(1-1e-12) || !yes && got > in.NoUpper*(1+1e-12) {

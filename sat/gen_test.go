@@ -66,11 +66,11 @@ func TestRandomIsUniform(t *testing.T) {
 		}
 	}
 	n := float64(f.NumLits())
-	if p := float64(neg) / n; math.Abs(p-0.5) > 0.02 {
+	if p := float64(neg) / n; !(math.Abs(p-0.5) <= 0.02) {
 		t.Errorf("fraction of negative literals = %.3f; want 0.5 ± 0.02", p)
 	}
 	for v := 1; v <= o.Vars; v++ {
-		if p := float64(perVar[v]) / n; math.Abs(p-0.1) > 0.01 {
+		if p := float64(perVar[v]) / n; !(math.Abs(p-0.1) <= 0.01) {
 			t.Errorf("fraction of literals on x%d = %.3f; want 0.1 ± 0.01", v, p)
 		}
 	}
@@ -115,7 +115,7 @@ func TestPlantedIsUniformOverSatisfiedClauses(t *testing.T) {
 	}
 	want := [4]float64{0, 3.0 / 7, 3.0 / 7, 1.0 / 7}
 	for j := range hist {
-		if p := float64(hist[j]) / float64(o.Clauses); math.Abs(p-want[j]) > 0.015 {
+		if p := float64(hist[j]) / float64(o.Clauses); !(math.Abs(p-want[j]) <= 0.015) {
 			t.Errorf("fraction of clauses with %d true literals = %.3f; want %.3f ± 0.015", j, p, want[j])
 		}
 	}

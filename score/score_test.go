@@ -43,7 +43,7 @@ func TestDecide(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.in.decide(tt.col)
 			if r.Verdict != tt.verdict || r.Right != tt.right || r.Row != tt.row ||
-				math.Abs(r.Margin-tt.margin) > 1e-9 || math.Abs(r.MaxErr-tt.maxErr) > 1e-9 {
+				!(math.Abs(r.Margin-tt.margin) <= 1e-9) || !(math.Abs(r.MaxErr-tt.maxErr) <= 1e-9) {
 				t.Errorf("decide = %s right=%v row %d margin %g err %g; want %s %v %d %g %g",
 					r.Verdict, r.Right, r.Row, r.Margin, r.MaxErr, tt.verdict, tt.right, tt.row, tt.margin, tt.maxErr)
 			}

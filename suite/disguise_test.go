@@ -27,7 +27,7 @@ func TestDisguiseKeepsDecisions(t *testing.T) {
 				if dk.Disguise == nil || len(dk.Disguise.QueryPerm) != pk.NQueries || dk.DV != 4 {
 					t.Fatalf("%s: disguise not recorded: %+v, d_v %d", dk.ID, dk.Disguise, dk.DV)
 				}
-				if dk.B == dk.Source.BBefore || math.Abs(dk.Source.BBefore-pk.B) > pk.B*0x1p-23 {
+				if dk.B == dk.Source.BBefore || !(math.Abs(dk.Source.BBefore-pk.B) <= pk.B*0x1p-23) {
 					t.Errorf("%s: B after rotation %.6g, before %.6g, plain %.6g: want the rotated B reported beside the construction's", dk.ID, dk.B, dk.Source.BBefore, pk.B)
 				}
 				tp := attend(p.q.Data, p.k.Data, p.v.Data, pk.NQueries, pk.NKeys, pk.D, pk.DV, float64(pk.D))
@@ -38,7 +38,7 @@ func TestDisguiseKeepsDecisions(t *testing.T) {
 					if (a > pk.Tau) != (b > dk.Tau) {
 						t.Errorf("%s row %d (original %d): plain says %v, disguised %v", dk.ID, r, orig, a > pk.Tau, b > dk.Tau)
 					}
-					if math.Abs(a-b) > slack {
+					if !(math.Abs(a-b) <= slack) {
 						t.Errorf("%s row %d: T %.12g vs %.12g, beyond the rounding bounds %.3g", dk.ID, r, a, b, slack)
 					}
 				}

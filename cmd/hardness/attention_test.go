@@ -111,7 +111,7 @@ func TestAttentionCommand(t *testing.T) {
 			}
 			wantB := max(maxEntry(q), maxEntry(k))
 			if rep.Algo != algo || rep.NQ != 50 || rep.NK != 70 || rep.D != 6 || rep.DV != 2 || rep.ErrBound == nil || *rep.ErrBound != 0 ||
-				rep.B != wantB || rep.BOverSqrtLn == nil || math.Abs(*rep.BOverSqrtLn-wantB/math.Sqrt(math.Log(70))) > 1e-12 || rep.PeakBytes <= 0 {
+				rep.B != wantB || rep.BOverSqrtLn == nil || !(math.Abs(*rep.BOverSqrtLn-wantB/math.Sqrt(math.Log(70))) <= 1e-12) || rep.PeakBytes <= 0 {
 				t.Errorf("report = %+v; want %s, 50×6, 70×6, 70×2, err bound 0, B = %v", rep, algo, wantB)
 			}
 		})

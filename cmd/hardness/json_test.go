@@ -50,7 +50,7 @@ func TestJSONSmallestShapes(t *testing.T) {
 			if r, ok := v["B_over_sqrt_ln_n"]; !ok || r != nil {
 				t.Errorf("hardness %v: B_over_sqrt_ln_n = %v; want null at n = 1", args, r)
 			}
-			if tm, err := attention.ReadNPY(args[8]); err != nil || math.Abs(tm.At(0, 0)-3) > 1e-9 {
+			if tm, err := attention.ReadNPY(args[8]); err != nil || !(math.Abs(tm.At(0, 0)-3) <= 1e-9) {
 				t.Errorf("hardness %v: T = %v, %v; want [[3]] (one key)", args, tm, err)
 			}
 		}

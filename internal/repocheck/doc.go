@@ -8,4 +8,7 @@
 //   - No committed file records an absolute path of the machine it was
 //     made on (a home or workspace directory): commands in docs and
 //     results are repository-relative, so they run on a fresh clone.
+//   - No test checks a tolerance as "math.Abs(x − y) > tol", which a NaN
+//     passes (every comparison with NaN is false); the failure is written
+//     "!(math.Abs(x − y) <= tol)".
 package repocheck

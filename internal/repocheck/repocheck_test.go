@@ -191,3 +191,38 @@ func containsAny(s string, subs []string) bool {
 	}
 	return false
 }
+
+// nanBlind matches a tolerance test written as math.Abs(…) followed by
+// "> tol" (one level of nested calls in the argument): in Go, as in IEEE
+// 754, every comparison with NaN is false, so such a test passes when the
+// value under test is NaN. Tests write the failure condition as "!(math.Abs(…) <= tol)".
+var nanBlind = regexp.MustCompile(`math\.Abs\([^()]*(\([^()]*\)[^()]*)*\) >[^=]`)
+
+// TestNoNaNBlindTolerances fails on a test file that checks a difference
+// against a tolerance in a way a NaN would pass.
+func TestNoNaNBlindTolerances(t *testing.T) {
+	top := root(t)
+	for f, s := range textFiles(t, top, func(name string) bool { return strings.HasSuffix(name, "_test.go") }) {
+		for _, m := range nanBlind.FindAllStringIndex(s, -1) {
+			t.Errorf("%s:%d: %q passes when the value is NaN; write the failure as !(math.Abs(…) <= tol)",
+				f, lineOf(s, m[0]), s[m[0]:m[1]])
+		}
+	}
+}
+
+func TestNaNBlindPattern(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"if math.Abs(got-want) " + "> 1e-12 {", true},
+		{"if math.Abs(f(x)-want) " + "> tol {", true},
+		{"if !(math.Abs(got-want) <= 1e-12) {", false},
+		{"if math.Abs(got-want) >= tol {", false},
+		{"if d := math.Abs(x); d < 1 {", false},
+	} {
+		if got := nanBlind.MatchString(tc.in); got != tc.want {
+			t.Errorf("nanBlind.MatchString(%q) = %v; want %v", tc.in, got, tc.want)
+		}
+	}
+}

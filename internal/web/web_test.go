@@ -31,7 +31,7 @@ func TestSliderCertificate(t *testing.T) {
 func TestSliderInstance(t *testing.T) {
 	q, k, v := sliderInstance(64, 1.5, 7)
 	for _, x := range append(append(q.RawMatrix().Data, k.RawMatrix().Data...), v.RawMatrix().Data...) {
-		if math.Abs(x) > 1.5 {
+		if !(math.Abs(x) <= 1.5) {
 			t.Fatalf("entry %g outside [−1.5, 1.5]", x)
 		}
 	}
