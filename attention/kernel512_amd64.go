@@ -23,10 +23,13 @@ func newAVX512Kernels(ok bool) *kernels {
 }
 
 //go:noescape
-func qkStrip512(s, qp, kp *float64, lds, panels, d int)
+func qkStrip512(s, qp, kp *float64, lds, strips, panels, d int)
 
 //go:noescape
 func pvStrip512(acc, p, v *float64, ldacc, ldp, ldv, n, dv int)
+
+//go:noescape
+func pvCol512(acc, p, v *float64, ldacc, ldp, n int)
 
 //go:noescape
 func max512(s *float64, n int) float64
@@ -38,18 +41,19 @@ func exp512(s *float64, n int, m, invd float64) float64
 func fmaPeak512(n int)
 
 // qkStrip512Go checks the bounds of qkStrip512 (see stripKernels.qk).
-func qkStrip512Go(s []float64, lds int, qp, kp []float64, panels, d int) {
-	if panels <= 0 {
+func qkStrip512Go(s []float64, lds int, qp, kp []float64, strips, panels, d int) {
+	if panels <= 0 || strips <= 0 {
 		return
 	}
-	if d <= 0 || lds < panels*stripNR || len(s) < (stripMR-1)*lds+panels*stripNR ||
-		len(qp) < stripMR*d || len(kp) < panels*stripNR*d {
+	if d <= 0 || lds < panels*stripNR || len(s) < (strips*stripMR-1)*lds+panels*stripNR ||
+		len(qp) < strips*stripMR*d || len(kp) < panels*stripNR*d {
 		panic("attention: qkStrip512: slices too short")
 	}
-	qkStrip512(&s[0], &qp[0], &kp[0], lds, panels, d)
+	qkStrip512(&s[0], &qp[0], &kp[0], lds, strips, panels, d)
 }
 
-// pvStrip512Go checks the bounds of pvStrip512 (see stripKernels.pv).
+// pvStrip512Go checks the bounds of pvStrip512 (see stripKernels.pv) and
+// runs pvCol512 instead for one contiguous value column.
 func pvStrip512Go(acc []float64, ldacc int, p []float64, ldp int, v []float64, ldv, n, dv int) {
 	if n <= 0 || dv <= 0 {
 		return
@@ -57,6 +61,10 @@ func pvStrip512Go(acc []float64, ldacc int, p []float64, ldp int, v []float64, l
 	if ldacc < dv || ldp < n || ldv < dv || len(acc) < (stripMR-1)*ldacc+dv ||
 		len(p) < (stripMR-1)*ldp+n || len(v) < (n-1)*ldv+dv {
 		panic("attention: pvStrip512: slices too short")
+	}
+	if dv == 1 && ldv == 1 {
+		pvCol512(&acc[0], &p[0], &v[0], ldacc, ldp, n)
+		return
 	}
 	pvStrip512(&acc[0], &p[0], &v[0], ldacc, ldp, ldv, n, dv)
 }

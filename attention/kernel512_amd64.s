@@ -49,6 +49,18 @@ vec8(z8NegInf, 0xfff0000000000000)
 	LEAQ (base)(ld*2), tmp; \
 	ADDQ ld, tmp
 
+// HSUMADD(z, y, addr) adds the 8 lanes of z (y its lower half) to the
+// float64 at addr, lanes paired as ((0+4)+(2+6))+((1+5)+(3+7)).
+#define HSUMADD(z, y, addr) \
+	VEXTRACTF64X4 $1, z, Y30; \
+	VADDPD        Y30, y, Y30; \
+	VEXTRACTF64X2 $1, Y30, X31; \
+	VADDPD        X31, X30, X30; \
+	VPERMILPD     $1, X30, X31; \
+	VADDSD        X31, X30, X30; \
+	VADDSD        addr, X30, X30; \
+	VMOVSD        X30, addr
+
 // ZERO24 clears the 24 accumulators.
 #define ZERO24 \
 	VPXORQ Z0, Z0, Z0; VPXORQ Z1, Z1, Z1; VPXORQ Z2, Z2, Z2; VPXORQ Z3, Z3, Z3; \
@@ -72,32 +84,45 @@ vec8(z8NegInf, 0xfff0000000000000)
 	VMOVUPD a2, 128 addr; \
 	VMOVUPD a3, 192 addr
 
-// func qkStrip512(s, qp, kp *float64, lds, panels, d int)
+// func qkStrip512(s, qp, kp *float64, lds, strips, panels, d int)
 //
-// For the 6 packed query rows qp (qp[6c + i] = q_i[c]) and the packed key
-// panels kp (panel p at kp[32·d·p], kp[32·d·p + 32c + r] = k_{32p+r}[c]):
-// s[i·lds + 32p + r] = ⟨q_i, k_{32p+r}⟩. Cost 6·32·d multiply-adds per
-// panel, 24 FMAs per 4 loads and 6 broadcasts.
+// For the packed query strips qp (strip t at qp[6d·t], qp[6d·t + 6c + i] =
+// q_{6t+i}[c]) and the packed key panels kp (panel p at kp[32·d·p],
+// kp[32·d·p + 32c + r] = k_{32p+r}[c]):
+// s[(6t + i)·lds + 32p + r] = ⟨q_{6t+i}, k_{32p+r}⟩. Panels outside,
+// strips inside, so that each key panel (32·d·8 bytes, 32 KiB at d = 128)
+// is read from L2 once and then from L1 by every strip, while the strips'
+// 6·d values, a sixth of the panel, come from L2 (the loop order of the
+// BLIS macro-kernel). Cost 6·32·d multiply-adds per strip and panel, 24
+// FMAs per 4 loads and 6 broadcasts. strips ≥ 1.
 //
 // Register plan:
-//   SI  kp (advances through the panels)   AX  qp at coordinate c
-//   DI  s of the current panel             R8  lds·8 bytes
-//   R9  s row 3 of the current panel       CX  panels left
+//   SI  kp at coordinate c                 AX  qp at coordinate c
+//   DI  s of the current strip and panel   R8  lds·8 bytes
+//   R9  s row 3 of the strip               CX  panels left
 //   DX  d                                  R10 c countdown
-TEXT ·qkStrip512(SB), NOSPLIT, $0-48
-	MOVQ s+0(FP), DI
-	MOVQ kp+16(FP), SI
+//   R11 strips left                        R12 kp of the current panel
+//   R13 s of strip 0 and the current panel BX  strips
+TEXT ·qkStrip512(SB), NOSPLIT, $0-56
+	MOVQ s+0(FP), R13
+	MOVQ kp+16(FP), R12
 	MOVQ lds+24(FP), R8
 	SHLQ $3, R8
-	MOVQ panels+32(FP), CX
-	MOVQ d+40(FP), DX
+	MOVQ strips+32(FP), BX
+	MOVQ panels+40(FP), CX
+	MOVQ d+48(FP), DX
 
 qkpanel:
 	TESTQ CX, CX
 	JZ    qkdone
-	ZERO24
 	MOVQ  qp+8(FP), AX
-	MOVQ  DX, R10
+	MOVQ  R13, DI
+	MOVQ  BX, R11
+
+qkstrip:
+	ZERO24
+	MOVQ R12, SI
+	MOVQ DX, R10
 
 qkcoord: // one coordinate: 4 loads, 6 broadcasts, 24 FMAs
 	VMOVUPD      (SI), Z24
@@ -121,6 +146,7 @@ qkcoord: // one coordinate: 4 loads, 6 broadcasts, 24 FMAs
 	DECQ         R10
 	JNZ          qkcoord
 
+	// AX is now the next strip's qp; SI the next panel.
 	ROWS6(DI, R8, R9)
 	STORE4(Z0, Z1, Z2, Z3, (DI))
 	STORE4(Z4, Z5, Z6, Z7, (DI)(R8*1))
@@ -128,9 +154,15 @@ qkcoord: // one coordinate: 4 loads, 6 broadcasts, 24 FMAs
 	STORE4(Z12, Z13, Z14, Z15, (R9))
 	STORE4(Z16, Z17, Z18, Z19, (R9)(R8*1))
 	STORE4(Z20, Z21, Z22, Z23, (R9)(R8*2))
-	ADDQ  $256, DI
-	DECQ  CX
-	JMP   qkpanel
+	LEAQ  (R9)(R8*2), DI
+	ADDQ  R8, DI
+	DECQ  R11
+	JNZ   qkstrip
+
+	MOVQ SI, R12
+	ADDQ $256, R13
+	DECQ CX
+	JMP  qkpanel
 
 qkdone:
 	VZEROUPPER
@@ -377,6 +409,113 @@ pvkey8end:
 	JG      pv8
 
 pvdone:
+	VZEROUPPER
+	RET
+
+// func pvCol512(acc, p, v *float64, ldacc, ldp, n int)
+//
+// pvStrip512 for a single contiguous value column (d_v = 1, ld_v = 1), as
+// in hardness run: acc[i·ldacc] += Σ_{j<n} p[i·ldp + j]·v[j] for the 6 rows,
+// vectorised along the keys (8 per FMA, 6 FMAs per load of v) instead of
+// along the value columns, where pvStrip512 would use one lane of eight.
+// Two sets of 6 accumulators take 16 keys per step, then one set 8, then
+// a masked tail (p and v zeroed past n, so nothing past row i's n weights
+// is read into the sum); each row's 8 lanes are added at the end.
+// n ≥ 1. Cost 6·n multiply-adds.
+//
+// Register plan:
+//   AX  p row 0 at key j     BX  p row 3 at key j     SI  v at key j
+//   DI  acc row 0            R13 acc row 3            R8  ldp·8
+//   R12 ldacc·8              R11 keys left
+TEXT ·pvCol512(SB), NOSPLIT, $0-48
+	MOVQ acc+0(FP), DI
+	MOVQ p+8(FP), AX
+	MOVQ v+16(FP), SI
+	MOVQ ldacc+24(FP), R12
+	SHLQ $3, R12
+	MOVQ ldp+32(FP), R8
+	SHLQ $3, R8
+	MOVQ n+40(FP), R11
+	ROWS6(AX, R8, BX)
+	ROWS6(DI, R12, R13)
+	VPXORQ Z0, Z0, Z0; VPXORQ Z1, Z1, Z1; VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3; VPXORQ Z4, Z4, Z4; VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6; VPXORQ Z7, Z7, Z7; VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9; VPXORQ Z10, Z10, Z10; VPXORQ Z11, Z11, Z11
+
+col16: // keys j…j+7 into Z0–Z5, j+8…j+15 into Z6–Z11
+	CMPQ        R11, $16
+	JLT         col8
+	VMOVUPD     (SI), Z24
+	VMOVUPD     64(SI), Z25
+	VFMADD231PD (AX), Z24, Z0
+	VFMADD231PD (AX)(R8*1), Z24, Z1
+	VFMADD231PD (AX)(R8*2), Z24, Z2
+	VFMADD231PD (BX), Z24, Z3
+	VFMADD231PD (BX)(R8*1), Z24, Z4
+	VFMADD231PD (BX)(R8*2), Z24, Z5
+	VFMADD231PD 64(AX), Z25, Z6
+	VFMADD231PD 64(AX)(R8*1), Z25, Z7
+	VFMADD231PD 64(AX)(R8*2), Z25, Z8
+	VFMADD231PD 64(BX), Z25, Z9
+	VFMADD231PD 64(BX)(R8*1), Z25, Z10
+	VFMADD231PD 64(BX)(R8*2), Z25, Z11
+	ADDQ        $128, AX
+	ADDQ        $128, BX
+	ADDQ        $128, SI
+	SUBQ        $16, R11
+	JMP         col16
+
+col8:
+	CMPQ        R11, $8
+	JLT         coltail
+	VMOVUPD     (SI), Z24
+	VFMADD231PD (AX), Z24, Z0
+	VFMADD231PD (AX)(R8*1), Z24, Z1
+	VFMADD231PD (AX)(R8*2), Z24, Z2
+	VFMADD231PD (BX), Z24, Z3
+	VFMADD231PD (BX)(R8*1), Z24, Z4
+	VFMADD231PD (BX)(R8*2), Z24, Z5
+	ADDQ        $64, AX
+	ADDQ        $64, BX
+	ADDQ        $64, SI
+	SUBQ        $8, R11
+
+coltail: // the last n mod 8 keys, masked by K1
+	TESTQ       R11, R11
+	JZ          colsum
+	MOVQ        R11, CX
+	MOVQ        $1, R10
+	SHLQ        CX, R10
+	DECQ        R10
+	KMOVB       R10, K1
+	VMOVUPD.Z   (SI), K1, Z24
+	VMOVUPD.Z   (AX), K1, Z26
+	VMOVUPD.Z   (AX)(R8*1), K1, Z27
+	VMOVUPD.Z   (AX)(R8*2), K1, Z28
+	VMOVUPD.Z   (BX), K1, Z29
+	VMOVUPD.Z   (BX)(R8*1), K1, Z30
+	VMOVUPD.Z   (BX)(R8*2), K1, Z31
+	VFMADD231PD Z26, Z24, Z6
+	VFMADD231PD Z27, Z24, Z7
+	VFMADD231PD Z28, Z24, Z8
+	VFMADD231PD Z29, Z24, Z9
+	VFMADD231PD Z30, Z24, Z10
+	VFMADD231PD Z31, Z24, Z11
+
+colsum:
+	VADDPD Z6, Z0, Z0
+	VADDPD Z7, Z1, Z1
+	VADDPD Z8, Z2, Z2
+	VADDPD Z9, Z3, Z3
+	VADDPD Z10, Z4, Z4
+	VADDPD Z11, Z5, Z5
+	HSUMADD(Z0, Y0, (DI))
+	HSUMADD(Z1, Y1, (DI)(R12*1))
+	HSUMADD(Z2, Y2, (DI)(R12*2))
+	HSUMADD(Z3, Y3, (R13))
+	HSUMADD(Z4, Y4, (R13)(R12*1))
+	HSUMADD(Z5, Y5, (R13)(R12*2))
 	VZEROUPPER
 	RET
 

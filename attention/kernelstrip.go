@@ -24,10 +24,11 @@ const (
 
 // stripKernels are the two products of the strip path.
 type stripKernels struct {
-	// qk sets s[i·lds + 32p + r] = ⟨q_i, k_{32p+r}⟩ for the 6 packed rows
-	// qp and the panels of kp (panels·32·d values). Cost 6·32·d
-	// multiply-adds per panel.
-	qk func(s []float64, lds int, qp, kp []float64, panels, d int)
+	// qk sets s[(6t+i)·lds + 32p + r] = ⟨q_{6t+i}, k_{32p+r}⟩ for the
+	// packed strips t < strips of qp (6·d values each) and the panels of
+	// kp (panels·32·d values). Cost 6·32·d multiply-adds per strip and
+	// panel.
+	qk func(s []float64, lds int, qp, kp []float64, strips, panels, d int)
 	// pv adds Σ_{j<n} p[i·ldp + j]·v[j·ldv + c] to acc[i·ldacc + c] for the
 	// 6 rows and c < dv. Cost 6·n·dv multiply-adds.
 	pv func(acc []float64, ldacc int, p []float64, ldp int, v []float64, ldv, n, dv int)
@@ -45,16 +46,19 @@ var goStripKernels = &kernels{
 }
 
 // qkStripGo is the reference qk.
-func qkStripGo(s []float64, lds int, qp, kp []float64, panels, d int) {
-	for p := range panels {
-		kpp := kp[p*stripNR*d : (p+1)*stripNR*d]
-		for i := range stripMR {
-			for r := range stripNR {
-				sum := 0.0
-				for c := range d {
-					sum += qp[c*stripMR+i] * kpp[c*stripNR+r]
+func qkStripGo(s []float64, lds int, qp, kp []float64, strips, panels, d int) {
+	for t := range strips {
+		qt, st := qp[t*stripMR*d:], s[t*stripMR*lds:]
+		for p := range panels {
+			kpp := kp[p*stripNR*d : (p+1)*stripNR*d]
+			for i := range stripMR {
+				for r := range stripNR {
+					sum := 0.0
+					for c := range d {
+						sum += qt[c*stripMR+i] * kpp[c*stripNR+r]
+					}
+					st[i*lds+p*stripNR+r] = sum
 				}
-				s[i*lds+p*stripNR+r] = sum
 			}
 		}
 	}
@@ -132,9 +136,10 @@ type stripWorker struct {
 
 func (w *worker) initStrip() {
 	strips := (w.bq + stripMR - 1) / stripMR
-	w.lds = (w.bk+stripNR-1)/stripNR*stripNR + 8 // rows not 4 KiB apart: no 4K aliasing
+	bk := min(w.bk, w.nk) // no wider than the keys
+	w.lds = (bk+stripNR-1)/stripNR*stripNR + 8 // rows not 4 KiB apart: no 4K aliasing
 	w.qp = make([]float64, strips*stripMR*w.d)
-	w.s = make([]float64, stripMR*w.lds)
+	w.s = make([]float64, strips*stripMR*w.lds)
 	w.m = make([]float64, strips*stripMR)
 	w.l = make([]float64, strips*stripMR)
 	w.acc = make([]float64, strips*stripMR*w.dv)
@@ -159,14 +164,14 @@ func (w *worker) queryTileStrip(i0, i1 int) bool {
 		panels := (kn + stripNR - 1) / stripNR
 		kp := w.kp[j0*d : (j0+panels*stripNR)*d]
 		vt := w.v.Data[j0*w.v.Stride:]
+		w.k.strip.qk(w.s, w.lds, w.qp, kp, strips, panels, d)
 		for st := range strips {
-			w.k.strip.qk(w.s, w.lds, w.qp[st*stripMR*d:], kp, panels, d)
-			acc := w.acc[st*stripMR*dv:]
+			s, acc := w.s[st*stripMR*w.lds:], w.acc[st*stripMR*dv:]
 			for i := range min(stripMR, n-st*stripMR) {
 				r := st*stripMR + i
-				w.k.softmax(w.s[i*w.lds:i*w.lds+kn], &w.m[r], &w.l[r], acc[i*dv:(i+1)*dv], w.invd)
+				w.k.softmax(s[i*w.lds:i*w.lds+kn], &w.m[r], &w.l[r], acc[i*dv:(i+1)*dv], w.invd)
 			}
-			w.k.strip.pv(acc, dv, w.s, w.lds, vt, w.v.Stride, kn, dv)
+			w.k.strip.pv(acc, dv, s, w.lds, vt, w.v.Stride, kn, dv)
 		}
 	}
 	w.finish(i0, i1)

@@ -37,32 +37,42 @@ func TestStripKernelsAgree(t *testing.T) {
 	}
 	for _, k := range stripSets() {
 		t.Run(k.name, func(t *testing.T) {
-			for _, panels := range []int{1, 2, 3, 5} {
+			for _, sp := range [][2]int{{1, 1}, {1, 2}, {1, 3}, {1, 5}, {2, 1}, {3, 2}, {16, 3}} {
+				strips, panels := sp[0], sp[1]
 				for _, d := range []int{1, 2, 7, 16, 33, 64, 128} {
-					qp, kp := vec(stripMR*d), vec(panels*stripNR*d)
+					qp, kp := vec(strips*stripMR*d), vec(panels*stripNR*d)
 					lds := panels*stripNR + 3
-					want, got := vec(stripMR*lds), make([]float64, stripMR*lds)
-					copy(got, want)
-					qkStripGo(want, lds, qp, kp, panels, d)
-					k.strip.qk(got, lds, qp, kp, panels, d)
+					want, got := vec(strips*stripMR*lds), make([]float64, strips*stripMR*lds)
+					copy(got, want) // the 3 guard columns of each row must stay
+					qkStripGo(want, lds, qp, kp, strips, panels, d)
+					k.strip.qk(got, lds, qp, kp, strips, panels, d)
 					for i, w := range want {
-						if math.Abs(got[i]-w) > 1e-14*float64(d) {
-							t.Fatalf("qk(panels=%d, d=%d)[%d] = %v; want %v", panels, d, i, got[i], w)
+						if !(math.Abs(got[i]-w) <= 1e-14*float64(d)) { // NaN fails too
+							t.Fatalf("qk(strips=%d, panels=%d, d=%d)[%d] = %v; want %v", strips, panels, d, i, got[i], w)
 						}
 					}
 				}
 			}
-			for _, n := range []int{1, 2, 3, 31, 100} {
+			for _, n := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 100} {
 				for _, dv := range []int{1, 3, 7, 8, 9, 16, 24, 31, 32, 33, 40, 64, 65, 128} {
-					for _, pad := range []int{0, 5} {
-						ldacc, ldp, ldv := dv+pad, n+pad, dv+pad
+					for _, pads := range [][2]int{{0, 0}, {5, 5}, {5, 0}} {
+						// pads[1] = 0 with pads[0] = 5: ld_v = d_v beside
+						// padded p, which is the one-column kernel's case
+						// at d_v = 1.
+						pad := pads[0]
+						ldacc, ldp, ldv := dv+pad, n+pad, dv+pads[1]
 						p, v := vec(stripMR*ldp), vec(n*ldv)
+						for i := range stripMR {
+							for j := n; j < ldp; j++ {
+								p[i*ldp+j] = math.NaN() // past row i's n weights: never read
+							}
+						}
 						want := vec(stripMR * ldacc)
 						got := append([]float64(nil), want...)
 						pvStripGo(want, ldacc, p, ldp, v, ldv, n, dv)
 						k.strip.pv(got, ldacc, p, ldp, v, ldv, n, dv)
 						for i, w := range want {
-							if math.Abs(got[i]-w) > 1e-14*float64(n) {
+							if !(math.Abs(got[i]-w) <= 1e-14*float64(n)) {
 								t.Fatalf("pv(n=%d, dv=%d, pad=%d)[%d] = %v; want %v", n, dv, pad, i, got[i], w)
 							}
 						}

@@ -54,13 +54,16 @@ func (*Stream) Name() string { return "exact" }
 // every kernel set and cache size, so that the estimate (and a refusal by
 // MaxMemory) does not depend on the machine: K packed in panels of up to
 // stripNR keys, the output, and per worker the larger scratch of the two
-// paths (the strip path's tiles are at most stripMaxBQ × stripMaxBK).
+// paths (the strip path's logits are at most stripMaxBQ × stripMaxBK and
+// no larger than n_q × n_k, each rounded up).
 func streamBytes(nq, nk, d, dv, workers int) int64 {
 	packed := int64((nk+stripNR-1)/stripNR*stripNR) * int64(d)
 	out := int64(nq) * int64(dv+2)
 	bq, bk := tileSizes(nq, d, dv, workers)
 	pair := int64(2*bk + bq*(dv+2))
-	strip := int64(stripMR*(stripMaxBK+stripNR+8) + stripMaxBQ*(d+dv+2))
+	sq := min(stripMaxBQ, (nq+stripMR-1)/stripMR*stripMR)
+	sk := min(stripMaxBK, nk) + stripNR + 8
+	strip := int64(sq) * int64(sk+d+dv+2)
 	return 8 * (packed + out + int64(workers)*max(pair, strip))
 }
 
