@@ -136,7 +136,7 @@ type stripWorker struct {
 
 func (w *worker) initStrip() {
 	strips := (w.bq + stripMR - 1) / stripMR
-	bk := min(w.bk, w.nk) // no wider than the keys
+	bk := min(w.bk, w.nk)                      // no wider than the keys
 	w.lds = (bk+stripNR-1)/stripNR*stripNR + 8 // rows not 4 KiB apart: no 4K aliasing
 	w.qp = make([]float64, strips*stripMR*w.d)
 	w.s = make([]float64, strips*stripMR*w.lds)
