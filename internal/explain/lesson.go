@@ -299,7 +299,7 @@ func (l *lesson) parameters() error {
 	d.Para("Inner products are integers, so every pair is orthogonal or has "+
 		"⟨a, b⟩ ≥ 1 = δ·m with gap δ = 1/m. The reduction scales the vectors "+
 		"by β, with β² = ln(4(M+1))/δ, so that an orthogonal pair weighs "+
-		"4(M+1) = %d times more in attention than any other pair; the "+
+		"at least 4(M+1) = %d times as much in attention as any other pair; the "+
 		"entries of Q and K are then bounded by B = β.", 4*(p.M+1))
 	d.Pre(
 		fmt.Sprintf("δ  = 1/m = 1/%d = %s", m, Num(p.Delta, 4)),
@@ -312,10 +312,11 @@ func (l *lesson) parameters() error {
 	)
 	d.Para("The theorem's hard regime is B = Θ(√log n). With the gap δ = 1/m " +
 		"that any formula guarantees, B = √(m·ln(4(M+1))) grows like log n " +
-		"when m is about log n, above that regime; formulas whose every " +
+		"when m is about log n and the split is balanced, as here, above " +
+		"that regime; formulas whose every " +
 		"assignment falsifies a constant fraction δ of the clauses, and " +
 		"planted Gap-OV instances (hardness gen ov --planted), keep " +
-		"B/√ln n bounded by √(2/δ), inside it.")
+		"B/√ln n bounded by √(2/δ) (once M ≥ 2), inside it.")
 	return nil
 }
 
