@@ -156,7 +156,7 @@ func (o *ovOptions) checkCNF(cmd *cobra.Command, c *ovp.CNF, res ovp.Result) int
 			fmt.Fprintf(out, "check: the decoded assignment FAILS: %v\n", err)
 			code = exitMismatch
 		} else {
-			fmt.Fprintf(out, "check: the decoded assignment satisfies all %d clauses\n", len(c.Formula.Clauses))
+			fmt.Fprintf(out, "check: the decoded assignment satisfies %s\n", map[bool]string{true: "its only clause", false: fmt.Sprintf("all %d clauses", len(c.Formula.Clauses))}[len(c.Formula.Clauses) == 1])
 		}
 	}
 	g, err := sat.Solve(cmd.Context(), c.Formula)
@@ -248,11 +248,15 @@ func writeHist(w io.Writer, s *ovp.Stats, what string) {
 }
 
 // pairCount is "1 pair" or "n pairs".
-func pairCount(n int64) string {
+func pairCount(n int64) string { return countOf(n, "pair") }
+
+// countOf writes n and the noun, plural unless n is 1: "1 clause",
+// "2 clauses".
+func countOf[I int | int64](n I, one string) string {
 	if n == 1 {
-		return "1 pair"
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d pairs", n)
+	return fmt.Sprintf("%d %ss", n, one)
 }
 
 // shortDuration rounds d to three or four significant digits, so that a
