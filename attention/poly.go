@@ -388,8 +388,11 @@ func (in *PolyInfo) notes(nq, nk int) {
 	add("logit radius R = %.4g, degree g = %d, rank r = C(d+g, g) = %.6g", in.R, in.Degree, in.Rank)
 	add("certified relative error of P on [-R, R]: %.3g", in.CertRelErr)
 	switch {
+	case in.Vacuous() && in.TargetEps > 0:
+		// The search already tried every degree it could: more is no remedy.
+		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy; eps = %g is not met: %s", in.TargetEps, in.Reason)
 	case in.Vacuous():
-		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (raise the degree or the rank)")
+		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (a larger degree or rank helps only where some float64 polynomial certifies [−R, R]; --eps searches for one)")
 	case in.TargetEps > 0 && in.CertRelErr > in.TargetEps:
 		add("WARNING: eps = %g is not met: %s", in.TargetEps, in.Reason)
 	}

@@ -358,3 +358,22 @@ func TestPolyCostWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestPolyVacuousAdvice: when the automatic degree search finds nothing
+// that certifies [−R, R], the plan says why (the search's reason) instead
+// of advising a larger degree, which the search has already tried.
+func TestPolyVacuousAdvice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	q, k, v := uniformDense(rng, 8, 8, 30), uniformDense(rng, 8, 8, 30), uniformDense(rng, 8, 1, 1)
+	in, err := mustPoly(t, Options{Eps: 1e-6, Workers: 1}).Analyze(q, k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Vacuous() {
+		t.Fatalf("R = %g: certificate %g; want a vacuous one for this test", in.R, in.CertRelErr)
+	}
+	notes := strings.Join(in.Notes, "\n")
+	if strings.Contains(notes, "raise the degree") || !strings.Contains(notes, "eps = 1e-06 is not met") {
+		t.Errorf("notes:\n%s\nwant the search's reason, not advice to raise the degree", notes)
+	}
+}
