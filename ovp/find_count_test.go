@@ -2,6 +2,7 @@ package ovp
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,24 @@ func TestFindOrthogonalCountsTestedPairs(t *testing.T) {
 				t.Errorf("Pairs = %d; want the %d pairs of row 0 at least, at most N·M = %d", res.Pairs, tt.m, x.Pairs())
 			}
 		})
+	}
+}
+
+// TestPlantGapRefusalReason: the refusal of a gap above 1/2 with a planted
+// pair calls 2·⌈δm⌉ ≤ m necessary only when both sides hold two or more
+// vectors (with one vector on a side, the planted pair meets nothing on
+// that side and the bound is the generator's, not the mathematics').
+func TestPlantGapRefusalReason(t *testing.T) {
+	for _, tt := range []struct {
+		n, m      int
+		necessary bool
+	}{{1, 1, false}, {1, 3, false}, {3, 3, true}} {
+		_, err := PlantGap(context.Background(), GapOptions{N: tt.n, M: tt.m, Dim: 8, Density: 0.5, Gap: 1, Yes: true, Seed: 1})
+		if err == nil {
+			t.Fatalf("N = %d, M = %d, gap 1: no error", tt.n, tt.m)
+		}
+		if got := !strings.Contains(err.Error(), "the generator requires it"); got != tt.necessary {
+			t.Errorf("N = %d, M = %d: %v; necessary = %v, want %v", tt.n, tt.m, err, got, tt.necessary)
+		}
 	}
 }
