@@ -16,7 +16,7 @@ func newAVX512Kernels32(ok bool) *kernels32 {
 }
 
 //go:noescape
-func qkStrip512f32(s, qp, kp *float32, lds, panels, d int)
+func qkStrip512f32(s, qp, kp *float32, lds, strips, panels, d int)
 
 //go:noescape
 func pvStrip512f32(acc *float64, p, v *float32, ldacc, ldp, ldv, n, dv int)
@@ -27,15 +27,15 @@ func max512f32(s *float32, n int) float32
 //go:noescape
 func exp512f32(s *float32, n int, m, invd float32) float64
 
-func qkStrip512f32Go(s []float32, lds int, qp, kp []float32, panels, d int) {
-	if panels <= 0 {
+func qkStrip512f32Go(s []float32, lds int, qp, kp []float32, strips, panels, d int) {
+	if panels <= 0 || strips <= 0 {
 		return
 	}
-	if d <= 0 || lds < panels*strip32NR || len(s) < (stripMR-1)*lds+panels*strip32NR ||
-		len(qp) < stripMR*d || len(kp) < panels*strip32NR*d {
+	if d <= 0 || lds < panels*strip32NR || len(s) < (strips*stripMR-1)*lds+panels*strip32NR ||
+		len(qp) < strips*stripMR*d || len(kp) < panels*strip32NR*d {
 		panic("attention: qkStrip512f32: slices too short")
 	}
-	qkStrip512f32(&s[0], &qp[0], &kp[0], lds, panels, d)
+	qkStrip512f32(&s[0], &qp[0], &kp[0], lds, strips, panels, d)
 }
 
 func pvStrip512f32Go(acc []float64, ldacc int, p []float32, ldp int, v []float32, ldv, n, dv int) {

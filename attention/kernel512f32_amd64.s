@@ -70,25 +70,32 @@ vec16(f16NegInf, 0xff800000)
 	VMOVUPS a2, 128 addr; \
 	VMOVUPS a3, 192 addr
 
-// func qkStrip512f32(s, qp, kp *float32, lds, panels, d int)
+// func qkStrip512f32(s, qp, kp *float32, lds, strips, panels, d int)
 //
-// s[i·lds + 64p + r] = ⟨q_i, k_{64p+r}⟩ in float32 for the 6 packed rows
-// qp (qp[6c + i] = q_i[c]) and the panels of kp (kp[64·d·p + 64c + r] =
-// k_{64p+r}[c]). Register plan as qkStrip512.
-TEXT ·qkStrip512f32(SB), NOSPLIT, $0-48
-	MOVQ s+0(FP), DI
-	MOVQ kp+16(FP), SI
+// s[(6t+i)·lds + 64p + r] = ⟨q_{6t+i}, k_{64p+r}⟩ in float32 for the
+// packed strips t < strips (qp[6d·t + 6c + i] = q_{6t+i}[c]) and the
+// panels of kp (kp[64·d·p + 64c + r] = k_{64p+r}[c]); panels outside,
+// strips inside. Register plan and loop order as qkStrip512.
+TEXT ·qkStrip512f32(SB), NOSPLIT, $0-56
+	MOVQ s+0(FP), R13
+	MOVQ kp+16(FP), R12
 	MOVQ lds+24(FP), R8
 	SHLQ $2, R8
-	MOVQ panels+32(FP), CX
-	MOVQ d+40(FP), DX
+	MOVQ strips+32(FP), BX
+	MOVQ panels+40(FP), CX
+	MOVQ d+48(FP), DX
 
 qk32panel:
 	TESTQ CX, CX
 	JZ    qk32done
-	ZERO24
 	MOVQ  qp+8(FP), AX
-	MOVQ  DX, R10
+	MOVQ  R13, DI
+	MOVQ  BX, R11
+
+qk32strip:
+	ZERO24
+	MOVQ R12, SI
+	MOVQ DX, R10
 
 qk32coord:
 	VMOVUPS      (SI), Z24
@@ -112,6 +119,7 @@ qk32coord:
 	DECQ         R10
 	JNZ          qk32coord
 
+	// AX is now the next strip's qp; SI the next panel.
 	ROWS6(DI, R8, R9)
 	STORE4S(Z0, Z1, Z2, Z3, (DI))
 	STORE4S(Z4, Z5, Z6, Z7, (DI)(R8*1))
@@ -119,9 +127,15 @@ qk32coord:
 	STORE4S(Z12, Z13, Z14, Z15, (R9))
 	STORE4S(Z16, Z17, Z18, Z19, (R9)(R8*1))
 	STORE4S(Z20, Z21, Z22, Z23, (R9)(R8*2))
-	ADDQ  $256, DI
-	DECQ  CX
-	JMP   qk32panel
+	LEAQ  (R9)(R8*2), DI
+	ADDQ  R8, DI
+	DECQ  R11
+	JNZ   qk32strip
+
+	MOVQ SI, R12
+	ADDQ $256, R13
+	DECQ CX
+	JMP  qk32panel
 
 qk32done:
 	VZEROUPPER

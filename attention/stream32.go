@@ -49,9 +49,10 @@ func (m *Matrix32) Dense() *mat.Dense {
 // float32, and the weights' sums and the running P·V in float64.
 type kernels32 struct {
 	name string
-	// qk: s[i·lds + 64p + r] = ⟨q_i, k_{64p+r}⟩ for the 6 packed rows qp
-	// (qp[6c + i]) and panels·64·d packed keys.
-	qk func(s []float32, lds int, qp, kp []float32, panels, d int)
+	// qk: s[(6t+i)·lds + 64p + r] = ⟨q_{6t+i}, k_{64p+r}⟩ for the packed
+	// strips t < strips of qp (qp[6d·t + 6c + i]) and panels·64·d packed
+	// keys.
+	qk func(s []float32, lds int, qp, kp []float32, strips, panels, d int)
 	// pv: acc[i·ldacc + c] += Σ_{j<n} p[i·ldp + j]·v[j·ldv + c], the sum over
 	// the n keys in float32 from zero, then added to the float64 acc.
 	pv func(acc []float64, ldacc int, p []float32, ldp int, v []float32, ldv, n, dv int)
@@ -78,19 +79,22 @@ func defaultKernels32() *kernels32 {
 }
 
 // qkStrip32Go is the reference qk: each sum in the order c = 0, 1, ….
-func qkStrip32Go(s []float32, lds int, qp, kp []float32, panels, d int) {
+func qkStrip32Go(s []float32, lds int, qp, kp []float32, strips, panels, d int) {
 	var sum [strip32NR]float32
-	for p := range panels {
-		kpp := kp[p*strip32NR*d : (p+1)*strip32NR*d]
-		for i := range stripMR {
-			clear(sum[:])
-			for c := range d {
-				x, k := qp[c*stripMR+i], kpp[c*strip32NR:(c+1)*strip32NR]
-				for r := range sum {
-					sum[r] += x * k[r]
+	for t := range strips {
+		qt, st := qp[t*stripMR*d:], s[t*stripMR*lds:]
+		for p := range panels {
+			kpp := kp[p*strip32NR*d : (p+1)*strip32NR*d]
+			for i := range stripMR {
+				clear(sum[:])
+				for c := range d {
+					x, k := qt[c*stripMR+i], kpp[c*strip32NR:(c+1)*strip32NR]
+					for r := range sum {
+						sum[r] += x * k[r]
+					}
 				}
+				copy(st[i*lds+p*strip32NR:], sum[:])
 			}
-			copy(s[i*lds+p*strip32NR:], sum[:])
 		}
 	}
 }
@@ -221,7 +225,9 @@ func ErrBound32(q, k, v *Matrix32, bk int, rounded bool) float64 {
 func stream32Bytes(nq, nk, d, dv, workers int) int64 {
 	packed := int64((nk+strip32NR-1)/strip32NR*strip32NR) * int64(d)
 	out := 2 * int64(nq) * int64(dv+2)
-	scratch := int64(stripMR*(stripMaxBK+strip32NR+16)) + int64(stripMaxBQ)*int64(d+2*dv+4)
+	sq := int64(min(stripMaxBQ, (nq+stripMR-1)/stripMR*stripMR))
+	sk := int64(min(stripMaxBK, nk) + strip32NR + 16)
+	scratch := sq*sk + int64(stripMaxBQ)*int64(d+2*dv+4)
 	return 4 * (packed + out + int64(workers)*scratch)
 }
 
@@ -342,10 +348,11 @@ type worker32 struct {
 
 func (e *engine32) newWorker() *worker32 {
 	strips := (e.bq + stripMR - 1) / stripMR
-	lds := (e.bk+strip32NR-1)/strip32NR*strip32NR + 16 // rows not 4 KiB apart
+	bk := min(e.bk, e.nk)                            // no wider than the keys
+	lds := (bk+strip32NR-1)/strip32NR*strip32NR + 16 // rows not 4 KiB apart
 	return &worker32{
 		engine32: e, lds: lds,
-		qp: make([]float32, strips*stripMR*e.q.Cols), s: make([]float32, stripMR*lds),
+		qp: make([]float32, strips*stripMR*e.q.Cols), s: make([]float32, strips*stripMR*lds),
 		m: make([]float32, strips*stripMR), l: make([]float64, strips*stripMR),
 		acc: make([]float64, strips*stripMR*e.v.Cols),
 	}
@@ -379,12 +386,12 @@ func (w *worker32) queryTile(ctx context.Context, i0, i1 int) bool {
 		panels := (kn + strip32NR - 1) / strip32NR
 		kp := w.kp[j0*d : (j0+panels*strip32NR)*d]
 		vt := w.v.Data[j0*dv:]
+		w.k.qk(w.s, w.lds, w.qp, kp, strips, panels, d)
 		for st := range strips {
-			w.k.qk(w.s, w.lds, w.qp[st*stripMR*d:], kp, panels, d)
-			acc := w.acc[st*stripMR*dv:]
+			ss, acc := w.s[st*stripMR*w.lds:], w.acc[st*stripMR*dv:]
 			for i := range min(stripMR, n-st*stripMR) {
 				r := st*stripMR + i
-				s := w.s[i*w.lds : i*w.lds+kn]
+				s := ss[i*w.lds : i*w.lds+kn]
 				if tm := w.k.maxOf(s); tm > w.m[r] {
 					if alpha := expNonPos((float64(w.m[r]) - float64(tm)) * invd64); alpha != 1 {
 						w.l[r] *= alpha
@@ -396,7 +403,7 @@ func (w *worker32) queryTile(ctx context.Context, i0, i1 int) bool {
 				}
 				w.l[r] += w.k.exp(s, w.m[r], w.invd)
 			}
-			w.k.pv(acc, dv, w.s, w.lds, vt, dv, kn, dv)
+			w.k.pv(acc, dv, ss, w.lds, vt, dv, kn, dv)
 		}
 	}
 	t := w.out.T.RawMatrix()

@@ -42,17 +42,18 @@ func TestKernels32Agree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, k := range kernelSets32()[1:] {
 		t.Run(k.name, func(t *testing.T) {
-			for _, panels := range []int{1, 2, 3} {
+			for _, sp := range [][2]int{{1, 1}, {1, 2}, {1, 3}, {2, 1}, {3, 2}, {16, 3}} {
+				strips, panels := sp[0], sp[1]
 				for _, d := range []int{1, 5, 16, 33, 128} {
-					qp, kp := vec32(rng, stripMR*d), vec32(rng, panels*strip32NR*d)
+					qp, kp := vec32(rng, strips*stripMR*d), vec32(rng, panels*strip32NR*d)
 					lds := panels*strip32NR + 5
-					want := vec32(rng, stripMR*lds)
+					want := vec32(rng, strips*stripMR*lds) // the 5 guard columns of each row must stay
 					got := append([]float32(nil), want...)
-					qkStrip32Go(want, lds, qp, kp, panels, d)
-					k.qk(got, lds, qp, kp, panels, d)
+					qkStrip32Go(want, lds, qp, kp, strips, panels, d)
+					k.qk(got, lds, qp, kp, strips, panels, d)
 					for i := range want {
 						if !(math.Abs(float64(got[i]-want[i])) <= 4e-7*float64(d)) {
-							t.Fatalf("qk(panels=%d, d=%d)[%d] = %v; want %v", panels, d, i, got[i], want[i])
+							t.Fatalf("qk(strips=%d, panels=%d, d=%d)[%d] = %v; want %v", strips, panels, d, i, got[i], want[i])
 						}
 					}
 				}

@@ -68,6 +68,9 @@ func TestStreamMatchesNaive(t *testing.T) {
 		{17, 33, 5, 3}, {63, 65, 16, 1}, {64, 64, 8, 8}, {65, 63, 8, 4}, {129, 97, 11, 13},
 		{31, bk - 1, 16, 16}, {33, bk, 16, 16}, {30, bk + 1, 16, 16}, {9, 2*bk + 3, 16, 16},
 		{200, 150, 64, 64}, {150, 200, 3, 64}, {101, 300, 64, 1},
+		// several key tiles and strips of the strip path, d_v across
+		// the 32-column blocks of P·V
+		{40, 700, 16, 32}, {13, 1100, 8, 96}, {97, 600, 128, 128}, {20, 530, 4, 40},
 	}
 	forEachKernels(t, func(t *testing.T) { streamMatchesNaive(t, shapes) })
 }

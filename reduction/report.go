@@ -80,7 +80,7 @@ type GapInfo struct {
 // MemoryInfo is the memory estimate checked before the heavy stages.
 type MemoryInfo struct {
 	Instance int64 `json:"instance_bytes"` // the bit-packed instance
-	Matrices int64 `json:"matrix_bytes"`   // Q, K, V and T
+	Matrices int64 `json:"matrix_bytes"`   // the rows of Q, K, V and T held at a time (query blocks and key tiles when streaming)
 	Algo     int64 `json:"algorithm_bytes"`
 	Limit    int64 `json:"limit_bytes"`
 }

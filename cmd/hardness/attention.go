@@ -215,7 +215,10 @@ func finiteOrNil(x float64) *float64 {
 func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, plan *attention.Plan) {
 	w := cmd.ErrOrStderr()
 	eb := "none known"
-	if r.ErrBound != nil {
+	switch info, _ := attention.Lookup(r.Algo); {
+	case r.ErrBound != nil && *r.ErrBound == 0 && info.Exact:
+		eb = "0 up to float64 rounding (exact; the rounding is not bounded)"
+	case r.ErrBound != nil:
 		eb = fmt.Sprintf("%.3g", *r.ErrBound)
 	}
 	fmt.Fprintf(w, "algorithm %s: Q %d×%d, K %d×%d, V %d×%d\n", r.Algo, r.NQ, r.D, r.NK, r.D, r.NK, r.DV)

@@ -322,12 +322,15 @@ func (s *shardSet) loadInput(cmd *cobra.Command, ro *runOptions, override string
 }
 
 // report returns the merged report: the first shard's description of the
-// input, constants and algorithm, with the merged decision.
+// input, constants and algorithm, with the merged decision, the shards'
+// predicted flops added up (each shard predicts its own rows' work) and
+// the largest memory any shard held at a time.
 func (s *shardSet) report() *reduction.Report {
 	r := *s.files[0].Report
 	dec := s.files[0].Decision
 	for _, sf := range s.files[1:] {
 		dec = dec.Merge(sf.Decision)
+		r.Algo.Flops += sf.Report.Algo.Flops
 	}
 	r.Decision = &dec
 	r.Verdict = dec.Verdict
@@ -393,8 +396,16 @@ func (t shardTable) write(w io.Writer, s *shardSet) {
 	}
 	sort.Strings(ls)
 	var b strings.Builder
-	wrapLineTo(&b, "shards", fmt.Sprintf("%d shards of %s rows on %d host(s): total CPU %.3gs, slowest shard %d at %.3gs, mean %.3gs, imbalance (slowest/mean) %.3g, max peak memory %s",
-		t.Count, strings.Join(ls, " or "), t.Hosts, t.CPUSeconds, t.Slowest, t.MaxSeconds, t.Mean, t.Imbalance, memlimit.Bytes(t.PeakBytes)))
+	hosts := fmt.Sprintf("%d hosts", t.Hosts)
+	if t.Hosts == 1 {
+		hosts = "1 host"
+	}
+	shards := fmt.Sprintf("%d shards", t.Count)
+	if t.Count == 1 {
+		shards = "1 shard"
+	}
+	wrapLineTo(&b, "shards", fmt.Sprintf("%s of %s rows on %s: total CPU %.3gs, slowest shard %d at %.3gs, mean %.3gs, imbalance (slowest/mean) %.3g, max peak memory %s",
+		shards, strings.Join(ls, " or "), hosts, t.CPUSeconds, t.Slowest, t.MaxSeconds, t.Mean, t.Imbalance, memlimit.Bytes(t.PeakBytes)))
 	io.WriteString(w, b.String())
 }
 

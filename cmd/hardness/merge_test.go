@@ -92,7 +92,7 @@ func TestMergeEqualsRun(t *testing.T) {
 					t.Errorf("%s/%s, K = %d: merge exit %d %s (%s); run exit %d %s", route, algo, k, code, gb, errOut, wantCode, wb)
 				}
 				code, text, _ := runCLI(t, nil, "merge", sd)
-				if code != wantCode || !strings.Contains(text, fmt.Sprintf("shards      %d shards", k)) {
+				if code != wantCode || !strings.Contains(text, fmt.Sprintf("shards      %d shard", k)) {
 					t.Errorf("%s/%s, K = %d: text merge exit %d without the shard table:\n%s", route, algo, k, code, text)
 				}
 			}
@@ -309,6 +309,45 @@ func TestShardInterrupted(t *testing.T) {
 			if _, err := readShardFile(filepath.Join(out, "shard-0-of-2.json")); err != nil {
 				t.Errorf("SIGKILL after %v ms left a partial shard file (%d bytes): %v", delay, len(b), err)
 			}
+		}
+	}
+}
+
+// TestMergedReportCounts: the merged report's predicted flops are the
+// whole run's (exact attention: the unsharded figure, not shard 0's), and
+// its shard line agrees in number ("1 shard", "1 host").
+func TestMergedReportCounts(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	_, wantOut, _ := runCLI(t, nil, append([]string{"run", "--json"}, in...)...)
+	var want struct {
+		Algo struct{ Flops float64 } `json:"algorithm"`
+	}
+	if err := json.Unmarshal([]byte(wantOut), &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{1, 3} {
+		sd := filepath.Join(dir, fmt.Sprintf("counts-%d", k))
+		for i := range k {
+			args := append([]string{"run", "--shards", fmt.Sprint(k), "--shard", fmt.Sprint(i), "--out", sd}, in...)
+			if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errOut)
+			}
+		}
+		_, out, _ := runCLI(t, nil, "merge", sd, "--json")
+		var got struct {
+			Algo struct{ Flops float64 } `json:"algorithm"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Algo.Flops != want.Algo.Flops {
+			t.Errorf("K = %d: merged flops %g; want the unsharded run's %g", k, got.Algo.Flops, want.Algo.Flops)
+		}
+		_, text, _ := runCLI(t, nil, "merge", sd)
+		text = strings.Join(strings.Fields(text), " ")
+		if k == 1 && !strings.Contains(text, "1 shard of 128 rows on 1 host:") {
+			t.Errorf("K = 1: shard line lacks %q:\n%s", "1 shard of 128 rows on 1 host:", text)
 		}
 	}
 }

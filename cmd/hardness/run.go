@@ -62,9 +62,10 @@ FILE may be compressed (.gz, .xz, .bz2). With --ann, FILE is a Gap-ANN Hamming
 instance (hardness gen ov --ann … -o FILE); with --ov, FILE is an OV instance
 (hardness gen ov --planted … -o FILE, a Gap-OV instance with a constant gap:
 give it with --gap or --measure-gap for B = Θ(√log n)); for both the check is
-a brute-force scan of all pairs instead of gini.
+a brute-force scan of the pairs instead of gini.
 
-The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
+The default gap is δ = 1/m, true of every formula, which makes B² = m·ln(4(M+1)):
+B = Θ(log n) for m = Θ(log n) and the default balanced split;
 --gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
 computes the true gap first with a quadratic pass. A promised gap is trusted
 only if it holds: when decoding fails, the report names a pair that proves

@@ -1,0 +1,98 @@
+package reduction
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hardnesslab/hardness/ovp"
+	"github.com/hardnesslab/hardness/sat"
+)
+
+// TestWriteTextSentences runs the pipeline on edge cases and checks that
+// each sentence of the report is true of them: counts agree with their
+// nouns, empty and one-variable sides are named as such, m = 0 does not
+// claim δ = 1/m, a promised δ below 1/m is not called 1/m, an unbalanced
+// split is not said to give B = Θ(log n) unconditionally, a YES found by
+// the brute-force scan is not said to have scanned all pairs, parameters
+// follow τ's value instead of being equated with it, and exact attention
+// is not said to be certified.
+func TestWriteTextSentences(t *testing.T) {
+	ctx := context.Background()
+	cnf := func(t *testing.T, text string, opt Options) string {
+		t.Helper()
+		f, err := sat.ReadDIMACS(strings.NewReader(text), "edge.cnf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Algo = exactAlgo(t)
+		r, err := Run(ctx, f, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := r.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		checkWidth(t, b.String())
+		return b.String()
+	}
+	ov := func(t *testing.T, x *ovp.Instance, opt Options) string {
+		t.Helper()
+		opt.Algo = exactAlgo(t)
+		r, err := RunOV(ctx, x, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := r.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	yes := ovp.New(2, 2, 2)
+	yes.SetVector(ovp.A, 0, []uint8{1, 0})
+	yes.SetVector(ovp.A, 1, []uint8{0, 1})
+	yes.SetVector(ovp.B, 0, []uint8{1, 0})
+	yes.SetVector(ovp.B, 1, []uint8{1, 0})
+	tests := []struct {
+		name      string
+		text      func(t *testing.T) string
+		want, not []string
+	}{
+		{"one variable, one clause", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{}) },
+			[]string{"v = 1 variable, m = 1 clause, 1 literal", "N = 2^0 = 1 vector (no variables)", "M = 2^1 = 2 vectors (x1)",
+				"1 query × 4 keys", "(the only row above τ)"},
+			[]string{"1 variables", "x1..x0", "all 1 rows"}},
+		{"no clauses", func(t *testing.T) string { return cnf(t, "p cnf 0 0\n", Options{}) },
+			[]string{"δ = 1 (m = 0"}, []string{"δ = 1/m = 1"}},
+		{"promised gap below 1/m", func(t *testing.T) string {
+			return cnf(t, "p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n", Options{Gap: 0.1})
+		},
+			[]string{"δ < 1/m", "it holds: δ ≤ 1/m"}, []string{"(δ = 1/m"}},
+		{"unbalanced split", func(t *testing.T) string {
+			return cnf(t, "p cnf 4 2\n1 2 0\n3 4 0\n", Options{Split: 3})
+		}, []string{"M = n^Θ(1) (a balanced split), B = Θ(√m) when M = O(1)"}, []string{"B = Θ(log n) when m = Θ(log n);"}},
+		{"tight form", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{Form: FormTight}) },
+			[]string{"τ = (1/2 + 1/(K+1))/2 = 0.35 with K = 4:"}, []string{"K = 4 = 0.35"}},
+		{"exact attention", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{}) },
+			[]string{"exact: error 0 up to float64 rounding"}, []string{"certified error 0"}},
+		{"brute force finds a pair", func(t *testing.T) string { return ov(t, yes, Options{}) },
+			[]string{"brute force (a scan stopped at the first orthogonal pair): YES"}, []string{"all pairs"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := strings.Join(strings.Fields(tt.text(t)), " ")
+			for _, w := range tt.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("report lacks %q:\n%s", w, s)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(s, w) {
+					t.Errorf("report says %q:\n%s", w, s)
+				}
+			}
+		})
+	}
+}
