@@ -98,19 +98,41 @@ const (
 	outFile pathKind = iota // a file to create: its directory must exist and be writable ("-" is stdout)
 	outDir                  // a directory to create or fill: the nearest existing ancestor must be a writable directory
 	inDir                   // an existing directory to read
+	inFile                  // a file to read (its reader checks it): never the same file as an output
 )
 
 // pathFlags are the flags naming files the command writes or directories
-// it reads, checked before any work so that a typo fails at once.
+// it reads, checked before any work so that a typo fails at once. A path
+// flag given an empty value is refused, and an output file that is one of
+// the command's input files (a flag of kind inFile, or an argument) is
+// refused too: the atomic write would replace the input it reads.
 var pathFlags = map[string]pathKind{
-	"attention --out":     outFile,
-	"gen cnf --output":    outFile,
-	"gen ov --output":     outFile,
-	"gen qkv --out":       outDir,
-	"run --save":          outDir,
-	"explain --output":    outFile,
-	"experiment --output": outDir,
-	"experiment --dir":    inDir,
+	"attention --out":             outFile,
+	"attention --q":               inFile,
+	"attention --k":               inFile,
+	"attention --v":               inFile,
+	"gen cnf --output":            outFile,
+	"gen ov --output":             outFile,
+	"gen ov --cnf":                inFile,
+	"gen qkv --out":               outDir,
+	"gen suite --out":             outDir,
+	"ov --cnf":                    inFile,
+	"run --save":                  outDir,
+	"run --out":                   outDir,
+	"merge --input":               inFile,
+	"score --suite":               inDir,
+	"score --instance":            inDir,
+	"score --report":              outDir,
+	"explain --output":            outFile,
+	"explain --html":              outFile,
+	"explain --figures":           outDir,
+	"experiment --output":         outDir,
+	"experiment --dir":            inDir,
+	"slurm run --out":             outDir,
+	"slurm experiment --output":   outDir,
+	"slurm experiment --dir":      inDir,
+	"slurm run --hardness":        inFile,
+	"slurm experiment --hardness": inFile,
 }
 
 // numericTypes are the pflag types checked against flagRanges.
@@ -123,7 +145,7 @@ func guardFlags(c *cobra.Command) {
 	if c.Runnable() {
 		args := c.Args
 		c.Args = func(cmd *cobra.Command, a []string) error {
-			if err := checkFlags(cmd); err != nil {
+			if err := checkFlags(cmd, a); err != nil {
 				return err
 			}
 			if args == nil {
@@ -161,14 +183,17 @@ func isChecked(f *pflag.Flag) bool {
 }
 
 // checkFlags validates the flags given on the command line (defaults are
-// the program's own) and the path flags, returning an exit-2 error.
-func checkFlags(c *cobra.Command) error {
+// the program's own) and the path flags, and that no output file is one
+// of the inputs (args are the command's arguments, all inputs), returning
+// an exit-2 error.
+func checkFlags(c *cobra.Command, args []string) error {
 	var errs []error
 	c.Flags().Visit(func(f *pflag.Flag) {
 		if err := checkFlag(c, f); err != nil {
 			errs = append(errs, err)
 		}
 	})
+	errs = append(errs, checkOutputsAreNotInputs(c, args)...)
 	if len(errs) > 0 {
 		return withCode(exitBadInput, errors.Join(errs...))
 	}
@@ -288,10 +313,58 @@ func (r flagRange) describe(typ string) string {
 	return s
 }
 
+// checkOutputsAreNotInputs returns an error for every output file flag
+// that names the same file as an input file flag or an argument (also
+// through a link): writing it would destroy the input before, or while,
+// it is read (attention --q Q.npy -o Q.npy replaced Q by T).
+func checkOutputsAreNotInputs(c *cobra.Command, args []string) []error {
+	type named struct{ what, path string }
+	var ins, outs []named
+	for _, a := range args {
+		ins = append(ins, named{"the input argument", a})
+	}
+	c.Flags().Visit(func(f *pflag.Flag) {
+		switch k, ok := pathFlags[cmdKey(c)+" --"+f.Name]; {
+		case !ok:
+		case k == inFile:
+			ins = append(ins, named{"the input --" + f.Name, f.Value.String()})
+		case k == outFile:
+			outs = append(outs, named{"--" + f.Name, f.Value.String()})
+		}
+	})
+	var errs []error
+	for _, o := range outs {
+		for _, in := range ins {
+			if o.path != "" && o.path != "-" && in.path != "-" && sameFile(o.path, in.path) {
+				errs = append(errs, fmt.Errorf("%s %s: the same file as %s %s; writing it would replace that input, so name another output file",
+					o.what, o.path, in.what, in.path))
+			}
+		}
+	}
+	return errs
+}
+
+// sameFile reports whether paths a and b name one file: the same inode
+// when both exist (links included), else the same absolute path.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
 // checkPath checks a path flag before the work.
 func checkPath(name, p string, k pathKind) error {
-	if p == "" || p == "-" && k == outFile {
-		return nil
+	if p == "" {
+		return fmt.Errorf("--%s: empty path; want a %s", name, map[pathKind]string{outFile: "file name", outDir: "directory",
+			inDir: "directory", inFile: "file name"}[k])
+	}
+	if p == "-" && (k == outFile || k == inFile) || k == inFile {
+		return nil // inputs are checked by their readers, which name the file
 	}
 	switch k {
 	case inDir:
@@ -304,10 +377,18 @@ func checkPath(name, p string, k pathKind) error {
 		}
 		return nil
 	case outFile:
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return fmt.Errorf("--%s %s: is a directory; want a file name", name, p)
-		}
 		dir := filepath.Dir(p)
+		if st, err := os.Stat(p); err == nil {
+			switch {
+			case st.IsDir():
+				return fmt.Errorf("--%s %s: is a directory; want a file name", name, p)
+			case !st.Mode().IsRegular():
+				return nil // a device or FIFO (/dev/null, /dev/stdout): written in place
+			}
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				dir = filepath.Dir(real) // a link: the file it names is replaced
+			}
+		}
 		st, err := os.Stat(dir)
 		if err != nil {
 			return fmt.Errorf("--%s %s: directory %s: %v; want an existing, writable directory", name, p, dir, pathErr(err))

@@ -47,10 +47,25 @@ func TestAuditReproductions(t *testing.T) {
 		z.Close()
 		f.Close()
 	}
+	qnpy := file("Q.npy", "not read: the flags are checked first")
+	cnf := file("in.cnf", "p cnf 1 1\n1 0\n")
+	link := filepath.Join(dir, "link.npy")
+	if err := os.Symlink("Q.npy", link); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		// An output that is an input: the atomic write replaced the input.
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", qnpy}, "--out " + qnpy + ": the same file as the input --q " + qnpy},
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", link}, "--out " + link + ": the same file as the input --q"},
+		{[]string{"gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, ".", "in.cnf")}, "the same file as the input --cnf " + cnf},
+		{[]string{"explain", cnf, "--html", cnf}, "--html " + cnf + ": the same file as the input argument " + cnf},
+		// Empty paths: "writing : rename ./..tmp-…" after the work.
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", ""}, "--out: empty path; want a file name"},
+		{[]string{"attention", "--q", "", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q: empty path; want a file name"},
+		{[]string{"score", "--suite", "", "--outputs", dir}, "--suite: empty path; want a directory"},
 		{[]string{"ov", file("ff.ov", "\f")}, "ff.ov: empty file"},
 		{[]string{"ov", file("vt.ov", "\v")}, "vt.ov: empty file"},
 		{[]string{"ov", file("nel.ov", "\u0085")}, "nel.ov: empty file"},
@@ -80,5 +95,8 @@ func TestAuditReproductions(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "panic") {
 			t.Errorf("hardness %s = exit %d, %q; want exit 2 and %q", strings.Join(tt.args, " "), code, stderr, tt.want)
 		}
+	}
+	if b, _ := os.ReadFile(qnpy); string(b) != "not read: the flags are checked first" {
+		t.Errorf("an input given as the output was overwritten: %q", b)
 	}
 }

@@ -31,7 +31,7 @@ func TestSlurmBadInput(t *testing.T) {
 		{"negative max-parallel", "", []string{"slurm", "run", cnf, "--shards", "2", "--max-parallel", "-1", "--out", filepath.Join(dir, "mp")}, "--max-parallel -1", filepath.Join(dir, "mp")},
 		{"no sbatch", t.TempDir(), []string{"slurm", "run", cnf, "--shards", "2", "--out", filepath.Join(dir, "nosb")}, "sbatch not found on PATH", filepath.Join(dir, "nosb")},
 		{"no sbatch, experiment", t.TempDir(), []string{"slurm", "experiment", "scaling", "--shards", "2", "-o", filepath.Join(dir, "nosbe")}, "sbatch not found on PATH", filepath.Join(dir, "nosbe")},
-		{"unwritable DIR", "", []string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(file, "sub")}, "run directory", ""},
+		{"unwritable DIR", "", []string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(file, "sub")}, "--out " + filepath.Join(file, "sub") + ": not a directory", ""},
 		{"missing FILE", "", []string{"slurm", "run", filepath.Join(dir, "nope.cnf"), "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "nf")}, "nope.cnf", filepath.Join(dir, "nf")},
 		{"unknown experiment", "", []string{"slurm", "experiment", "nope", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "ue")}, "unknown experiment", filepath.Join(dir, "ue")},
 		{"resume on a non-run dir", "", []string{"slurm", "resume", notRun}, "not a hardness slurm run directory", notRun},
