@@ -39,7 +39,7 @@ gini. The CSV has the verdicts, their agreement and the wall time of every stage
 // pipelineStages are the timed stages, in order: reading the file, then
 // the stages of reduction.Run.
 var pipelineStages = []string{"read", reduction.StageOV, reduction.StageGap, reduction.StageQKV, reduction.StagePlan,
-	reduction.StageAttention, reduction.StageDecode, reduction.StageCheck}
+	reduction.StageAttention, reduction.StageDecode, reduction.StageProperties, reduction.StageCheck}
 
 // pipelineRow is one file's outcome.
 type pipelineRow struct {
@@ -316,16 +316,28 @@ func pipelineGroups(rows []pipelineRow) []pipelineGroup {
 	return gs
 }
 
-// shownStages are the stages of the table and the figure: all but the gap
-// measurement, which the pipeline experiment does not run.
-func shownStages() []string {
-	return slices.DeleteFunc(slices.Clone(pipelineStages), func(s string) bool { return s == reduction.StageGap })
+// shownStages are the stages of the table and the figure: those some
+// group's files ran (not the gap measurement, which the pipeline
+// experiment does not ask for, nor a separate split-and-list when the
+// listing streams into the qkv stage), so that no stage that did not run
+// is shown taking 0 s.
+func shownStages(groups []pipelineGroup) []string {
+	return slices.DeleteFunc(slices.Clone(pipelineStages), func(s string) bool {
+		for _, g := range groups {
+			for _, row := range g.rows {
+				if _, ran := row.stages[s]; ran {
+					return false
+				}
+			}
+		}
+		return true
+	})
 }
 
 // stageTable is the table of mean stage times per number of variables.
 func stageTable(r *Run, groups []pipelineGroup) {
 	header := []string{"v", "files", "SAT (gini)", "agree", "N = M", "d", "B/√ln n"}
-	for _, s := range shownStages() {
+	for _, s := range shownStages(groups) {
 		header = append(header, s+" (s)")
 	}
 	tb := r.Summary.AddTable("Mean time per stage, by number of variables", append(header, "total (s)")...)
@@ -341,7 +353,7 @@ func stageTable(r *Run, groups []pipelineGroup) {
 		}
 		first := g.rows[0]
 		vals := []any{g.vars, len(g.rows), nsat, nagree, fmt.Sprintf("%d", first.n), first.d, first.bRatio}
-		for _, s := range shownStages() {
+		for _, s := range shownStages(groups) {
 			vals = append(vals, g.mean[s])
 		}
 		tb.Append(append(vals, g.mean["total"])...)
@@ -352,7 +364,7 @@ func stageTable(r *Run, groups []pipelineGroup) {
 func stageFigure(groups []pipelineGroup) *Figure {
 	fig := &Figure{Name: "stage_times", Title: "Pipeline: mean wall time per stage (exact attention)", XLabel: "variables v",
 		YLabel: "seconds", LogY: true, LegendLeft: true, XStep: 2}
-	for _, s := range append(shownStages(), "total") {
+	for _, s := range append(shownStages(groups), "total") {
 		sr := Series{Label: s, Points: true}
 		if s == "total" {
 			sr.Dashed, sr.Color = true, -1

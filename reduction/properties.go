@@ -221,9 +221,17 @@ func normProperty(mq, mk float64, p Params) Property {
 	case p.TrivialGap():
 		pr.Status = Measured
 		pr.Value += "; " + p.trivialGapRegime()
+	case p.Route == RouteANN && p.T == 0:
+		// The bound 2·√(d0/(far − t)) = 2·√d0 grows with the dimension.
+		pr.Status = Measured
+		pr.Value += "; t = 0: the proved bound 2·√d0 grows with d0"
 	case ok && math.Max(mq, mk)/p.SqrtLnN <= bound*(1+1e-12):
 		pr.Status = Holds
-		pr.Value += fmt.Sprintf(" ≤ %.3g, a constant of the gap alone", bound)
+		of := "the gap alone"
+		if p.Route == RouteANN {
+			of = "ε and t/d0 alone"
+		}
+		pr.Value += fmt.Sprintf(" ≤ %.3g, a constant of %s", bound, of)
 	default:
 		pr.Status = Measured
 		pr.Value += "; no bound proved at these sizes"

@@ -328,10 +328,13 @@ func (r *Report) regime() string {
 	p := r.Params
 	bound, ok := p.RatioBound()
 	switch {
+	case p.Route == RouteANN && p.T == 0:
+		// far − t = 1: s²·d = 2·d0·ln(4(M+1)), no constant bound.
+		return "t = 0: B² = 2·d0·ln(4(M+1)), so B = Θ(log n) when d0 = Θ(log n) and M = n^Θ(1); Θ(√log n) needs t/d0 and ε constant and > 0"
 	case p.Route == RouteANN && ok:
-		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: Θ(√log n) for constant ε and t/d0", bound)
+		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: Θ(√log n) for constant ε > 0 and t/d0 > 0", bound)
 	case p.Route == RouteANN:
-		return "Θ(√log n) for constant ε and t/d0; no bound proved at these sizes"
+		return "Θ(√log n) for constant ε > 0 and t/d0 > 0; no bound proved at these sizes"
 	case r.OV.Dim == 0:
 		return "m = 0: no coordinates, Q = K = 0 whatever B"
 	case p.TrivialGap():

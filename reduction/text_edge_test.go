@@ -55,6 +55,21 @@ func TestWriteTextSentences(t *testing.T) {
 	yes.SetVector(ovp.A, 1, []uint8{0, 1})
 	yes.SetVector(ovp.B, 0, []uint8{1, 0})
 	yes.SetVector(ovp.B, 1, []uint8{1, 0})
+	ann0, err := ovp.PlantANN(ctx, ovp.ANNOptions{N: 8, M: 8, Dim: 16, T: 0, Eps: 1, Close: true, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	annText := func(t *testing.T) string {
+		r, err := RunANN(ctx, ann0.Instance, 0, 1, Options{Algo: exactAlgo(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := r.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
 	tests := []struct {
 		name      string
 		text      func(t *testing.T) string
@@ -77,6 +92,8 @@ func TestWriteTextSentences(t *testing.T) {
 			[]string{"τ = (1/2 + 1/(K+1))/2 = 0.35 with K = 4:"}, []string{"K = 4 = 0.35"}},
 		{"exact attention", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{}) },
 			[]string{"exact: error 0 up to float64 rounding"}, []string{"certified error 0"}},
+		{"Gap-ANN with t = 0", annText, []string{"max(t+1, ⌈(1+ε)t⌉) = 1", "t = 0: B² = 2·d0·ln(4(M+1))", "measured: ‖Q‖∞, ‖K‖∞", "t = 0: the proved bound 2·√d0 grows with d0"},
+			[]string{"⌈(1+ε)t⌉ = 1", "Θ(√log n) for constant ε and t/d0"}},
 		{"brute force finds a pair", func(t *testing.T) string { return ov(t, yes, Options{}) },
 			[]string{"brute force (a scan stopped at the first orthogonal pair): YES"}, []string{"all pairs"}},
 	}
