@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hardnesslab/hardness/reduction"
 	"io"
 	"os"
 	"path/filepath"
@@ -229,7 +230,7 @@ func readShard(path string) (*shardFile, error) {
 // MaxShards is the largest shard count a shard file may declare (the
 // range of --shards): the merge lists the missing shards, so a file
 // claiming 10¹¹ of them must not make it loop and allocate that many.
-const MaxShards = 1 << 20
+const MaxShards = reduction.MaxShards
 
 func checkShardName(name string, h ShardHeader) error {
 	m := shardName.FindStringSubmatch(name)
@@ -281,7 +282,12 @@ type MissingShardsError struct {
 }
 
 func (e *MissingShardsError) Error() string {
-	return fmt.Sprintf("experiments: %s: %d of %d shards missing: %v", e.Dir, len(e.Missing), e.Shards, e.Missing)
+	shown := e.Missing[:min(len(e.Missing), 16)] // up to MaxShards of them: name a few
+	more := ""
+	if len(shown) < len(e.Missing) {
+		more = fmt.Sprintf(" and %d more", len(e.Missing)-len(shown))
+	}
+	return fmt.Sprintf("experiments: %s: %d of %d shards missing: %v%s", e.Dir, len(e.Missing), e.Shards, shown, more)
 }
 
 // Merge reads the shard files in cfg.OutDir and writes the experiment's

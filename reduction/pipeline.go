@@ -60,13 +60,21 @@ type Rows struct {
 // Len returns Hi − Lo.
 func (r Rows) Len() int { return r.Hi - r.Lo }
 
+// MaxShards is the largest number of shards of a run (the range of
+// --shards): readers of shard files and Slurm state refuse a larger K
+// before listing its missing shards, so that a file claiming 10¹² of them
+// cannot make them loop and allocate that much.
+const MaxShards = 1 << 20
+
 // ShardRows returns the rows of shard i of k over n rows: balanced
 // contiguous ranges, the first n mod k one row longer, tiling [0, n)
-// in order. It returns an error unless 0 ≤ i < k ≤ n.
+// in order. It returns an error unless 0 ≤ i < k ≤ min(n, MaxShards).
 func ShardRows(n, k, i int) (Rows, error) {
 	switch {
 	case k < 1:
 		return Rows{}, fmt.Errorf("%d shards: want at least 1", k)
+	case k > MaxShards:
+		return Rows{}, fmt.Errorf("%d shards: want at most %d", k, MaxShards)
 	case i < 0 || i >= k:
 		return Rows{}, fmt.Errorf("shard %d of %d: want 0 ≤ shard < %d", i, k, k)
 	case k > n:

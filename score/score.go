@@ -56,8 +56,11 @@ type Instance struct {
 // LoadInstance reads DIR/instance.json and DIR/answer_T.npy.
 func LoadInstance(dir string) (*Instance, error) {
 	k, err := suite.ReadKey(dir)
-	if err != nil {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return nil, bad("instance %s: %v; want the directory of a suite instance (hardness gen suite)", dir, err)
+	case err != nil:
+		return nil, bad("instance %s: %v", dir, err) // names instance.json and the field
 	}
 	tpath := filepath.Join(dir, "answer_T.npy")
 	a, err := suite.ReadNPY(tpath)
@@ -84,6 +87,10 @@ func LoadSuite(dir string) ([]*Instance, error) {
 	for i, e := range entries {
 		if out[i], err = LoadInstance(filepath.Join(dir, e.ID)); err != nil {
 			return nil, err
+		}
+		if id := out[i].Key.ID; id != e.ID {
+			return nil, bad("suite %s: %s has id %q, but manifest.jsonl lists it as %q; want the same id (outputs are named by it)",
+				dir, filepath.Join(dir, e.ID, "instance.json"), id, e.ID)
 		}
 	}
 	return out, nil
@@ -163,12 +170,17 @@ func (in *Instance) decide(col []float64) *Result {
 	}
 	r.Right = r.Verdict == k.Expected
 	if k.Yes() {
-		r.Row, r.Margin = bestYes, (col[bestYes]-k.Tau)/k.Tolerance
+		r.Row, r.Margin = bestYes, saturate((col[bestYes]-k.Tau)/k.Tolerance)
 	} else {
-		r.Row, r.Margin = argmax, (k.Tau-col[argmax])/k.Tolerance
+		r.Row, r.Margin = argmax, saturate((k.Tau-col[argmax])/k.Tolerance)
 	}
 	return r
 }
+
+// saturate maps ±Inf to ±MaxFloat64: a finite output far from τ (1e308)
+// has a margin beyond float64's range, and JSON has no infinities (the
+// report failed with "json: unsupported value: +Inf").
+func saturate(x float64) float64 { return math.Max(-math.MaxFloat64, math.Min(math.MaxFloat64, x)) }
 
 // sidecar is OUT/<id>.json: the method's report (hardness attention
 // --json), or its error when it produced no output.
@@ -199,6 +211,9 @@ func readErrBound(npy string) (*float64, error) {
 	sc, err := readSidecar(npy)
 	if sc == nil || err != nil {
 		return nil, err
+	}
+	if sc.ErrBound != nil && !(*sc.ErrBound >= 0) {
+		return nil, fmt.Errorf("%s: err_bound %v; want a certified error ≥ 0", npy[:len(npy)-len(filepath.Ext(npy))]+".json", *sc.ErrBound)
 	}
 	return sc.ErrBound, nil
 }
@@ -315,7 +330,7 @@ func Cells(method string, rs []*Result) []*Cell {
 		sort.Float64s(m)
 		c.MedMargin = m[len(m)/2]
 		if len(m)%2 == 0 {
-			c.MedMargin = (m[len(m)/2-1] + m[len(m)/2]) / 2
+			c.MedMargin = m[len(m)/2-1]/2 + m[len(m)/2]/2 // halved first: the sum of two huge margins overflows
 		}
 	}
 	return order

@@ -457,6 +457,9 @@ func ReadKey(dir string) (*Key, error) {
 	if err := json.Unmarshal(b, &k); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "instance.json"), err)
 	}
+	if err := k.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "instance.json"), err)
+	}
 	return &k, nil
 }
 
@@ -468,6 +471,7 @@ func ReadManifest(dir string) ([]Entry, error) {
 		return nil, err
 	}
 	var out []Entry
+	lines := map[string]int{}
 	for i, line := range strings.Split(string(b), "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -476,9 +480,13 @@ func ReadManifest(dir string) ([]Entry, error) {
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w; want one JSON object per line", path, i+1, err)
 		}
-		if e.ID == "" {
-			return nil, fmt.Errorf("%s:%d: no \"id\"", path, i+1)
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
 		}
+		if first, ok := lines[e.ID]; ok {
+			return nil, fmt.Errorf("%s:%d: id %q is also on line %d; want one line per instance", path, i+1, e.ID, first)
+		}
+		lines[e.ID] = i + 1
 		out = append(out, e)
 	}
 	if len(out) == 0 {

@@ -62,12 +62,15 @@ func runExperimentMerge(cmd *cobra.Command, dir string) error {
 func missingCommands(dir string, m *experiments.MissingShardsError) string {
 	h, err := experiments.FirstShardHeader(dir)
 	var b strings.Builder
-	for _, i := range m.Missing {
+	for _, i := range m.Missing[:min(len(m.Missing), maxCommandsShown)] {
 		if err != nil || h.Command == "" {
 			fmt.Fprintf(&b, "  hardness experiment NAME --shards %d --shard %d -o %s\n", m.Shards, i, shellQuote(filepath.Clean(dir)))
 			continue
 		}
 		fmt.Fprintf(&b, "  %s\n", withShard(h.Command, h.Shard, i))
+	}
+	if more := len(m.Missing) - maxCommandsShown; more > 0 {
+		fmt.Fprintf(&b, "  … and %d more: the same command with --shard I for each missing I\n", more)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/ovp"
+	"github.com/hardnesslab/hardness/reduction"
 	"github.com/hardnesslab/hardness/sat"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -75,10 +76,10 @@ var flagRanges = map[string]flagRange{
 	"gen suite --noise-cols":   {min: 0, max: 1 << 16},
 
 	// Sharding and Slurm.
-	"--shards":                  {min: 1, max: 1 << 20, zero: "no sharding"},
-	"--shard":                   {min: 0, max: 1 << 20},
-	"slurm run --shards":        {min: 1, max: 1 << 20},
-	"slurm experiment --shards": {min: 1, max: 1 << 20},
+	"--shards":                  {min: 1, max: reduction.MaxShards, zero: "no sharding"},
+	"--shard":                   {min: 0, max: reduction.MaxShards},
+	"slurm run --shards":        {min: 1, max: reduction.MaxShards},
+	"slurm experiment --shards": {min: 1, max: reduction.MaxShards},
 	"--cpus-per-task":           {min: 1, max: 1 << 16},
 	"--max-parallel":            {min: 1, max: 1 << 20, zero: "no limit"},
 

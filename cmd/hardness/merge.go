@@ -170,6 +170,8 @@ func readShards(dir string) (*shardSet, error) {
 		i, _ := strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
 		switch {
+		case n > reduction.MaxShards:
+			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s: %s claims %s shards; a run has at most %d", dir, e.Name(), m[2], reduction.MaxShards))
 		case k < 0:
 			k, kName = n, e.Name()
 		case n != k:
@@ -204,6 +206,10 @@ func readShards(dir string) (*shardSet, error) {
 		if err != nil || sf.Rows != want {
 			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s covers rows [%d, %d); shard %d of %d of %d rows is [%d, %d)",
 				names[i], sf.Rows.Lo, sf.Rows.Hi, i, k, first.Header.N, want.Lo, want.Hi))
+		}
+		if err := sf.Decision.CheckRows(sf.Rows, sf.Header.Threshold); err != nil {
+			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s is corrupt: its decision has %v; delete it and compute the shard again",
+				filepath.Join(dir, names[i]), err))
 		}
 	}
 	var missing []int
@@ -268,12 +274,8 @@ func firstDifference(a, b shardHeader) string {
 // missingError names the missing shards and the commands computing them.
 func missingError(dir string, k int, missing []int, from *shardFile) error {
 	var b strings.Builder
-	var idx []string
-	for _, i := range missing {
-		idx = append(idx, strconv.Itoa(i))
-	}
-	fmt.Fprintf(&b, "merge: %s lacks %d of %d shards: %s; compute exactly those with:", dir, len(missing), k, strings.Join(idx, ", "))
-	for _, i := range missing {
+	fmt.Fprintf(&b, "merge: %s lacks %d of %d shards: %s; compute exactly those with:", dir, len(missing), k, indexRanges(missing))
+	for _, i := range missing[:min(len(missing), maxCommandsShown)] {
 		b.WriteString("\n  hardness")
 		for _, a := range from.Command {
 			if strings.HasPrefix(a, "--shard=") {
@@ -282,7 +284,37 @@ func missingError(dir string, k int, missing []int, from *shardFile) error {
 			b.WriteString(" " + shellQuote(a))
 		}
 	}
+	if more := len(missing) - maxCommandsShown; more > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more: the same command with --shard=I for each missing I above", more)
+	}
 	return errors.New(b.String())
+}
+
+// maxCommandsShown bounds the commands listed for missing shards: with
+// K up to reduction.MaxShards, listing one per shard could print 10⁶
+// lines (and a forged K made merge run out of memory building them).
+const maxCommandsShown = 16
+
+// indexRanges writes sorted indices as ranges, "0–3, 5, 9–1023": its
+// length grows with the gaps, not with the number of indices.
+func indexRanges(idx []int) string {
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d–%d", idx[i], idx[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(idx[i]))
+		}
+		i = j + 1
+	}
+	if len(parts) > maxCommandsShown {
+		parts = append(parts[:maxCommandsShown], fmt.Sprintf("… (%d ranges in all)", len(parts)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // inputKind tells a formula from --ov and --ann input by the recorded
@@ -317,6 +349,9 @@ func (s *shardSet) loadInput(cmd *cobra.Command, ro *runOptions, override string
 	}
 	if in.sha256 != h.InputSHA256 {
 		return nil, withCode(exitBadInput, fmt.Errorf("merge: %s has SHA-256 %s, but the shards were computed from %s: not the same input", in.source, in.sha256, h.InputSHA256))
+	}
+	if n := in.problem.QueryRows(); n != h.N {
+		return nil, withCode(exitBadInput, fmt.Errorf("merge: the shards of %s say n_rows %d, but %s has %d query rows: corrupt shards", s.dir, h.N, in.source, n))
 	}
 	return in, nil
 }

@@ -351,3 +351,89 @@ func TestMergedReportCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeForgedShards: shard files whose decision, row count or shard
+// count no run writes exit 2 naming the file and the field (a decision
+// row outside T panicked; a negative count gave a wrong verdict with exit
+// 1; a shard count of 2^22 ran merge out of memory listing the missing
+// shards), and a legitimate K = 2^20 with one shard present lists the
+// missing ones in a few lines, not 10⁶ commands.
+func TestMergeForgedShards(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	src := filepath.Join(dir, "src")
+	makeShards(t, in, src, 3)
+	edit := func(name string, f func(s map[string]any)) string {
+		d := filepath.Join(dir, name)
+		os.MkdirAll(d, 0o755)
+		for i := range 3 {
+			b, _ := os.ReadFile(filepath.Join(src, fmt.Sprintf("shard-%d-of-3.json", i)))
+			var s map[string]any
+			json.Unmarshal(b, &s)
+			if i == 0 || name == "n_rows" {
+				f(s)
+			}
+			b, _ = json.Marshal(s)
+			os.WriteFile(filepath.Join(d, fmt.Sprintf("shard-%d-of-3.json", i)), b, 0o644)
+		}
+		return d
+	}
+	dec := func(key string, v any) func(s map[string]any) {
+		return func(s map[string]any) { s["decision"].(map[string]any)[key] = v }
+	}
+	tests := []struct {
+		name string
+		f    func(s map[string]any)
+		want string
+	}{
+		{"row beyond T", func(s map[string]any) {
+			dec("row", 1000000)(s)
+			dec("max_t", 1.0)(s)
+			dec("rows_above_threshold", 1)(s)
+		}, "its decision has row 1000000"},
+		{"row of another shard", func(s map[string]any) { dec("row", 100)(s) }, "row 100 with max_t"},
+		{"negative count", dec("rows_above_threshold", -5), "rows_above_threshold -5"},
+		{"max above τ, none counted", dec("max_t", 1.0), "want max_t above it exactly when some row is"},
+		{"NaN maximum", dec("max_t", "NaN"), "with max_t NaN"},
+		{"n_rows", func(s map[string]any) {
+			k := s["shard"].(float64)
+			r, _ := reduction.ShardRows(3000, 3, int(k))
+			s["header"].(map[string]any)["n_rows"] = 3000
+			s["rows"] = map[string]any{"lo": r.Lo, "hi": r.Hi}
+			d := s["decision"].(map[string]any)
+			d["row"], d["top_rows"] = r.Lo, nil
+			d["max_t"], d["max_t_below_threshold"], d["rows_above_threshold"], d["verdict"] = 0, 0, 0, "UNSAT"
+		}, "say n_rows 3000, but"},
+	}
+	for _, tt := range tests {
+		d := edit(strings.ReplaceAll(tt.name, " ", "_"), tt.f)
+		code, _, errOut := runCLI(t, nil, "merge", d)
+		if code != exitBadInput || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "panic") {
+			t.Errorf("merge with a forged %s = exit %d, %q; want exit 2 and %q", tt.name, code, errOut, tt.want)
+		}
+	}
+
+	one := func(k int) string {
+		b, _ := os.ReadFile(filepath.Join(src, "shard-0-of-3.json"))
+		var s map[string]any
+		json.Unmarshal(b, &s)
+		s["shards"] = k
+		s["header"].(map[string]any)["n_rows"] = k
+		s["rows"] = map[string]any{"lo": 0, "hi": 1}
+		s["decision"] = map[string]any{"verdict": "UNSAT", "row": 0, "max_t": 0, "rows_above_threshold": 0, "max_t_below_threshold": 0}
+		d := filepath.Join(dir, fmt.Sprint("k", k))
+		os.MkdirAll(d, 0o755)
+		b, _ = json.Marshal(s)
+		os.WriteFile(filepath.Join(d, fmt.Sprintf("shard-0-of-%d.json", k)), b, 0o644)
+		return d
+	}
+	code, _, errOut := runCLI(t, nil, "merge", one(1<<22))
+	if code != exitBadInput || !strings.Contains(errOut, "claims 4194304 shards; a run has at most 1048576") {
+		t.Errorf("merge of a shard claiming 2^22 shards = exit %d, %q; want exit 2", code, errOut)
+	}
+	code, _, errOut = runCLI(t, nil, "merge", one(1<<20))
+	if code != exitMismatch || !strings.Contains(errOut, "lacks 1048575 of 1048576 shards: 1–1048575;") ||
+		!strings.Contains(errOut, "and 1048559 more") || len(errOut) > 16<<10 {
+		t.Errorf("merge with 1 of 2^20 shards = exit %d, %d bytes, %.2000q; want exit 1 and a short list", code, len(errOut), errOut)
+	}
+}
