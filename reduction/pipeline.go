@@ -328,6 +328,10 @@ func (r *Report) untrustedNote() string {
 	if r.Algo.Trusted {
 		return ""
 	}
+	if math.IsInf(float64(r.Algo.ErrBound), 1) {
+		return fmt.Sprintf(" (%s has no certified error bound here, so nothing put its error below the tolerance %.3g: its verdict was untrusted before it ran)",
+			r.Algo.Name, float64(r.Algo.Tolerance))
+	}
 	return fmt.Sprintf(" (%s's certified error %.3g is not below the tolerance %.3g: its verdict was untrusted before it ran)",
 		r.Algo.Name, float64(r.Algo.ErrBound), float64(r.Algo.Tolerance))
 }

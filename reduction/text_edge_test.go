@@ -2,6 +2,7 @@ package reduction
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -111,5 +112,18 @@ func TestWriteTextSentences(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUntrustedNoteWithoutCertificate: an algorithm with no certificate
+// (+Inf) is not said to have a "certified error +Inf".
+func TestUntrustedNoteWithoutCertificate(t *testing.T) {
+	r := &Report{Algo: AlgoInfo{Name: "performer", ErrBound: Number(math.Inf(1)), Tolerance: 0.01}}
+	if got := r.untrustedNote(); strings.Contains(got, "certified error +Inf") || !strings.Contains(got, "no certified error bound") {
+		t.Errorf("untrustedNote() = %q", got)
+	}
+	r.Algo.ErrBound = 0.5
+	if got := r.untrustedNote(); !strings.Contains(got, "certified error 0.5 is not below the tolerance 0.01") {
+		t.Errorf("untrustedNote() = %q", got)
 	}
 }

@@ -13,7 +13,11 @@ func writeCard(w io.Writer, o *Options, entries []Entry) error {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("# Hard attention instances (hardness suite)\n\n")
-	p("%d instances of softmax attention T = Att(Q, K, V) whose answers are known, made by\n", len(entries))
+	what := fmt.Sprintf("%d instances", len(entries))
+	if len(entries) == 1 {
+		what = "1 instance"
+	}
+	p("%s of softmax attention T = Att(Q, K, V) whose answers are known, made by\n", what)
 	p("the reductions of Alman and Song, \"Fast Attention Requires Bounded Entries\" (NeurIPS 2023):\n")
 	p("each instance encodes a combinatorial question (is there an orthogonal pair, a close pair, a\n")
 	p("satisfying assignment?) whose answer is read from one column of T. An attention method that is\n")

@@ -32,6 +32,7 @@ func TestPrintedSentencesAtTheEdges(t *testing.T) {
 			0, []string{"error bound 0 up to float64 rounding"}, []string{"error bound 0,"}},
 		{[]string{"solve", cnf}, 10, []string{"c 1 variable, 1 clause, 1 literal"}, []string{"1 variables", "1 clauses"}},
 		{[]string{"gen", "cnf", "--vars", "1", "--clauses", "1", "--k", "1", "-o", filepath.Join(dir, "g.cnf")}, 0, []string{": 1 variable, 1 clause"}, []string{"1 variables"}},
+		{[]string{"gen", "suite", "--routes", "ov", "--n", "16", "--c", "auto", "--count", "1", "--seed", "1", "-o", filepath.Join(dir, "s")}, 0, []string{": 1 instance ("}, []string{"1 instances"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args[0], func(t *testing.T) {
