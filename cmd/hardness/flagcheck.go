@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,115 @@ var flagRanges = map[string]flagRange{
 	"gen qkv --B":  {min: 0, max: 1e6, openMin: true, what: "the entry bound B"},
 
 	"explain --step": {min: 1, max: 1000, zero: "every step"},
+}
+
+// modeRule says in which mode of its command a flag means something: ok
+// reports whether it does under the other flags fs, and mode names that
+// mode for the message. A flag given outside its mode would be ignored
+// (run --algo exact --degree 3 ran exact attention, gen ov --cnf --yes
+// wrote no YES instance), so it is refused instead.
+type modeRule struct {
+	ok   func(fs *pflag.FlagSet) bool
+	mode string
+}
+
+// flagModes are the flags that apply in some modes of their command only,
+// keyed like flagRanges ("command path --flag" before "--flag"); a rule
+// whose flags a command lacks does not apply to it.
+var flagModes = map[string]modeRule{
+	"--eps":      valueIs("algo", "poly"),
+	"--degree":   valueIs("algo", "poly"),
+	"--max-rank": valueIs("algo", "poly"),
+	"--features": valueIs("algo", "performer"),
+
+	"run --gap":       notGiven("measure-gap"),
+	"slurm run --gap": notGiven("measure-gap"),
+
+	"gen ov --split":   valueIs("cnf", notEmpty),
+	"gen ov --n":       notGiven("cnf"),
+	"gen ov --nb":      notGiven("cnf"),
+	"gen ov --dim":     notGiven("cnf"),
+	"gen ov --density": notGiven("cnf"),
+	"gen ov --yes":     notGiven("cnf"),
+	"gen ov --no":      notGiven("cnf"),
+	"gen ov --gap":     valueIs("planted", "true"),
+	"gen ov --t":       valueIs("ann", "true"),
+	"gen ov --eps":     valueIs("ann", "true"),
+
+	"gen suite --gap":        listHas("routes", "ov"),
+	"gen suite --eps":        listHas("routes", "ann"),
+	"gen suite --t-frac":     listHas("routes", "ann"),
+	"gen suite --ratio":      listHas("routes", "cnf"),
+	"gen suite --density":    listHas("routes", "ov", "ann"),
+	"gen suite --dim":        listHas("routes", "ov", "ann"),
+	"gen suite --noise-cols": valueIs("disguise", "true"),
+}
+
+// notEmpty stands for any non-empty value in valueIs.
+const notEmpty = "\x00non-empty"
+
+// valueIs: the flag applies when --name has one of the values.
+func valueIs(name string, values ...string) modeRule {
+	mode := "--" + name + " " + strings.Join(values, " or --"+name+" ")
+	switch {
+	case values[0] == notEmpty:
+		mode = "--" + name + " FILE"
+	case values[0] == "true":
+		mode = "--" + name
+	}
+	return modeRule{mode: mode, ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		return f == nil || slices.Contains(values, f.Value.String()) || values[0] == notEmpty && f.Value.String() != ""
+	}}
+}
+
+// notGiven: the flag applies unless --name is given.
+func notGiven(name string) modeRule {
+	return modeRule{mode: "without --" + name, ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		return f == nil || !f.Changed
+	}}
+}
+
+// listHas: the flag applies when the comma-separated --name lists one of
+// the items.
+func listHas(name string, items ...string) modeRule {
+	return modeRule{mode: "--" + name + " listing " + strings.Join(items, " or "), ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		if f == nil {
+			return true
+		}
+		for _, x := range strings.Split(f.Value.String(), ",") {
+			if slices.Contains(items, strings.TrimSpace(x)) {
+				return true
+			}
+		}
+		return false
+	}}
+}
+
+// checkMode refuses flag f given outside the mode it applies in.
+func checkMode(c *cobra.Command, f *pflag.Flag) error {
+	r, ok := flagModes[cmdKey(c)+" --"+f.Name]
+	if !ok {
+		r, ok = flagModes["--"+f.Name]
+	}
+	if !ok || r.ok(c.Flags()) {
+		return nil
+	}
+	val := " " + f.Value.String()
+	if f.Value.Type() == "bool" {
+		val = ""
+	}
+	return fmt.Errorf("--%s%s applies only %s; here it would be ignored", f.Name, val, strings.TrimPrefix(withMode(r.mode), " "))
+}
+
+// withMode phrases a mode for "applies only …".
+func withMode(mode string) string {
+	if strings.HasPrefix(mode, "without ") {
+		return mode
+	}
+	return "with " + mode
 }
 
 // pathKind says how a path flag is checked before the work.
@@ -191,6 +301,9 @@ func checkFlags(c *cobra.Command, args []string) error {
 	var errs []error
 	c.Flags().Visit(func(f *pflag.Flag) {
 		if err := checkFlag(c, f); err != nil {
+			errs = append(errs, err)
+		}
+		if err := checkMode(c, f); err != nil {
 			errs = append(errs, err)
 		}
 	})

@@ -62,6 +62,14 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", link}, "--out " + link + ": the same file as the input --q"},
 		{[]string{"gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, ".", "in.cnf")}, "the same file as the input --cnf " + cnf},
 		{[]string{"explain", cnf, "--html", cnf}, "--html " + cnf + ": the same file as the input argument " + cnf},
+		// A flag outside the mode it applies in was ignored silently.
+		{[]string{"run", "--degree", "3"}, "--degree 3 applies only with --algo poly; here it would be ignored"},
+		{[]string{"attention", "--algo", "poly", "--features", "9", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--features 9 applies only with --algo performer"},
+		{[]string{"run", "--ov", "--measure-gap", "--gap", "0.1", cnf}, "--gap 0.1 applies only without --measure-gap"},
+		{[]string{"gen", "ov", "--cnf", cnf, "--yes"}, "--yes applies only without --cnf"},
+		{[]string{"gen", "ov", "--planted", "--n", "4", "--dim", "6", "--gap", "0.2", "--t", "3"}, "--t 3 applies only with --ann"},
+		{[]string{"gen", "suite", "--routes", "ov", "--ratio", "3", "-o", filepath.Join(dir, "s")}, "--ratio 3 applies only with --routes listing cnf"},
+		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
 		// Empty paths: "writing : rename ./..tmp-…" after the work.
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", ""}, "--out: empty path; want a file name"},
 		{[]string{"attention", "--q", "", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q: empty path; want a file name"},
