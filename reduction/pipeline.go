@@ -110,7 +110,8 @@ const (
 // Run returns a *memlimit.Error and no report. Bad options (a gap outside
 // (0, 1], a split out of range) are errors without a report. Cost:
 // near-linear in N + M = 2^h + 2^(v−h) except the attention stage (N·2M·m
-// for exact attention) and the gap measurement (N·M·m/64).
+// for exact attention), the gap measurement (N·M·m/64) and the gini check
+// (SAT solving, exponential in v in the worst case).
 func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	p, err := CNFProblem(f, opt.Split)
 	if err != nil {

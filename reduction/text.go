@@ -176,7 +176,7 @@ func (r *Report) writeGap(line lineFunc) {
 		if g.MinDot < 0 {
 			line("gap", "δ = 1 (measured over %s: every pair is orthogonal)", count64(g.Pairs, "pair"))
 		} else {
-			line("gap", "δ = %d/%d = %.4g (measured: minimum nonzero ⟨a,b⟩ over %d pairs, a quadratic pass)", g.MinDot, r.OV.Dim, g.Delta, g.Pairs)
+			line("gap", "δ = %d/%d = %.4g (measured: minimum nonzero ⟨a,b⟩ over %s, a quadratic pass)", g.MinDot, r.OV.Dim, g.Delta, count64(g.Pairs, "pair"))
 		}
 	}
 }

@@ -95,6 +95,12 @@ func TestWriteTextSentences(t *testing.T) {
 			[]string{"exact: error 0 up to float64 rounding"}, []string{"certified error 0"}},
 		{"Gap-ANN with t = 0", annText, []string{"max(t+1, ⌈(1+ε)t⌉) = 1", "t = 0: B² = 2·d0·ln(4(M+1))", "measured: ‖Q‖∞, ‖K‖∞", "t = 0: the proved bound 2·√d0 grows with d0"},
 			[]string{"⌈(1+ε)t⌉ = 1", "Θ(√log n) for constant ε and t/d0"}},
+		{"gap measured over one pair", func(t *testing.T) string {
+			x := ovp.New(1, 1, 2)
+			x.SetVector(ovp.A, 0, []uint8{1, 1})
+			x.SetVector(ovp.B, 0, []uint8{1, 1})
+			return ov(t, x, Options{MeasureGap: true})
+		}, []string{"over 1 pair, a quadratic pass"}, []string{"1 pairs"}},
 		{"brute force finds a pair", func(t *testing.T) string { return ov(t, yes, Options{}) },
 			[]string{"brute force (a scan stopped at the first orthogonal pair): YES"}, []string{"all pairs"}},
 	}

@@ -166,12 +166,15 @@ func (l *lesson) scaling() {
 	}
 	d.Table(t)
 	d.Para("Read each value of c down the column r/n. For small c the rank "+
-		"falls behind n as n grows and the speed-up grows: the near-linear "+
-		"regime B = o(√log n). For larger c, r/n grows with n: the cost grows "+
+		"falls behind n as n grows and the speed-up grows: the method is "+
+		"subquadratic there, and near-linear as c → 0, the regime "+
+		"B = o(√log n). For larger c, r/n grows with n: the cost grows "+
 		"faster than n², so what the fast path gains at small n shrinks and "+
 		"turns into a loss. "+
-		"%s That crossing, at a constant c, is the theorem's threshold "+
-		"B = Θ(√log n); `hardness experiment transition` maps it for n up to 2^22.", s.crossing())
+		"%s That crossing, at a constant c, is where this method stops being "+
+		"subquadratic; the theorem's lower bound says that at a large enough "+
+		"constant c no method is, unless SETH fails. `hardness experiment "+
+		"transition` maps the crossing for n up to 2^22.", s.crossing())
 }
 
 func goodIf(b bool) Mark {
