@@ -277,6 +277,9 @@ type Cell struct {
 	Count     int     `json:"count"`
 	Right     int     `json:"right"`
 	Accuracy  float64 `json:"accuracy"`
+	// MinMargin, MedMargin and MaxErr are over the instances with an
+	// output; 0 (and blank or "–" in the CSV and Markdown tables) when
+	// every instance failed (Failed == Count).
 	MinMargin float64 `json:"min_margin"`
 	MedMargin float64 `json:"median_margin"`
 	MaxErr    float64 `json:"max_err"`
