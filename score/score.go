@@ -268,15 +268,18 @@ func Suite(insts []*Instance, out string) ([]*Result, error) {
 
 // Cell aggregates the results of one cell of one method.
 type Cell struct {
-	Method    string  `json:"method"`
-	Cell      string  `json:"cell"`
-	Route     string  `json:"route"`
-	N         int     `json:"n"`
-	Gap       float64 `json:"gap"`
-	C         float64 `json:"c"` // mean c of the instances
-	Count     int     `json:"count"`
-	Right     int     `json:"right"`
-	Accuracy  float64 `json:"accuracy"`
+	Method   string  `json:"method"`
+	Cell     string  `json:"cell"`
+	Route    string  `json:"route"`
+	N        int     `json:"n"`
+	Gap      float64 `json:"gap"`
+	C        float64 `json:"c"` // mean c of the instances
+	Count    int     `json:"count"`
+	Right    int     `json:"right"`
+	Accuracy float64 `json:"accuracy"`
+	// MinMargin, MedMargin and MaxErr are over the instances with an
+	// output; 0 (and blank or "–" in the CSV and Markdown tables) when
+	// every instance failed (Failed == Count).
 	MinMargin float64 `json:"min_margin"`
 	MedMargin float64 `json:"median_margin"`
 	MaxErr    float64 `json:"max_err"`
