@@ -56,7 +56,11 @@ same key split, the polynomial method planned on the whole Q and K); with
 [T | row max | row sum] in OUT.keys-I-of-K.npy. --assemble with the same
 --shards and --split writes OUT atomically: the row blocks in order (bit for
 bit the unsharded T), or the key states merged by log-sum-exp (within a few
-ulps of it).`,
+ulps of it). Each shard also writes its record OUT.shard-I-of-K.json (or
+.keys-…): its block, the algorithm and its options, and the SHA-256 of Q, K,
+V and of its .npy; --assemble checks every record and refuses (exit 2) a
+renamed, swapped, edited or foreign shard file, and counts a .npy without
+its record as missing (exit 1).`,
 		Args: cobra.NoArgs,
 		Example: `  hardness gen qkv --n 4096 --d 8 --B 1 -o in
   # exact streaming attention
@@ -139,6 +143,8 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		return withCode(exitBadInput, err)
 	}
 	out := o.out
+	nq, _ := q.Dims()
+	nk, _ := k.Dims()
 	if sharded {
 		if q, k, v, err = o.shardInputs(q, k, v, &opts); err != nil {
 			return withCode(exitBadInput, err)
@@ -181,6 +187,9 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		}
 	}
 	err = fileio.WriteAtomicContext(cmd.Context(), out, func(w io.Writer) error { return attention.EncodeNPY(w, tw) })
+	if err == nil && sharded {
+		err = o.writeShardMeta(cmd.Context(), nq, nk)
+	}
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}

@@ -308,6 +308,7 @@ func checkFlags(c *cobra.Command, args []string) error {
 		}
 	})
 	errs = append(errs, checkOutputsAreNotInputs(c, args)...)
+	errs = append(errs, checkStdin(c, args)...)
 	if len(errs) > 0 {
 		return withCode(exitBadInput, errors.Join(errs...))
 	}
@@ -455,6 +456,31 @@ func checkOutputsAreNotInputs(c *cobra.Command, args []string) []error {
 			}
 		}
 	}
+	return errs
+}
+
+// fileArgs are the commands whose arguments are files or directories;
+// stdinArgs those that read "-" as standard input (the others failed
+// with "open -: no such file or directory").
+var (
+	fileArgs = map[string]bool{"run": true, "ov": true, "explain": true, "solve": true, "merge": true, "score": true,
+		"slurm run": true, "slurm status": true, "slurm resume": true, "experiment merge": true}
+	stdinArgs  = map[string]bool{"solve": true}
+	stdinFlags = map[string]bool{"gen ov --cnf": true}
+)
+
+// checkStdin refuses "-" where a command does not read standard input.
+func checkStdin(c *cobra.Command, args []string) []error {
+	var errs []error
+	if fileArgs[cmdKey(c)] && !stdinArgs[cmdKey(c)] && slices.Contains(args, "-") {
+		errs = append(errs, fmt.Errorf("argument -: hardness %s does not read standard input; give a file name", cmdKey(c)))
+	}
+	c.Flags().Visit(func(f *pflag.Flag) {
+		key := cmdKey(c) + " --" + f.Name
+		if k, ok := pathFlags[key]; ok && k == inFile && f.Value.String() == "-" && !stdinFlags[key] {
+			errs = append(errs, fmt.Errorf("--%s -: hardness %s does not read standard input here; give a file name", f.Name, cmdKey(c)))
+		}
+	})
 	return errs
 }
 

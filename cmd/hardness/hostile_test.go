@@ -70,6 +70,10 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"gen", "ov", "--planted", "--n", "4", "--dim", "6", "--gap", "0.2", "--t", "3"}, "--t 3 applies only with --ann"},
 		{[]string{"gen", "suite", "--routes", "ov", "--ratio", "3", "-o", filepath.Join(dir, "s")}, "--ratio 3 applies only with --routes listing cnf"},
 		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
+		// "-" where standard input is not read: "open -: no such file or directory".
+		{[]string{"run", "-"}, "argument -: hardness run does not read standard input; give a file name"},
+		{[]string{"ov", "-"}, "argument -: hardness ov does not read standard input"},
+		{[]string{"attention", "--q", "-", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q -: hardness attention does not read standard input here"},
 		// Empty paths: "writing : rename ./..tmp-…" after the work.
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", ""}, "--out: empty path; want a file name"},
 		{[]string{"attention", "--q", "", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q: empty path; want a file name"},
