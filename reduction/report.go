@@ -95,7 +95,11 @@ type AlgoInfo struct {
 	// running; RunErrBound the one reported by Attend.
 	ErrBound    Number `json:"err_bound"`
 	RunErrBound Number `json:"run_err_bound"`
-	Tolerance   Number `json:"tolerance"`
+	// ErrBoundKind says what ErrBound is ([ErrBoundKind]): "certified", "none"
+	// (+Inf: no certificate) or "exact" (0: no approximation error, float64
+	// rounding not bounded), as the text report words it.
+	ErrBoundKind string `json:"err_bound_kind"`
+	Tolerance    Number `json:"tolerance"`
 	// Trusted is ErrBound < Tolerance, decided before the run.
 	Trusted bool `json:"trusted"`
 }

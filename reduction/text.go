@@ -417,10 +417,23 @@ func varRange(lo, hi int) string {
 // exact algorithm (attention.Info.Exact, Plan.ErrBound 0) no approximation
 // error, with float64 rounding the only error (not bounded by the tool).
 func errPhrase(name string, b Number) string {
-	if info, ok := attention.Lookup(name); ok && info.Exact && b == 0 {
+	if ErrBoundKind(name, float64(b)) == "exact" {
 		return "error 0 up to float64 rounding (not bounded)"
 	}
 	return "certified error " + fmtNum(b)
+}
+
+// ErrBoundKind classifies an algorithm's error bound: "exact" for an
+// exact algorithm's 0 (no approximation error; float64 rounding is not
+// bounded), "none" for +Inf (no certificate), "certified" otherwise.
+func ErrBoundKind(algo string, bound float64) string {
+	switch info, _ := attention.Lookup(algo); {
+	case info.Exact && bound == 0:
+		return "exact"
+	case math.IsInf(bound, 1):
+		return "none"
+	}
+	return "certified"
 }
 
 func pow2(n int) string {

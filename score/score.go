@@ -132,10 +132,12 @@ func (in *Instance) Score(path string) (*Result, error) {
 		return nil, err
 	}
 	r := in.decide(col)
-	if eb, err := readErrBound(path); err != nil {
+	if eb, exact, err := readErrBound(path); err != nil {
 		return nil, bad("instance %s: %v", in.Key.ID, err)
 	} else if eb != nil {
-		r.ErrBound, r.Certified = eb, *eb < r.Tolerance
+		// An exact method's 0 is no certificate: its float64 rounding is
+		// not bounded.
+		r.ErrBound, r.Certified = eb, *eb < r.Tolerance && !exact
 	}
 	return r, nil
 }
@@ -186,7 +188,11 @@ func saturate(x float64) float64 { return math.Max(-math.MaxFloat64, math.Min(ma
 // --json), or its error when it produced no output.
 type sidecar struct {
 	ErrBound *float64 `json:"err_bound"`
-	Error    string   `json:"error"`
+	// ErrBoundKind is "exact" for an exact method's bound 0 (float64
+	// rounding not bounded: not a certificate), as hardness attention
+	// --json writes it.
+	ErrBoundKind string `json:"err_bound_kind"`
+	Error        string `json:"error"`
 }
 
 // readSidecar reads OUT/<id>.json next to the output path npy; nil if
@@ -207,15 +213,17 @@ func readSidecar(npy string) (*sidecar, error) {
 	return &v, nil
 }
 
-func readErrBound(npy string) (*float64, error) {
+// readErrBound returns the sidecar's err_bound (nil if none) and whether
+// it is an exact method's 0 rather than a certificate.
+func readErrBound(npy string) (*float64, bool, error) {
 	sc, err := readSidecar(npy)
 	if sc == nil || err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if sc.ErrBound != nil && !(*sc.ErrBound >= 0) {
-		return nil, fmt.Errorf("%s: err_bound %v; want a certified error ≥ 0", npy[:len(npy)-len(filepath.Ext(npy))]+".json", *sc.ErrBound)
+		return nil, false, fmt.Errorf("%s: err_bound %v; want a certified error ≥ 0", npy[:len(npy)-len(filepath.Ext(npy))]+".json", *sc.ErrBound)
 	}
-	return sc.ErrBound, nil
+	return sc.ErrBound, sc.ErrBoundKind == "exact", nil
 }
 
 // failed returns the result of an instance the method failed on.

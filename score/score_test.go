@@ -2,6 +2,8 @@ package score
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +92,25 @@ func TestAllFailedCellHasNoNumbers(t *testing.T) {
 	}
 	if !strings.Contains(csvOut.String(), ",1,0,0,1,,,,") {
 		t.Errorf("CSV:\n%s\nwant blank margins and error for an all-failed cell", csvOut.String())
+	}
+}
+
+// TestExactBoundIsNoCertificate: hardness attention --json writes an
+// exact method's err_bound 0 with err_bound_kind "exact"; that is float64
+// rounding left unbounded, not a certificate.
+func TestExactBoundIsNoCertificate(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		json  string
+		exact bool
+	}{{`{"err_bound": 0, "err_bound_kind": "exact"}`, true}, {`{"err_bound": 1e-9, "err_bound_kind": "certified"}`, false}, {`{"err_bound": 0}`, false}} {
+		npy := filepath.Join(dir, "x.npy")
+		if err := os.WriteFile(filepath.Join(dir, "x.json"), []byte(tt.json), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		eb, exact, err := readErrBound(npy)
+		if err != nil || eb == nil || exact != tt.exact {
+			t.Errorf("%s: bound %v, exact %v, %v; want exact = %v", tt.json, eb, exact, err, tt.exact)
+		}
 	}
 }
