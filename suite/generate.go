@@ -186,6 +186,9 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 		if err := sameRun(&k.Entry, o, j); err != nil {
 			return nil, false, fmt.Errorf("%s exists from a different run (%v); use a new output directory", final, err)
 		}
+		if err := sameArrays(final, k); err != nil {
+			return nil, false, fmt.Errorf("%s exists but %v; remove it to regenerate", final, err)
+		}
 		return &k.Entry, true, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, false, fmt.Errorf("%s exists but cannot be read (%v); remove it to regenerate", final, err)
@@ -208,6 +211,22 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 		return nil, false, err
 	}
 	return &key.Entry, false, nil
+}
+
+// sameArrays checks the arrays of an instance kept on resume against the
+// SHA-256 its key records: a truncated or edited Q.npy was kept and listed
+// in the manifest under the original hash. Cost: one read of each array.
+func sameArrays(dir string, k *Key) error {
+	for _, name := range []string{"Q.npy", "K.npy", "V.npy"} {
+		h, err := HashFile(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if h != k.SHA256[name] {
+			return fmt.Errorf("its %s has SHA-256 %s, not the %s its instance.json records", name, h, k.SHA256[name])
+		}
+	}
+	return nil
 }
 
 // sameRun reports how an existing instance differs from job j, or nil.

@@ -147,7 +147,7 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	r, err := reduction.Solve(ctx, in.problem, ropt)
 	bars.finish()
 	if r == nil {
-		return err
+		return fmt.Errorf("%s: %w", in.source, err) // refused before any stage: name the input
 	}
 	r.Source = in.source
 	r.PrependStage("read", in.readTime)
