@@ -60,7 +60,21 @@ type pointValue struct {
 	// Memory is set when the error was a memory-limit refusal, which the
 	// sweeps treat as "stop this curve", not as a failure.
 	Memory *memlimit.Error `json:"memory,omitempty"`
+	file   string          // the shard file it was read from (merge)
 }
+
+// DamagedShardError is a recorded point that no run writes (see
+// checkPoint): the merge stops, naming the file; exit status 2.
+type DamagedShardError struct {
+	File, Key string
+	Err       error
+}
+
+func (e *DamagedShardError) Error() string {
+	return fmt.Sprintf("experiments: %s: point %s: %v (a damaged shard file: compute it again)", e.File, e.Key, e.Err)
+}
+
+func (e *DamagedShardError) Unwrap() error { return e.Err }
 
 // slicing is the sharding state of a run: which groups it computes and
 // what it recorded, or (replay) the recorded points it reads.
@@ -116,6 +130,9 @@ func readPoint[T any](m map[string]pointValue, key string) (v T, ok bool, err er
 	}
 	if err := json.Unmarshal(pv.Value, &v); err != nil {
 		return v, true, fmt.Errorf("experiments: point %s: %w", key, err)
+	}
+	if err := checkPoint(v); err != nil {
+		return v, true, &DamagedShardError{File: pv.file, Key: key, Err: err}
 	}
 	return v, true, nil
 }
@@ -203,6 +220,7 @@ func ReadShards(dir string) (ShardHeader, map[string]pointValue, error) {
 		}
 		seen[sf.Header.Shard] = true
 		for k, v := range sf.Points {
+			v.file = filepath.Join(dir, name)
 			points[k] = v
 		}
 	}

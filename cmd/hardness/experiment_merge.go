@@ -38,7 +38,10 @@ func runExperimentMerge(cmd *cobra.Command, dir string) error {
 		Command: "hardness experiment merge " + shellQuote(dir)}
 	e, res, err := experiments.Merge(cmd.Context(), cfg)
 	var missing *experiments.MissingShardsError
+	var damaged *experiments.DamagedShardError
 	switch {
+	case errors.As(err, &damaged):
+		return withCode(exitBadInput, fmt.Errorf("experiment merge: %w", err))
 	case errors.As(err, &missing):
 		return withCode(exitMismatch, fmt.Errorf("%w\ncompute them with:\n%s", err, missingCommands(dir, missing)))
 	case res == nil && err != nil:

@@ -70,6 +70,8 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"gen", "ov", "--planted", "--n", "4", "--dim", "6", "--gap", "0.2", "--t", "3"}, "--t 3 applies only with --ann"},
 		{[]string{"gen", "suite", "--routes", "ov", "--ratio", "3", "-o", filepath.Join(dir, "s")}, "--ratio 3 applies only with --routes listing cnf"},
 		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
+		// slurm run of /dev/stdin or a directory: the tasks would read something else.
+		{[]string{"slurm", "run", dir, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "slx")}, "input " + dir + ": not a regular file"},
 		// A refusal before the first stage did not name the input.
 		{[]string{"run", "--ov", file("empty-sides.ov", "ov 0 0 6\n")}, "empty-sides.ov: reduction: sizes N = 0, M = 0, dimension 6; want all ≥ 1"},
 		// "-" where standard input is not read: "open -: no such file or directory".
