@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -114,5 +115,24 @@ func TestAuditReproductions(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(qnpy); string(b) != "not read: the flags are checked first" {
 		t.Errorf("an input given as the output was overwritten: %q", b)
+	}
+}
+
+// fullWriter fails every write, like standard output on a full disk.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestUnwritableStdout: a command whose standard output cannot be written
+// fails (ov > /dev/full exited 0 with its answer lost).
+func TestUnwritableStdout(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.ov")
+	os.WriteFile(p, []byte("ov 1 1 3\n101\n010\n"), 0o644)
+	for _, args := range [][]string{{"ov", p}, {"gen", "cnf", "--vars", "3", "--ratio", "1"}} {
+		var errb strings.Builder
+		code := run(args, strings.NewReader(""), fullWriter{}, &errb)
+		if code != exitBadInput || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("hardness %s > /dev/full = exit %d, %q; want exit 2 and the write error", strings.Join(args, " "), code, errb.String())
+		}
 	}
 }
