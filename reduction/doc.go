@@ -310,5 +310,9 @@
 // error bound (attention.Plan.ErrBound) is below tol, and then "trusted if
 // the promised gap holds" when the gap is promised rather than guaranteed
 // or measured; an untrusted run is still decoded and checked, and the
-// report says it was untrusted.
+// report says it was untrusted. For a trusted algorithm a YES row is
+// above τ whatever the gap (T̃_i > T_i − tol ≥ YesLower − tol = τ, and
+// YesLower does not depend on δ), so under a false promise an UNSAT and a
+// verified SAT still stand: the only harm is a decoding failure, which the
+// report says.
 package reduction

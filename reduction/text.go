@@ -53,7 +53,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		case !a.Trusted:
 			trust = "UNTRUSTED: the verdict may be wrong (checked anyway)"
 		case r.Gap.Source == "promised":
-			trust = "trusted if the promised gap holds"
+			// YES rows are above τ whatever the gap (S_i ≥ 1, package
+			// documentation, # Decoding): only NO rows depend on it.
+			trust = "trusted if the promised gap holds; if it does not, the result can only be a decoding failure (YES rows are above τ whatever the gap, so UNSAT and a verified SAT stand)"
 		}
 		line("algorithm", "%s: %s vs tolerance %s = %.4g: %s", a.Name, errPhrase(a.Name, a.ErrBound), f.tol, float64(a.Tolerance), trust)
 		for _, n := range a.Notes {

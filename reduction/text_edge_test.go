@@ -85,7 +85,7 @@ func TestWriteTextSentences(t *testing.T) {
 		{"promised gap below 1/m", func(t *testing.T) string {
 			return cnf(t, "p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n", Options{Gap: 0.1})
 		},
-			[]string{"δ < 1/m", "it holds: δ ≤ 1/m"}, []string{"(δ = 1/m"}},
+			[]string{"δ < 1/m", "it holds: δ ≤ 1/m", "if it does not, the result can only be a decoding failure"}, []string{"(δ = 1/m"}},
 		{"unbalanced split", func(t *testing.T) string {
 			return cnf(t, "p cnf 4 2\n1 2 0\n3 4 0\n", Options{Split: 3})
 		}, []string{"M = n^Θ(1) (a balanced split), B = Θ(√m) when M = O(1)"}, []string{"B = Θ(log n) when m = Θ(log n);"}},
