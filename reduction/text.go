@@ -334,19 +334,22 @@ func (r *Report) regime() string {
 		// far − t = 1: s²·d = 2·d0·ln(4(M+1)), no constant bound.
 		return "t = 0: B² = 2·d0·ln(4(M+1)), so B = Θ(log n) when d0 = Θ(log n) and M = n^Θ(1); Θ(√log n) needs t/d0 and ε constant and > 0"
 	case p.Route == RouteANN && ok:
-		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: Θ(√log n) for constant ε > 0 and t/d0 > 0", bound)
+		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: B = Θ(√log n) for constant ε > 0 and t/d0 > 0 and M = n^Θ(1)", bound)
 	case p.Route == RouteANN:
-		return "Θ(√log n) for constant ε > 0 and t/d0 > 0; no bound proved at these sizes"
+		return "B = Θ(√log n) for constant ε > 0 and t/d0 > 0 and M = n^Θ(1); no bound proved at these sizes"
 	case r.OV.Dim == 0:
 		return "m = 0: no coordinates, Q = K = 0 whatever B"
 	case p.TrivialGap():
 		return p.trivialGapRegime()
 	case ok && p.Shift > 0:
-		return fmt.Sprintf("≤ √(2(m+e)/(mδ)) = %.3g since 4(M+1) ≤ n²: B = Θ(√log n) for constant δ", bound)
+		return fmt.Sprintf("≤ √(2(m+e)/(mδ)) = %.3g since 4(M+1) ≤ n²: B = Θ(√log n) for constant δ and M = n^Θ(1)", bound)
 	case ok:
-		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ", bound)
+		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ and M = n^Θ(1)", bound)
 	}
-	return "B = Θ(√log n) for constant δ; the bound √(2/δ) needs e^(β²δ) ≤ n², false at these sizes"
+	if p.Shift > 0 {
+		return "B = Θ(√log n) for constant δ and M = n^Θ(1); the bound √(2(m+e)/(mδ)) needs 4(M+1) ≤ n², false at these sizes"
+	}
+	return "B = Θ(√log n) for constant δ and M = n^Θ(1); the bound √(2/δ) needs e^(β²δ) ≤ n², false at these sizes"
 }
 
 // trivialGapRegime says how B grows at the gap δ ≤ 1/m every instance has:

@@ -101,6 +101,12 @@ func TestWriteTextSentences(t *testing.T) {
 			x.SetVector(ovp.B, 0, []uint8{1, 1})
 			return ov(t, x, Options{MeasureGap: true})
 		}, []string{"over 1 pair, a quadratic pass"}, []string{"1 pairs"}},
+		{"paper's form, bound not proved at n = 2", func(t *testing.T) string {
+			x := ovp.New(1, 1, 2)
+			x.SetVector(ovp.A, 0, []uint8{1, 1})
+			x.SetVector(ovp.B, 0, []uint8{1, 1})
+			return ov(t, x, Options{Gap: 1, Form: FormPaper})
+		}, []string{"the bound √(2(m+e)/(mδ)) needs 4(M+1) ≤ n², false at these sizes"}, []string{"√(2/δ) needs"}},
 		{"brute force finds a pair", func(t *testing.T) string { return ov(t, yes, Options{}) },
 			[]string{"brute force (a scan stopped at the first orthogonal pair): YES"}, []string{"all pairs"}},
 	}
