@@ -231,7 +231,7 @@ func ReadShards(dir string) (ShardHeader, map[string]pointValue, error) {
 }
 
 func readShard(path string) (*shardFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 1<<30) // a shard file: far below this
 	if err != nil {
 		return nil, fmt.Errorf("experiments: %w", err)
 	}

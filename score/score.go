@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/suite"
 )
 
@@ -199,7 +200,7 @@ type sidecar struct {
 // there is none.
 func readSidecar(npy string) (*sidecar, error) {
 	side := npy[:len(npy)-len(filepath.Ext(npy))] + ".json"
-	b, err := os.ReadFile(side)
+	b, err := fileio.ReadFileMax(side, 64<<20) // hardness attention --json: about 1 KiB
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

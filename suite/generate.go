@@ -466,9 +466,13 @@ func writeManifest(path string, entries []Entry) error {
 	})
 }
 
+// maxRecordBytes bounds instance.json and manifest.jsonl when read (an
+// instance.json lists its YES rows, at most 2^24 of them).
+const maxRecordBytes = 1 << 30
+
 // ReadKey reads DIR/instance.json.
 func ReadKey(dir string) (*Key, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "instance.json"))
+	b, err := fileio.ReadFileMax(filepath.Join(dir, "instance.json"), maxRecordBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +489,7 @@ func ReadKey(dir string) (*Key, error) {
 // ReadManifest reads DIR/manifest.jsonl; errors name the line.
 func ReadManifest(dir string) ([]Entry, error) {
 	path := filepath.Join(dir, "manifest.jsonl")
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, maxRecordBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -129,7 +129,7 @@ func (o *attentionOptions) writeShardMeta(ctx context.Context, nq, nk int) error
 // the first shard's record (nil for the first) and its .npy file.
 func (s *attentionShardFlags) readShardMeta(out string, i int, first *shardMeta) (*shardMeta, error) {
 	name := s.metaName(out, i)
-	b, err := os.ReadFile(name)
+	b, err := fileio.ReadFileMax(name, 1<<20) // a few hundred bytes
 	if err != nil {
 		return nil, err
 	}

@@ -54,10 +54,21 @@ func TestAuditReproductions(t *testing.T) {
 	if err := os.Symlink("Q.npy", link); err != nil {
 		t.Fatal(err)
 	}
+	// A record file of 1 TiB (sparse): read whole, it was an allocation of
+	// its size; now refused by its length.
+	hugeShards := filepath.Join(dir, "huge-shards")
+	os.Mkdir(hugeShards, 0o755)
+	for _, name := range []string{filepath.Join(hugeShards, "shard-0-of-1.json"), filepath.Join(hugeShards, "slurm.json")} {
+		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 1<<40) != nil {
+			t.Fatal("cannot make a sparse file", err)
+		}
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"merge", hugeShards}, "shard-0-of-1.json: longer than 64 MiB"},
+		{[]string{"slurm", "status", hugeShards}, "slurm.json: longer than 64 MiB"},
 		// An output that is an input: the atomic write replaced the input.
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", qnpy}, "--out " + qnpy + ": the same file as the input --q " + qnpy},
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", link}, "--out " + link + ": the same file as the input --q"},

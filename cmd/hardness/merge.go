@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"io"
 	"os"
 	"path/filepath"
@@ -239,7 +240,7 @@ func minKey(m map[int]*shardFile) int {
 // readShardFile reads one shard file, refusing a corrupt, truncated or
 // foreign one with its name.
 func readShardFile(path string) (*shardFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 64<<20) // a shard file: tens of KiB (top rows ≤ 256)
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}

@@ -221,3 +221,31 @@ func OpenContext(ctx context.Context, path string) (io.ReadCloser, error) {
 		io.Closer
 	}{ContextReader(ctx, f), f}, nil
 }
+
+// ReadFileMax reads the file at path like os.ReadFile, but refuses one
+// longer than max bytes, before reading it when its size is known: the
+// JSON records the programs write (shard files, answer keys, manifests,
+// Slurm state) are read whole, and a huge file given in their place must
+// be an error, not an allocation of its size. Errors wrap os errors (so
+// os.ErrNotExist is seen) and name the file.
+func ReadFileMax(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tooLong := func() error {
+		return fmt.Errorf("%s: longer than %d MiB, more than any file of this kind can hold", path, max>>20)
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > max {
+		return nil, tooLong()
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, tooLong()
+	}
+	return b, nil
+}

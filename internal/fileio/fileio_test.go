@@ -104,3 +104,17 @@ func TestWriteAtomicDestinations(t *testing.T) {
 		}
 	}
 }
+
+func TestReadFileMax(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.json")
+	os.WriteFile(p, []byte("0123456789"), 0o644)
+	if b, err := ReadFileMax(p, 10); err != nil || string(b) != "0123456789" {
+		t.Errorf("ReadFileMax(10 bytes, 10) = %q, %v", b, err)
+	}
+	if _, err := ReadFileMax(p, 9); err == nil || !strings.Contains(err.Error(), p+": longer than") {
+		t.Errorf("ReadFileMax(10 bytes, 9) = %v; want an error naming the file", err)
+	}
+	if _, err := ReadFileMax(filepath.Join(p, "missing"), 9); !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("ReadFileMax(missing) = %v; want a not-exist error", err)
+	}
+}

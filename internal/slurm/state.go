@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -84,7 +83,7 @@ func (s *State) Save() error {
 // wrapping [ErrNotRun].
 func Load(dir string) (*State, error) {
 	path := filepath.Join(dir, StateFile)
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 64<<20) // slurm.json: a few KiB per submission
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (no %s; create one with 'hardness slurm run' or 'hardness slurm experiment')", dir, ErrNotRun, StateFile)
 	}
