@@ -65,3 +65,17 @@ func TestSliderStatus(t *testing.T) {
 		t.Error("Slider gives no status")
 	}
 }
+
+// TestPageSqueezedSentence: the page's prose does not say a squeezed
+// method's certificate always says nothing (squeezed at small c it can
+// certify, e.g., 0.43: only ε is out of reach, see TestSliderStatus).
+func TestPageSqueezedSentence(t *testing.T) {
+	page, err := static.ReadFile("static/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(page)), " ")
+	if strings.Contains(text, "and the certificate says nothing") || !strings.Contains(text, "its certificate no longer reaches ε") {
+		t.Error("index.html: the squeezed method's certificate is described as always vacuous")
+	}
+}
