@@ -151,3 +151,32 @@ func TestUnwritableStdout(t *testing.T) {
 		}
 	}
 }
+
+// TestMultiFileOutputsNeverStale: a set of outputs whose index file
+// (meta.json, report.json) is written last loses the earlier index
+// first, and a member this run does not write is not left from an
+// earlier run: a gen qkv cut short kept the earlier meta.json beside new
+// arrays, and run --save with a timeout kept the earlier T.npy.
+func TestMultiFileOutputsNeverStale(t *testing.T) {
+	dir := t.TempDir()
+	q := filepath.Join(dir, "q")
+	if code, _, errOut := runCLI(t, nil, "gen", "qkv", "--n", "4", "--d", "2", "--B", "1", "-o", q); code != 0 {
+		t.Fatal(errOut)
+	}
+	os.Remove(filepath.Join(q, "K.npy"))
+	os.Mkdir(filepath.Join(q, "K.npy"), 0o755) // the second run fails writing K
+	if code, _, _ := runCLI(t, nil, "gen", "qkv", "--n", "4", "--d", "2", "--B", "1", "--seed", "2", "-o", q); code != exitBadInput {
+		t.Errorf("gen qkv over a directory K.npy = exit %d; want 2", code)
+	}
+	if _, err := os.Stat(filepath.Join(q, "meta.json")); err == nil {
+		t.Errorf("a gen qkv cut short left the earlier meta.json beside its new Q.npy")
+	}
+	s := filepath.Join(dir, "save")
+	if code, _, errOut := runCLI(t, nil, "run", "--save", s); code != 0 {
+		t.Fatal(errOut)
+	}
+	runCLI(t, nil, "run", "--save", s, "--timeout", "1ns")
+	if _, err := os.Stat(filepath.Join(s, "T.npy")); err == nil {
+		t.Errorf("run --save that stopped before T left the earlier run's T.npy")
+	}
+}
