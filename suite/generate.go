@@ -186,7 +186,7 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 		if err := sameRun(&k.Entry, o, j); err != nil {
 			return nil, false, fmt.Errorf("%s exists from a different run (%v); use a new output directory", final, err)
 		}
-		if err := sameArrays(final, k); err != nil {
+		if err := sameArrays(ctx, final, k); err != nil {
 			return nil, false, fmt.Errorf("%s exists but %v; remove it to regenerate", final, err)
 		}
 		return &k.Entry, true, nil
@@ -216,9 +216,9 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 // sameArrays checks the arrays of an instance kept on resume against the
 // SHA-256 its key records: a truncated or edited Q.npy was kept and listed
 // in the manifest under the original hash. Cost: one read of each array.
-func sameArrays(dir string, k *Key) error {
+func sameArrays(ctx context.Context, dir string, k *Key) error {
 	for _, name := range []string{"Q.npy", "K.npy", "V.npy"} {
-		h, err := HashFile(filepath.Join(dir, name))
+		h, err := HashFileContext(ctx, filepath.Join(dir, name))
 		if err != nil {
 			return err
 		}

@@ -108,11 +108,11 @@ func (o *attentionOptions) writeShardMeta(ctx context.Context, nq, nk int) error
 	m := shardMeta{Format: shardMetaFormat, Split: s.split, Shard: s.shard, Shards: s.shards, N: n, Range: r,
 		Algo: o.algo.algo, Options: o.algo.describe(), Inputs: map[string]string{}}
 	for name, p := range map[string]string{"Q": o.q, "K": o.k, "V": o.v} {
-		if m.Inputs[name], err = suite.HashFile(p); err != nil {
+		if m.Inputs[name], err = suite.HashFileContext(ctx, p); err != nil {
 			return err
 		}
 	}
-	if m.NPY, err = suite.HashFile(s.partName(o.out, s.shard)); err != nil {
+	if m.NPY, err = suite.HashFileContext(ctx, s.partName(o.out, s.shard)); err != nil {
 		return err
 	}
 	return fileio.WriteAtomicContext(ctx, s.metaName(o.out, s.shard), func(w io.Writer) error {

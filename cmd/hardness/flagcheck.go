@@ -448,7 +448,12 @@ func checkOutputsAreNotInputs(c *cobra.Command, args []string) []error {
 		}
 	})
 	var errs []error
-	for _, o := range outs {
+	for i, o := range outs {
+		for _, p := range outs[:i] {
+			if o.path != "-" && o.path != "" && sameFile(o.path, p.path) {
+				errs = append(errs, fmt.Errorf("%s %s: the same file as %s %s; want one file per output", o.what, o.path, p.what, p.path))
+			}
+		}
 		for _, in := range ins {
 			if o.path != "" && o.path != "-" && in.path != "-" && sameFile(o.path, in.path) {
 				errs = append(errs, fmt.Errorf("%s %s: the same file as %s %s; writing it would replace that input, so name another output file",

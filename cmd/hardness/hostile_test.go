@@ -74,6 +74,7 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", link}, "--out " + link + ": the same file as the input --q"},
 		{[]string{"gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, ".", "in.cnf")}, "the same file as the input --cnf " + cnf},
 		{[]string{"explain", cnf, "--html", cnf}, "--html " + cnf + ": the same file as the input argument " + cnf},
+		{[]string{"explain", "-o", filepath.Join(dir, "x"), "--html", filepath.Join(dir, "x")}, "--output " + filepath.Join(dir, "x") + ": the same file as --html " + filepath.Join(dir, "x") + "; want one file per output"},
 		// A flag outside the mode it applies in was ignored silently.
 		{[]string{"run", "--degree", "3"}, "--degree 3 applies only with --algo poly; here it would be ignored"},
 		{[]string{"attention", "--algo", "poly", "--features", "9", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--features 9 applies only with --algo performer"},
