@@ -85,6 +85,9 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
 		// slurm run of /dev/stdin or a directory: the tasks would read something else.
 		{[]string{"slurm", "run", dir, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "slx")}, "input " + dir + ": not a regular file"},
+		// sbatch options passed through unchecked failed only at submission.
+		{[]string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-time"), "--time", "abc"}, `--time "abc": want a Slurm time limit`},
+		{[]string{"slurm", "experiment", "scaling", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "sl-mem"), "--mem", "1.5G"}, `--mem "1.5G": want a Slurm memory size`},
 		// A refusal before the first stage did not name the input.
 		{[]string{"run", "--ov", file("empty-sides.ov", "ov 0 0 6\n")}, "empty-sides.ov: reduction: sizes N = 0, M = 0, dimension 6; want all ≥ 1"},
 		// "-" where standard input is not read: "open -: no such file or directory".

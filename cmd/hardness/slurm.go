@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -63,6 +64,14 @@ func (o *slurmOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.exe, "hardness", "", "hardness `binary` the jobs run, visible on the compute nodes (default: this one)")
 }
 
+// The forms sbatch accepts for --time and --mem (sbatch(1)): checked here
+// so that a typo fails before anything is written or submitted, not at
+// sbatch with a run directory already prepared.
+var (
+	slurmTime = regexp.MustCompile(`^(?i:unlimited|infinite)$|^\d+(:\d+){0,2}$|^\d+-\d+(:\d+){0,2}$`)
+	slurmMem  = regexp.MustCompile(`^\d+[KMGTkmgt]?[Bb]?$`)
+)
+
 // check validates the flags and returns the absolute run directory.
 func (o *slurmOptions) check() (string, error) {
 	switch {
@@ -74,6 +83,10 @@ func (o *slurmOptions) check() (string, error) {
 		return "", withCode(exitBadInput, fmt.Errorf("--max-parallel %d: want 0 (no limit) or more", o.maxParallel))
 	case o.res.CPUsPerTask < 1:
 		return "", withCode(exitBadInput, fmt.Errorf("--cpus-per-task %d: want at least 1", o.res.CPUsPerTask))
+	case o.res.Time != "" && !slurmTime.MatchString(o.res.Time):
+		return "", withCode(exitBadInput, fmt.Errorf("--time %q: want a Slurm time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED", o.res.Time))
+	case o.res.Mem != "" && !slurmMem.MatchString(o.res.Mem):
+		return "", withCode(exitBadInput, fmt.Errorf("--mem %q: want a Slurm memory size: a whole number with an optional unit K, M, G or T, e.g. 4G", o.res.Mem))
 	}
 	if !o.dryRun {
 		if err := slurm.Available(); err != nil {
