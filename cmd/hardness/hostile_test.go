@@ -54,12 +54,12 @@ func TestAuditReproductions(t *testing.T) {
 	if err := os.Symlink("Q.npy", link); err != nil {
 		t.Fatal(err)
 	}
-	// A record file of 1 TiB (sparse): read whole, it was an allocation of
+	// A record file of 16 GiB (sparse): read whole, it was an allocation of
 	// its size; now refused by its length.
 	hugeShards := filepath.Join(dir, "huge-shards")
 	os.Mkdir(hugeShards, 0o755)
 	for _, name := range []string{filepath.Join(hugeShards, "shard-0-of-1.json"), filepath.Join(hugeShards, "slurm.json")} {
-		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 1<<40) != nil {
+		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 16<<30) != nil {
 			t.Fatal("cannot make a sparse file", err)
 		}
 	}
