@@ -111,6 +111,8 @@ type Run struct {
 	// slice is set when the run is one shard of a sweep, or a merge of
 	// the shards (nil for a whole run).
 	slice *slicing
+	// failed are the inputs that failed (Result.Failed).
+	failed []string
 }
 
 // Result describes a finished (or interrupted) run.
@@ -124,6 +126,10 @@ type Result struct {
 	Elapsed time.Duration
 	// Findings are the key findings, as in summary.md.
 	Findings []string
+	// Failed names the inputs the run could not process or whose check
+	// failed (pipeline: files that could not be read or run, or whose
+	// verdict disagrees with gini); the command exits 1 when there are any.
+	Failed []string
 }
 
 // Run runs e with cfg and writes its outputs to cfg.OutDir: one CSV per
@@ -160,6 +166,7 @@ func (e *Experiment) finish(ctx context.Context, r *Run) (*Result, error) {
 	res.Partial = r.Summary.Partial
 	res.Elapsed = r.Summary.Elapsed
 	res.Findings = slices.Clone(r.Summary.Findings)
+	res.Failed = slices.Clone(r.failed)
 	return res, errors.Join(runErr, reportErr, writeErr)
 }
 

@@ -247,6 +247,7 @@ func reportPipeline(r *Run) error {
 			agree++
 		default:
 			failed++
+			r.failed = append(r.failed, row.file)
 		}
 		if row.gini == "SAT" {
 			sat1++

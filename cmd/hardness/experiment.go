@@ -37,7 +37,9 @@ Experiments:
 'hardness experiment list' prints this list; 'hardness experiment all -o DIR'
 runs every experiment into DIR/NAME. --quick runs small sizes in a few
 seconds. Interrupting a run (Ctrl-C) writes what was measured so far, marked
-partial in summary.md, and exits with status 1.
+partial in summary.md, and exits with status 1. So does a run with inputs
+it could not process or check (pipeline: a file of --dir that cannot be
+read or run, or whose verdict disagrees with gini), naming them.
 
 --shards K --shard I runs only shard I of the sweep's units of work and
 writes DIR/shard-I-of-K.json (atomically; nothing on failure or interrupt);
@@ -129,6 +131,13 @@ func (o *experimentOptions) runOne(cmd *cobra.Command, e *experiments.Experiment
 			return withCode(exitMismatch, fmt.Errorf("experiment %s stopped early; partial results are in %s: %w", e.Name, out, err))
 		}
 		return withCode(exitMismatch, fmt.Errorf("experiment %s: %w", e.Name, err))
+	}
+	if res != nil && len(res.Failed) > 0 {
+		// an unreadable file in --dir, or a verdict that disagrees with
+		// gini, exited 0 with the error only in a CSV column
+		shown := res.Failed[:min(len(res.Failed), 10)]
+		return withCode(exitMismatch, fmt.Errorf("experiment %s: %d inputs could not be run or their check failed: %s%s (the error column of the CSV in %s says why)",
+			e.Name, len(res.Failed), strings.Join(shown, ", "), map[bool]string{true: ", …"}[len(shown) < len(res.Failed)], out))
 	}
 	return nil
 }

@@ -57,6 +57,10 @@ func runExperimentMerge(cmd *cobra.Command, dir string) error {
 	if err != nil {
 		return withCode(exitMismatch, fmt.Errorf("experiment merge %s: %w", e.Name, err))
 	}
+	if len(res.Failed) > 0 { // as a single run exits (experiment.go)
+		return withCode(exitMismatch, fmt.Errorf("experiment merge %s: %d inputs could not be run or their check failed: %s (the error column of the CSV in %s says why)",
+			e.Name, len(res.Failed), strings.Join(res.Failed[:min(len(res.Failed), 10)], ", "), dir))
+	}
 	return nil
 }
 

@@ -185,3 +185,17 @@ func TestMultiFileOutputsNeverStale(t *testing.T) {
 		t.Errorf("run --save that stopped before T left the earlier run's T.npy")
 	}
 }
+
+// TestPipelineFailedInputsExit1: an unreadable file in experiment
+// pipeline --dir exited 0, its error only in a CSV column.
+func TestPipelineFailedInputsExit1(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
+	os.WriteFile(filepath.Join(in, "a.cnf"), []byte("p cnf 2 1\n1 2 0\n"), 0o644)
+	os.WriteFile(filepath.Join(in, "b.cnf"), []byte("garbage\n"), 0o644)
+	code, _, errOut := runCLI(t, nil, "experiment", "pipeline", "--dir", in, "-o", filepath.Join(dir, "out"))
+	if code != exitMismatch || !strings.Contains(errOut, "1 inputs could not be run or their check failed: b.cnf") {
+		t.Errorf("experiment pipeline with a garbage file = exit %d, %q; want exit 1 naming b.cnf", code, errOut)
+	}
+}
