@@ -15,8 +15,9 @@ import (
 // d = 128) comes from L2 once and is then read from L1 by every strip,
 // while each strip's 6 × 32 accumulators stay in registers — the loop
 // order of the BLIS macro-kernel (F. Van Zee and R. van de Geijn, ACM TOMS
-// 41(3), 2015), which measured 9–11% faster on d = 128 than one strip
-// over all panels (BenchmarkStreamShapes, d_v = 1). Then, strip by strip,
+// 41(3), 2015), which measured about 9% faster at d = 128, d_v = 1 than
+// one strip over all panels (BenchmarkStreamShapes, medians of 7
+// interleaved runs). Then, strip by strip,
 // it folds each row into its online softmax and adds the 6 rows of P·V
 // with pv (6 × 32 accumulators in registers, V streamed; for d_v = 1 with
 // V one contiguous column, as in hardness run, along the keys instead).
