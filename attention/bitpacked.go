@@ -64,6 +64,9 @@ func bitForm(m *mat.Dense, name string, want float64) (float64, error) {
 				if want < 0 {
 					sign = "negative"
 				}
+				if val == 0 {
+					return 0, fmt.Errorf("attention: bitpacked needs %s with entries 0 or one %s value; %s[%d][%d] = %g, its first nonzero entry, is not %s", name, sign, name, i, j, x, sign)
+				}
 				return 0, fmt.Errorf("attention: bitpacked needs %s with entries 0 or one %s value; %s[%d][%d] = %g (the first nonzero is %g)", name, sign, name, i, j, x, val)
 			}
 		}

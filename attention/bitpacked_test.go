@@ -176,3 +176,13 @@ func (a *bpWith) Attend(ctx context.Context, q, k, v *mat.Dense) (*Output, error
 	defer func() { bpKernel = saved }()
 	return a.Bitpacked.Attend(ctx, q, k, v)
 }
+
+// TestBitpackedFormErrorNamesTheEntry: when the first nonzero entry has
+// the wrong sign, the error says so instead of "the first nonzero is 0".
+func TestBitpackedFormErrorNamesTheEntry(t *testing.T) {
+	q := mat.NewDense(1, 2, []float64{0, -0.5})
+	_, err := bitForm(q, "Q", 1)
+	if err == nil || strings.Contains(err.Error(), "the first nonzero is 0") || !strings.Contains(err.Error(), "Q[0][1] = -0.5, its first nonzero entry, is not positive") {
+		t.Errorf("bitForm error = %v", err)
+	}
+}

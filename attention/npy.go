@@ -15,9 +15,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// ReadNPY reads a 2-D matrix from the NumPy .npy file at path. The dtype
-// must be float64 or float32 (widened to float64), either byte order, C or
-// Fortran order; the header is parsed as numpy.load parses it (package
+// ReadNPY reads a 2-D matrix from the NumPy .npy file at path (or a
+// batch of one, shape [1, …, 1, n, d], as gen suite --layout bhnd writes).
+// The dtype must be float64 or float32 (widened to float64), either byte
+// order, C or Fortran order; the header is parsed as numpy.load parses it (package
 // internal/npy). Every error names the file and says what was expected:
 // wrong dtype, wrong rank, empty, truncated or over-long data, and NaN or
 // ±Inf entries (with their row and column, counted from 0). The file's
@@ -89,10 +90,14 @@ func (f *npyFile) header() error {
 	if h.Dtype.Kind != 'f' {
 		return fmt.Errorf("%s: dtype '%s'; want float64 ('<f8') or float32 ('<f4')", f.name, h.Dtype.Descr)
 	}
-	if len(h.Shape) != 2 {
-		return fmt.Errorf("%s: array of rank %d (shape %s); want a 2-D matrix", f.name, len(h.Shape), npy.ShapeString(h.Shape))
+	shape := h.Shape
+	for len(shape) > 2 && shape[0] == 1 {
+		shape = shape[1:] // a batch of one, e.g. [1, 1, n, d] (gen suite --layout bhnd): the same bytes as [n, d]
 	}
-	f.rows, f.cols = h.Shape[0], h.Shape[1]
+	if len(shape) != 2 {
+		return fmt.Errorf("%s: array of rank %d (shape %s); want a 2-D matrix [n, d] (or [1, …, 1, n, d])", f.name, len(h.Shape), npy.ShapeString(h.Shape))
+	}
+	f.rows, f.cols = shape[0], shape[1]
 	if f.rows <= 0 || f.cols <= 0 {
 		return fmt.Errorf("%s: empty or invalid shape %s; want at least one row and one column", f.name, npy.ShapeString(h.Shape))
 	}

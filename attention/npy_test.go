@@ -92,6 +92,9 @@ func TestNPYDecode(t *testing.T) {
 		{"big endian", npyBytes(dict(">f8", false, "(2, 3)"), f64Bytes(binary.BigEndian, 1, 2, 3, 4, 5, 0.25))},
 		{"fortran", npyBytes(dict("<f8", true, "(2, 3)"), f64Bytes(binary.LittleEndian, 1, 4, 2, 5, 3, 0.25))},
 		{"version 2", v2},
+		// A batch of one, as gen suite --layout bhnd writes (was refused as rank 4).
+		{"[1, 1, n, d]", npyBytes(dict("<f8", false, "(1, 1, 2, 3)"), f64Bytes(binary.LittleEndian, 1, 2, 3, 4, 5, 0.25))},
+		{"[1, 1, n, d] fortran", npyBytes(dict("<f8", true, "(1, 1, 2, 3)"), f64Bytes(binary.LittleEndian, 1, 4, 2, 5, 3, 0.25))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,7 +125,7 @@ func TestNPYErrors(t *testing.T) {
 		{"complex dtype", npyBytes(dict("<c16", false, "(2, 3)"), good), "dtype '<c16'"},
 		{"structured dtype", npyBytes("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (6,), }", good), "structured or sub-array dtype; want a float"},
 		{"rank 1", npyBytes(dict("<f8", false, "(6,)"), good), "rank 1 (shape (6,)); want a 2-D matrix"},
-		{"rank 3", npyBytes(dict("<f8", false, "(1, 2, 3)"), good), "rank 3 (shape (1, 2, 3))"},
+		{"rank 3", npyBytes(dict("<f8", false, "(2, 1, 3)"), good), "rank 3 (shape (2, 1, 3)); want a 2-D matrix [n, d] (or [1, …, 1, n, d])"},
 		{"rank 0", npyBytes(dict("<f8", false, "()"), good[:8]), "rank 0"},
 		{"empty", npyBytes(dict("<f8", false, "(0, 3)"), nil), "empty or invalid shape (0, 3)"},
 		{"truncated data", ok[:len(ok)-5], "truncated data: 43 of 48 bytes (5 of 6 elements of shape (2, 3))"},

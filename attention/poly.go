@@ -388,8 +388,11 @@ func (in *PolyInfo) notes(nq, nk int) {
 	add("logit radius R = %.4g, degree g = %d, rank r = C(d+g, g) = %.6g", in.R, in.Degree, in.Rank)
 	add("certified relative error of P on [-R, R]: %.3g", in.CertRelErr)
 	switch {
+	case in.Vacuous() && in.TargetEps > 0:
+		// The search already tried every degree it could: more is no remedy.
+		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy; eps = %g is not met: %s", in.TargetEps, in.Reason)
 	case in.Vacuous():
-		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (raise the degree or the rank)")
+		add("WARNING: the certified error is ≥ 1: the bound is vacuous and the output is untrustworthy (a larger degree or rank helps only where some float64 polynomial certifies [−R, R]; --eps searches for one)")
 	case in.TargetEps > 0 && in.CertRelErr > in.TargetEps:
 		add("WARNING: eps = %g is not met: %s", in.TargetEps, in.Reason)
 	}
@@ -403,9 +406,15 @@ func (in *PolyInfo) notes(nq, nk int) {
 			add("WARNING: the additive bound is ≥ 2·‖V‖ = %.3g: it says nothing (any row of values meets it)", 2*in.VMax)
 		}
 	}
-	add("predicted cost %.3g flops vs exact %.3g flops (n_q·n_k·(d+d_v)·2): ratio %.3g", in.Flops, in.ExactFlops, in.ExactFlops/in.Flops)
-	if in.Rank >= float64(max(nq, nk)) || in.Flops >= in.ExactFlops {
-		add("WARNING: rank r = %.6g ≥ n = %d: exact attention is cheaper", in.Rank, max(nq, nk))
+	add("predicted cost %.3g flops vs exact %.3g flops (n_q·n_k·(d+d_v)·2): exact/poly = %.3g", in.Flops, in.ExactFlops, in.ExactFlops/in.Flops)
+	n := max(nq, nk)
+	switch {
+	case in.Flops >= in.ExactFlops && in.Rank >= float64(n):
+		add("WARNING: rank r = %.6g ≥ n = %d, and the predicted cost is not below exact attention's: exact attention is cheaper", in.Rank, n)
+	case in.Flops >= in.ExactFlops:
+		add("WARNING: the predicted cost is not below exact attention's (though rank r = %.6g < n = %d): exact attention is cheaper", in.Rank, n)
+	case in.Rank >= float64(n):
+		add("WARNING: rank r = %.6g ≥ n = %d: no fewer features than keys (the predicted cost is still below exact attention's, which pays d + d_v per pair)", in.Rank, n)
 	}
 	add("predicted memory %s", memlimit.Bytes(in.Bytes))
 }

@@ -319,3 +319,61 @@ func TestPolyWarnsAndProgress(t *testing.T) {
 		t.Errorf("last progress = %v; want 1", last)
 	}
 }
+
+// TestPolyCostWarnings: the plan says "exact attention is cheaper" only
+// when its predicted flops are not below exact attention's, and names the
+// rank r ≥ n only when it holds. d = 1, d_v = 64 makes the flops exceed
+// exact's at a rank below n; d = 40, d_v = 1 keeps them below at r ≥ n.
+func TestPolyCostWarnings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	tests := []struct {
+		name             string
+		n, d, dv, degree int
+		cheaper, rankGeN bool
+	}{
+		{"flops above exact, rank below n", 64, 2, 64, 7, true, false},
+		{"rank above n, flops below exact", 256, 40, 1, 2, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, k, v := uniformDense(rng, tt.n, tt.d, 0.1), uniformDense(rng, tt.n, tt.d, 0.1), uniformDense(rng, tt.n, tt.dv, 1)
+			plan, err := mustPoly(t, Options{Degree: tt.degree, Workers: 1}).Plan(q, k, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := mustPoly(t, Options{Degree: tt.degree, Workers: 1}).Analyze(q, k, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (in.Flops >= in.ExactFlops) != tt.cheaper || (in.Rank >= float64(tt.n)) != tt.rankGeN {
+				t.Fatalf("flops %g vs exact %g, rank %g vs n = %d: not the case this test is about", in.Flops, in.ExactFlops, in.Rank, tt.n)
+			}
+			notes := strings.Join(plan.Notes, "\n")
+			if got := strings.Contains(notes, "exact attention is cheaper"); got != tt.cheaper {
+				t.Errorf("notes say exact is cheaper: %v; want %v:\n%s", got, tt.cheaper, notes)
+			}
+			if got := strings.Contains(notes, "≥ n ="); got != tt.rankGeN {
+				t.Errorf("notes say r ≥ n: %v; want %v:\n%s", got, tt.rankGeN, notes)
+			}
+		})
+	}
+}
+
+// TestPolyVacuousAdvice: when the automatic degree search finds nothing
+// that certifies [−R, R], the plan says why (the search's reason) instead
+// of advising a larger degree, which the search has already tried.
+func TestPolyVacuousAdvice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	q, k, v := uniformDense(rng, 8, 8, 30), uniformDense(rng, 8, 8, 30), uniformDense(rng, 8, 1, 1)
+	in, err := mustPoly(t, Options{Eps: 1e-6, Workers: 1}).Analyze(q, k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Vacuous() {
+		t.Fatalf("R = %g: certificate %g; want a vacuous one for this test", in.R, in.CertRelErr)
+	}
+	notes := strings.Join(in.Notes, "\n")
+	if strings.Contains(notes, "raise the degree") || !strings.Contains(notes, "eps = 1e-06 is not met") {
+		t.Errorf("notes:\n%s\nwant the search's reason, not advice to raise the degree", notes)
+	}
+}

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,11 +126,48 @@ func TestAttentionGrowthFinding(t *testing.T) {
 }
 
 func TestStageFigure(t *testing.T) {
-	fig := stageFigure(pipelineGroups(handPipeline()))
-	if got, want := len(fig.Series), len(shownStages())+1; got != want {
+	groups := pipelineGroups(handPipeline())
+	fig := stageFigure(groups)
+	if got, want := len(fig.Series), len(shownStages(groups))+1; got != want {
 		t.Fatalf("%d series; want one per shown stage and the total (%d)", got, want)
 	}
 	if last := fig.Series[len(fig.Series)-1]; last.Label != "total" || !last.Dashed || len(last.X) != 4 {
 		t.Errorf("last series %q dashed %v with %d points; want the dashed total over 4 sizes", last.Label, last.Dashed, len(last.X))
+	}
+}
+
+// TestShownStagesRan: the stage table and figure show only stages some
+// file ran; a stage no file recorded (here the separate split-and-list,
+// fused into qkv when the listing streams) is not shown taking 0 s.
+func TestShownStagesRan(t *testing.T) {
+	rows := handPipeline()
+	for _, row := range rows {
+		delete(row.stages, reduction.StageOV)
+		delete(row.stages, reduction.StageGap)
+	}
+	shown := shownStages(pipelineGroups(rows))
+	if slices.Contains(shown, reduction.StageOV) || slices.Contains(shown, reduction.StageGap) {
+		t.Errorf("shown stages %v include one no file ran", shown)
+	}
+	if !slices.Contains(shown, reduction.StageProperties) || !slices.Contains(shown, reduction.StageAttention) {
+		t.Errorf("shown stages %v lack the properties or attention stage", shown)
+	}
+}
+
+// TestBoundPhrase: exact attention's bound 0 is not called certified, a
+// missing certificate is not printed as "certified +Inf".
+func TestBoundPhrase(t *testing.T) {
+	for _, tt := range []struct {
+		algo  string
+		bound float64
+		want  string
+	}{
+		{"exact", 0, "bound 0 up to float64 rounding"},
+		{"performer", math.Inf(1), "no certificate"},
+		{"poly", 2.1e-7, "certified 2.1e-07"},
+	} {
+		if got := boundPhrase(tt.algo, tt.bound); got != tt.want {
+			t.Errorf("boundPhrase(%s, %g) = %q; want %q", tt.algo, tt.bound, got, tt.want)
+		}
 	}
 }

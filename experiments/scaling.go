@@ -246,8 +246,8 @@ func scalingFindings(r *Run, data *scalingData) {
 			continue
 		}
 		p := sw.points[len(sw.points)-1]
-		r.Summary.AddFinding("%s: time ∝ n^%.2f (fit over %d sizes, R² %.3f); %.3g s at n = 2^%d; max sampled error %.2g (certified %.2g).",
-			sw.label(), sw.fit.Slope, sw.fit.N, sw.fit.R2, p.seconds, log2(p.n), maxErrOf(sw.points), p.bound)
+		r.Summary.AddFinding("%s: time ∝ n^%.2f (fit over %d sizes, R² %.3f); %.3g s at n = 2^%d; max sampled error %.2g (%s).",
+			sw.label(), sw.fit.Slope, sw.fit.N, sw.fit.R2, p.seconds, log2(p.n), maxErrOf(sw.points), boundPhrase(sw.algo, p.bound))
 	}
 	if exact.fitErr != nil {
 		return
@@ -257,8 +257,14 @@ func scalingFindings(r *Run, data *scalingData) {
 			continue
 		}
 		msg := sw.label() + ": "
+		lo, hi := sizeRange(exact, sw)
 		if x, ok := Crossover(exact.fit, sw.fit); ok && sw.fit.Slope < exact.fit.Slope {
-			msg += fmt.Sprintf("the fitted costs cross at n ≈ %.3g (2^%.1f); above it %s is faster", x, math.Log2(x), sw.algo)
+			if x >= lo && x <= hi {
+				msg += fmt.Sprintf("the fitted costs cross at n ≈ %.3g (2^%.1f), inside the measured range; above it the fits have %s faster", x, math.Log2(x), sw.algo)
+			} else {
+				msg += fmt.Sprintf("the fitted power laws, extrapolated beyond the measured n = 2^%d … 2^%d, cross at n ≈ %.3g (2^%.1f), above which they predict %s faster (an extrapolation, not a measurement)",
+					log2(int(lo)), log2(int(hi)), x, math.Log2(x), sw.algo)
+			}
 		} else {
 			msg += fmt.Sprintf("the fitted costs do not cross (%s does not scale better)", sw.algo)
 		}
@@ -267,6 +273,30 @@ func scalingFindings(r *Run, data *scalingData) {
 		}
 		r.Summary.AddFinding("%s.", msg)
 	}
+}
+
+// sizeRange returns the least and largest n both sweeps measured.
+func sizeRange(a, b *scalingSweep) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range []*scalingSweep{a, b} {
+		for _, p := range s.points {
+			lo, hi = math.Min(lo, float64(p.n)), math.Max(hi, float64(p.n))
+		}
+	}
+	return lo, hi
+}
+
+// boundPhrase names an algorithm's error bound: none for +Inf, "0 up to
+// float64 rounding" for an exact algorithm (no approximation error; the
+// rounding is not bounded), else the certified bound.
+func boundPhrase(algo string, bound float64) string {
+	switch info, _ := attention.Lookup(algo); {
+	case math.IsInf(bound, 1):
+		return "no certificate"
+	case bound == 0 && info.Exact:
+		return "bound 0 up to float64 rounding"
+	}
+	return fmt.Sprintf("certified %.2g", bound)
 }
 
 // measuredCrossover interpolates where two sweeps' measured times cross,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hardnesslab/hardness/reduction"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,7 +60,21 @@ type pointValue struct {
 	// Memory is set when the error was a memory-limit refusal, which the
 	// sweeps treat as "stop this curve", not as a failure.
 	Memory *memlimit.Error `json:"memory,omitempty"`
+	file   string          // the shard file it was read from (merge)
 }
+
+// DamagedShardError is a recorded point that no run writes (see
+// checkPoint): the merge stops, naming the file; exit status 2.
+type DamagedShardError struct {
+	File, Key string
+	Err       error
+}
+
+func (e *DamagedShardError) Error() string {
+	return fmt.Sprintf("experiments: %s: point %s: %v (a damaged shard file: compute it again)", e.File, e.Key, e.Err)
+}
+
+func (e *DamagedShardError) Unwrap() error { return e.Err }
 
 // slicing is the sharding state of a run: which groups it computes and
 // what it recorded, or (replay) the recorded points it reads.
@@ -115,6 +130,9 @@ func readPoint[T any](m map[string]pointValue, key string) (v T, ok bool, err er
 	}
 	if err := json.Unmarshal(pv.Value, &v); err != nil {
 		return v, true, fmt.Errorf("experiments: point %s: %w", key, err)
+	}
+	if err := checkPoint(v); err != nil {
+		return v, true, &DamagedShardError{File: pv.file, Key: key, Err: err}
 	}
 	return v, true, nil
 }
@@ -202,6 +220,7 @@ func ReadShards(dir string) (ShardHeader, map[string]pointValue, error) {
 		}
 		seen[sf.Header.Shard] = true
 		for k, v := range sf.Points {
+			v.file = filepath.Join(dir, name)
 			points[k] = v
 		}
 	}
@@ -212,7 +231,7 @@ func ReadShards(dir string) (ShardHeader, map[string]pointValue, error) {
 }
 
 func readShard(path string) (*shardFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 1<<30) // a shard file: far below this
 	if err != nil {
 		return nil, fmt.Errorf("experiments: %w", err)
 	}
@@ -229,7 +248,7 @@ func readShard(path string) (*shardFile, error) {
 // MaxShards is the largest shard count a shard file may declare (the
 // range of --shards): the merge lists the missing shards, so a file
 // claiming 10¹¹ of them must not make it loop and allocate that many.
-const MaxShards = 1 << 20
+const MaxShards = reduction.MaxShards
 
 func checkShardName(name string, h ShardHeader) error {
 	m := shardName.FindStringSubmatch(name)
@@ -281,7 +300,12 @@ type MissingShardsError struct {
 }
 
 func (e *MissingShardsError) Error() string {
-	return fmt.Sprintf("experiments: %s: %d of %d shards missing: %v", e.Dir, len(e.Missing), e.Shards, e.Missing)
+	shown := e.Missing[:min(len(e.Missing), 16)] // up to MaxShards of them: name a few
+	more := ""
+	if len(shown) < len(e.Missing) {
+		more = fmt.Sprintf(" and %d more", len(e.Missing)-len(shown))
+	}
+	return fmt.Sprintf("experiments: %s: %d of %d shards missing: %v%s", e.Dir, len(e.Missing), e.Shards, shown, more)
 }
 
 // Merge reads the shard files in cfg.OutDir and writes the experiment's

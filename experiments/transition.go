@@ -25,7 +25,8 @@ d = log2 n, entries bounded by B = c·√ln n and target relative error ε = 1/n
 polynomial method needs the least degree g whose certified error on the logit
 interval [−B², B²] is ≤ ε, and r = C(d+g, g) features; its cost exponent is
 log_n(n·r·d), against 2 for exact attention. The degree and the rank come from the
-same code the solver uses. *Measured*: for n = 4096 and 16384, d = 8, Q and K
+same code the solver uses. *Measured*: for n = 4096 and 16384 (512 and 1024
+with --quick), d = 8, Q and K
 uniform in [−B, B] and V uniform in [−1, 1], the max error against exact attention
 of the polynomial method at a fixed rank budget and of Performer (FAVOR+) at the
 same number of features, over a grid of B/√ln n through 1.`,

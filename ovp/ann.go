@@ -108,7 +108,7 @@ func PlantANN(ctx context.Context, o ANNOptions) (*PlantedANN, error) {
 	case o.T < 0 || !(o.Eps > 0):
 		return nil, fmt.Errorf("ovp: threshold %d and gap %g, want t ≥ 0 and ε > 0", o.T, o.Eps)
 	case h.Far() > o.Dim:
-		return nil, fmt.Errorf("ovp: far distance ⌈(1+ε)t⌉ = %d exceeds the dimension %d", h.Far(), o.Dim)
+		return nil, fmt.Errorf("ovp: far distance max(t+1, ⌈(1+ε)t⌉) = %d exceeds the dimension %d", h.Far(), o.Dim)
 	}
 	need := memlimit.Float(Bytes(float64(o.N), float64(o.M), o.Dim))
 	if err := memlimit.Check(fmt.Sprintf("planted ANN instance of %d + %d vectors of dimension %d", o.N, o.M, o.Dim),
@@ -133,7 +133,7 @@ func PlantANN(ctx context.Context, o ANNOptions) (*PlantedANN, error) {
 	limit := o.N + o.M + 1_000_000
 	short, err := shortPairs(ctx, x, opt, far, true, p.Pair, limit)
 	if errors.Is(err, errTooMany) {
-		return nil, fmt.Errorf("ovp: more than %d pairs are closer than ⌈(1+ε)t⌉ = %d (the mean distance is %.1f); lower t or ε",
+		return nil, fmt.Errorf("ovp: more than %d pairs are closer than max(t+1, ⌈(1+ε)t⌉) = %d (the mean distance is %.1f); lower t or ε",
 			limit, far, 2*o.Density*(1-o.Density)*float64(o.Dim))
 	}
 	if err != nil {

@@ -57,17 +57,18 @@ func FindOrthogonal(ctx context.Context, x *Instance, opt Options) (Result, erro
 			for g := i0; g < last; g += step {
 				var p Pair
 				var found bool
+				g1 := min(g+step, i1)
 				if f == 1 {
-					p, found = scanGroup8(x, bf, g, min(g+step, i1), j0, j1)
+					p, found = scanGroup8(x, bf, g, g1, j0, j1)
 				} else {
-					p, found = scanGroup4x2(x, bf, g, min(g+step, i1), j0, j1)
+					p, found = scanGroup4x2(x, bf, g, g1, j0, j1)
 				}
+				n += int64(g1-g) * int64(j1-j0) // the group's pairs of the tile, all tested
 				if found && (!ok || p.less(hit)) {
 					hit, ok = p, true
 					last = min(last, p.I) // row p.I has no hit at a later j
 				}
 			}
-			n += int64(last-i0) * int64(j1-j0)
 		}
 		if ok {
 			for {

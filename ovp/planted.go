@@ -55,8 +55,12 @@ func (o *GapOptions) check() error {
 	case !(o.Gap > 0 && o.Gap <= 1):
 		return fmt.Errorf("ovp: gap %g, want 0 < δ ≤ 1", o.Gap)
 	case o.Yes && 2*gapTarget(o.Gap, o.Dim) > o.Dim:
-		return fmt.Errorf("ovp: gap %g with a planted pair needs 2·⌈δm⌉ = %d ≤ m = %d (the planted vectors are disjoint and each must meet every other vector ⌈δm⌉ times)",
-			o.Gap, 2*gapTarget(o.Gap, o.Dim), o.Dim)
+		why := "the planted vectors are disjoint and each must meet every vector of the other side ⌈δm⌉ times"
+		if o.N < 2 || o.M < 2 {
+			why = "the generator requires it; with both sides of two or more vectors it is necessary, since " + why
+		}
+		return fmt.Errorf("ovp: gap %g with a planted pair needs 2·⌈δm⌉ = %d ≤ m = %d (%s)",
+			o.Gap, 2*gapTarget(o.Gap, o.Dim), o.Dim, why)
 	}
 	return nil
 }

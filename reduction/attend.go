@@ -108,6 +108,7 @@ func (a *attender) prepare(ctx context.Context, r *Report) error {
 	if r.Algo.Name == "" {
 		r.Algo.Name = a.algo.Name()
 	}
+	r.Algo.ErrBoundKind = ErrBoundKind(r.Algo.Name, plan.ErrBound)
 	keyRows := p.Keys
 	if a.stream {
 		keyRows = min(keyTile, p.Keys)

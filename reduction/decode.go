@@ -131,6 +131,45 @@ func DecideRows(t *mat.Dense, p Params, first int) Decision {
 	return dec
 }
 
+// CheckRows returns an error naming the first field of d that
+// [DecideRows] on the block rows of T, with threshold τ, cannot have
+// produced: a row outside the block, counts beyond its length, a maximum
+// on the wrong side of τ for the count above it, top rows out of order,
+// a verdict the counts do not imply. A shard file's decision is checked
+// so before it is merged and decoded (a row outside T panicked). Cost
+// O(len(d.Top)).
+func (d Decision) CheckRows(rows Rows, threshold float64) error {
+	n := rows.Len()
+	in := func(i int) bool { return rows.Lo <= i && i < rows.Hi }
+	max, below := float64(d.Max), float64(d.MaxBelow)
+	switch {
+	case d.NaNRows < 0 || d.Above < 0 || d.NaNRows+d.Above > n:
+		return fmt.Errorf("rows_above_threshold %d and nan_rows %d: want counts ≥ 0 adding up to at most the block's %d rows", d.Above, d.NaNRows, n)
+	case d.Row == -1 && d.NaNRows != n:
+		return fmt.Errorf("row -1 (no maximum) with %d of %d rows NaN: want a row of [%d, %d)", d.NaNRows, n, rows.Lo, rows.Hi)
+	case d.Row != -1 && (!in(d.Row) || math.IsNaN(max)):
+		return fmt.Errorf("row %d with max_t %v: want a row of [%d, %d) and its value", d.Row, max, rows.Lo, rows.Hi)
+	case d.Row != -1 && (d.Above > 0) != (max > threshold):
+		return fmt.Errorf("max_t %v with %d rows above the threshold %v: want max_t above it exactly when some row is", max, d.Above, threshold)
+	case math.IsNaN(below) || below > threshold:
+		return fmt.Errorf("max_t_below_threshold %v: want a value ≤ the threshold %v", below, threshold)
+	case len(d.Top) != min(d.Above, TopRows):
+		return fmt.Errorf("%d top_rows for %d rows above the threshold: want min(%d, %d)", len(d.Top), d.Above, d.Above, TopRows)
+	}
+	for i, t := range d.Top {
+		v := float64(t.T)
+		if !in(t.Row) || !(v > threshold) || v > max || i > 0 && (v > float64(d.Top[i-1].T) || v == float64(d.Top[i-1].T) && t.Row <= d.Top[i-1].Row) {
+			return fmt.Errorf("top_rows[%d] = row %d, t %v: want rows of [%d, %d) above the threshold, in decreasing order of t", i, t.Row, v, rows.Lo, rows.Hi)
+		}
+	}
+	want := d
+	want.setVerdict()
+	if d.Verdict != want.Verdict {
+		return fmt.Errorf("verdict %s: the counts imply %s", d.Verdict, want.Verdict)
+	}
+	return nil
+}
+
 // setVerdict derives Verdict from the counts.
 func (d *Decision) setVerdict() {
 	switch {

@@ -4,8 +4,8 @@
 // witness. It is the lower-bound half of Alman and Song, "Fast Attention
 // Requires Bounded Entries" (NeurIPS 2023, arXiv 2302.13214), and it shows
 // exactly this much: from a CNF formula (split-and-list, every instance
-// (1/m)-gapped) the route gives B = Θ(log n) at δ = 1/m, above the
-// theorem's threshold; B = Θ(√log n) needs a constant gap (δ for OV, ε and
+// (1/m)-gapped) the route gives B = Θ(log n) at δ = 1/m for m = Θ(log n)
+// and a balanced split, above the theorem's threshold; B = Θ(√log n) needs a constant gap (δ for OV, ε and
 // t/d0 for Gap-ANN), which the package takes as a checked promise
 // (Options.Gap: a decoding failure is traced to a pair that breaks it),
 // measures (Options.MeasureGap) or gets from a planted instance
@@ -121,8 +121,10 @@
 //	B = max(β, 1) = √(ln(4(M+1))/δ)   (β ≥ 1 whenever M ≥ 1, δ ≤ 1).
 //
 // With δ = 1/m (every OV instance is (1/m)-gapped, since inner products are
-// integers) this is √(m·ln(4(M+1))) = Θ(log n) when m = Θ(log n): enough for
-// any formula, but above the theorem's threshold. With δ a constant (a
+// integers) this is √(m·ln(4(M+1))) = Θ(log n) when m = Θ(log n) and
+// ln M = Θ(log n) (a balanced split; with M = O(1) it is Θ(√m), but then a
+// linear scan solves the OV instance): enough for any formula, but above
+// the theorem's threshold. With δ a constant (a
 // formula whose every assignment falsifies a δ fraction of clauses, or a
 // planted Gap-OV instance) it is Θ(√log n). Precisely, with n = max(N, 2M),
 //
@@ -308,5 +310,9 @@
 // error bound (attention.Plan.ErrBound) is below tol, and then "trusted if
 // the promised gap holds" when the gap is promised rather than guaranteed
 // or measured; an untrusted run is still decoded and checked, and the
-// report says it was untrusted.
+// report says it was untrusted. For a trusted algorithm a YES row is
+// above τ whatever the gap (T̃_i > T_i − tol ≥ YesLower − tol = τ, and
+// YesLower does not depend on δ), so under a false promise an UNSAT and a
+// verified SAT still stand: the only harm is a decoding failure, which the
+// report says.
 package reduction

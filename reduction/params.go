@@ -144,6 +144,13 @@ func (p Params) MatrixBytes() int64 {
 // errBound decodes every row correctly: errBound < Tolerance.
 func (p Params) Trusted(errBound float64) bool { return errBound < p.Tolerance }
 
+// TrivialGap reports whether the OV gap is no larger than 1/m, the gap
+// every instance has because inner products are integers: then B grows
+// like √(m·ln M) rather than √(ln n) (package documentation).
+func (p Params) TrivialGap() bool {
+	return p.Route != RouteANN && p.Delta*float64(p.Dim) <= 1+1e-9
+}
+
 // RatioBound returns the bound on B/√(ln n) that the package documentation
 // proves (# OV → attention, # Gap-ANN → attention, # The tight form,
 // # The paper's form), and whether its hypotheses hold for these sizes.

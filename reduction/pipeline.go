@@ -60,13 +60,21 @@ type Rows struct {
 // Len returns Hi − Lo.
 func (r Rows) Len() int { return r.Hi - r.Lo }
 
+// MaxShards is the largest number of shards of a run (the range of
+// --shards): readers of shard files and Slurm state refuse a larger K
+// before listing its missing shards, so that a file claiming 10¹² of them
+// cannot make them loop and allocate that much.
+const MaxShards = 1 << 20
+
 // ShardRows returns the rows of shard i of k over n rows: balanced
 // contiguous ranges, the first n mod k one row longer, tiling [0, n)
-// in order. It returns an error unless 0 ≤ i < k ≤ n.
+// in order. It returns an error unless 0 ≤ i < k ≤ min(n, MaxShards).
 func ShardRows(n, k, i int) (Rows, error) {
 	switch {
 	case k < 1:
 		return Rows{}, fmt.Errorf("%d shards: want at least 1", k)
+	case k > MaxShards:
+		return Rows{}, fmt.Errorf("%d shards: want at most %d", k, MaxShards)
 	case i < 0 || i >= k:
 		return Rows{}, fmt.Errorf("shard %d of %d: want 0 ≤ shard < %d", i, k, k)
 	case k > n:
@@ -102,7 +110,8 @@ const (
 // Run returns a *memlimit.Error and no report. Bad options (a gap outside
 // (0, 1], a split out of range) are errors without a report. Cost:
 // near-linear in N + M = 2^h + 2^(v−h) except the attention stage (N·2M·m
-// for exact attention) and the gap measurement (N·M·m/64).
+// for exact attention), the gap measurement (N·M·m/64) and the gini check
+// (SAT solving, exponential in v in the worst case).
 func Run(ctx context.Context, f *sat.Formula, opt Options) (*Report, error) {
 	p, err := CNFProblem(f, opt.Split)
 	if err != nil {
@@ -319,6 +328,10 @@ func (r *Report) judge() {
 func (r *Report) untrustedNote() string {
 	if r.Algo.Trusted {
 		return ""
+	}
+	if math.IsInf(float64(r.Algo.ErrBound), 1) {
+		return fmt.Sprintf(" (%s has no certified error bound here, so nothing put its error below the tolerance %.3g: its verdict was untrusted before it ran)",
+			r.Algo.Name, float64(r.Algo.Tolerance))
 	}
 	return fmt.Sprintf(" (%s's certified error %.3g is not below the tolerance %.3g: its verdict was untrusted before it ran)",
 		r.Algo.Name, float64(r.Algo.ErrBound), float64(r.Algo.Tolerance))

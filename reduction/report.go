@@ -80,7 +80,7 @@ type GapInfo struct {
 // MemoryInfo is the memory estimate checked before the heavy stages.
 type MemoryInfo struct {
 	Instance int64 `json:"instance_bytes"` // the bit-packed instance
-	Matrices int64 `json:"matrix_bytes"`   // Q, K, V and T
+	Matrices int64 `json:"matrix_bytes"`   // the rows of Q, K, V and T held at a time (query blocks and key tiles when streaming)
 	Algo     int64 `json:"algorithm_bytes"`
 	Limit    int64 `json:"limit_bytes"`
 }
@@ -95,7 +95,11 @@ type AlgoInfo struct {
 	// running; RunErrBound the one reported by Attend.
 	ErrBound    Number `json:"err_bound"`
 	RunErrBound Number `json:"run_err_bound"`
-	Tolerance   Number `json:"tolerance"`
+	// ErrBoundKind says what ErrBound is ([ErrBoundKind]): "certified", "none"
+	// (+Inf: no certificate) or "exact" (0: no approximation error, float64
+	// rounding not bounded), as the text report words it.
+	ErrBoundKind string `json:"err_bound_kind"`
+	Tolerance    Number `json:"tolerance"`
 	// Trusted is ErrBound < Tolerance, decided before the run.
 	Trusted bool `json:"trusted"`
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 )
 
@@ -22,20 +23,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	p := r.Params
 	if f := r.Formula; f != nil {
-		line("formula", "v = %d variables, m = %d clauses, %d literals", f.Vars, f.Clauses, f.Lits)
-		line("OV", "split h = %d: N = %s vectors (x1..x%d), M = %s vectors (x%d..x%d), dimension m = %d, %s",
-			r.OV.Split, pow2(r.OV.N), r.OV.Split, pow2(r.OV.M), r.OV.Split+1, f.Vars, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
+		line("formula", "v = %s, m = %s, %s", count(f.Vars, "variable"), count(f.Clauses, "clause"), count(f.Lits, "literal"))
+		line("OV", "split h = %d: N = %s %s (%s), M = %s %s (%s), dimension m = %d, %s",
+			r.OV.Split, pow2(r.OV.N), noun(r.OV.N, "vector"), varRange(1, r.OV.Split), pow2(r.OV.M), noun(r.OV.M, "vector"),
+			varRange(r.OV.Split+1, f.Vars), r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else if r.Route == RouteOV {
 		line("OV", "N = %d, M = %d vectors in {0,1}^%d, %s", r.OV.N, r.OV.M, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else {
-		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %d, ε = %g: YES if some distance ≤ %d, NO if all ≥ ⌈(1+ε)t⌉ = %d",
+		line("Gap-ANN", "N = %d, M = %d vectors in {0,1}^%d; t = %d, ε = %g: YES if some distance ≤ %d, NO if all ≥ max(t+1, ⌈(1+ε)t⌉) = %d",
 			r.OV.N, r.OV.M, r.OV.Dim, p.T, p.Eps, p.T, p.Far)
 	}
 	r.writeGap(line)
 	if p.Route == "" {
 		return write(w, &b)
 	}
-	line("Q, K, V", "Q %d×%d, K %d×%d, V %d×1: n = max(N, "+keysFormula(p)+") = %d, d = %d, %s",
+	line("Q, K, V", "Q %d×%d, K %d×%d, V %d×1: n = max(N, "+keysFormula(p)+") = %d, d = %d; in memory at a time ≤ %s",
 		p.N, p.D, p.Keys, p.D, p.Keys, p.Size, p.D, memlimit.Bytes(r.Memory.Matrices))
 	scale := "β"
 	if p.Route == RouteANN {
@@ -43,7 +45,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	line("entries", "%s = %.4g, B = %.4g, √ln n = %.4g, B/√ln n = %.3g (%s)", scale, p.Scale, p.B, p.SqrtLnN, p.BOverSqrtLnN, r.regime())
 	f := formulas(p)
-	line("threshold", "τ = %s = %.4g: YES rows ≥ %s = %.4g, NO rows ≤ %s = %.4g", f.tau, p.Threshold, f.yes, p.YesLower, f.no, p.NoUpper)
+	line("threshold", "τ = %s = %.4g%s: YES rows ≥ %s = %.4g, NO rows ≤ %s = %.4g", f.tau, p.Threshold, f.where, f.yes, p.YesLower, f.no, p.NoUpper)
 	a := r.Algo
 	if a.Name != "" {
 		trust := "trusted: every row decodes correctly"
@@ -51,15 +53,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		case !a.Trusted:
 			trust = "UNTRUSTED: the verdict may be wrong (checked anyway)"
 		case r.Gap.Source == "promised":
-			trust = "trusted if the promised gap holds"
+			// YES rows are above τ whatever the gap (S_i ≥ 1, package
+			// documentation, # Decoding): only NO rows depend on it.
+			trust = "trusted if the promised gap holds; if it does not, the result can only be a decoding failure (YES rows are above τ whatever the gap, so UNSAT and a verified SAT stand)"
 		}
-		line("algorithm", "%s: certified error %s vs tolerance %s = %.4g: %s", a.Name, fmtNum(a.ErrBound), f.tol, float64(a.Tolerance), trust)
+		line("algorithm", "%s: %s vs tolerance %s = %.4g: %s", a.Name, errPhrase(a.Name, a.ErrBound), f.tol, float64(a.Tolerance), trust)
 		for _, n := range a.Notes {
 			line("", "%s", n)
 		}
 	}
 	if t := r.StageTime(StageAttention); t > 0 {
-		line("attention", "%d queries × %d keys in %v (%.3g flops predicted)", p.N, p.Keys, round(t), a.Flops)
+		line("attention", "%s × %s in %v (%.3g flops predicted)", count(p.N, "query"), count(p.Keys, "key"), round(t), a.Flops)
 	}
 	r.writeDecision(line)
 	r.writeProperties(line)
@@ -159,14 +163,22 @@ func (r *Report) writeGap(line lineFunc) {
 	g := r.Gap
 	switch g.Source {
 	case "guaranteed":
+		if r.OV.Dim == 0 {
+			line("gap", "δ = 1 (m = 0: no coordinates, every pair is orthogonal)")
+			break
+		}
 		line("gap", "δ = 1/m = %.4g (guaranteed: inner products are integers)", g.Delta)
 	case "promised":
+		if g.Delta*float64(r.OV.Dim) <= 1 {
+			line("gap", "δ = %.4g (promised by --gap; it holds: δ ≤ 1/m, and inner products are integers)", g.Delta)
+			break
+		}
 		line("gap", "δ = %.4g (promised by --gap, not checked)", g.Delta)
 	case "measured":
 		if g.MinDot < 0 {
-			line("gap", "δ = 1 (measured over %d pairs: every pair is orthogonal)", g.Pairs)
+			line("gap", "δ = 1 (measured over %s: every pair is orthogonal)", count64(g.Pairs, "pair"))
 		} else {
-			line("gap", "δ = %d/%d = %.4g (measured: minimum nonzero ⟨a,b⟩ over %d pairs, a quadratic pass)", g.MinDot, r.OV.Dim, g.Delta, g.Pairs)
+			line("gap", "δ = %d/%d = %.4g (measured: minimum nonzero ⟨a,b⟩ over %s, a quadratic pass)", g.MinDot, r.OV.Dim, g.Delta, count64(g.Pairs, "pair"))
 		}
 	}
 }
@@ -182,7 +194,11 @@ func (r *Report) writeDecision(line lineFunc) {
 	p := r.Params
 	switch {
 	case d.Above > 0 && d.Above == p.N:
-		line("decision", "max T = %.4g at row %d > τ = %.4g (all %d rows above τ)", float64(d.Max), d.Row, p.Threshold, p.N)
+		all := fmt.Sprintf("all %d rows", p.N)
+		if p.N == 1 {
+			all = "the only row"
+		}
+		line("decision", "max T = %.4g at row %d > τ = %.4g (%s above τ)", float64(d.Max), d.Row, p.Threshold, all)
 	case d.Above > 0:
 		line("decision", "max T = %.4g at row %d > τ = %.4g (%d of %d rows above τ; the largest below is %s)",
 			float64(d.Max), d.Row, p.Threshold, d.Above, p.N, fmtNum(d.MaxBelow))
@@ -190,7 +206,7 @@ func (r *Report) writeDecision(line lineFunc) {
 		line("decision", "max T = %s ≤ τ = %.4g: no row above τ", fmtNum(d.Max), p.Threshold)
 	}
 	if d.NaNRows > 0 {
-		line("", "%d rows of T are NaN", d.NaNRows)
+		line("", "%s of T %s NaN", count(d.NaNRows, "row"), map[bool]string{true: "is", false: "are"}[d.NaNRows == 1])
 	}
 	w := r.Witness
 	switch {
@@ -223,19 +239,20 @@ func keysFormula(p Params) string {
 }
 
 // thresholdFormulas are the closed forms of τ, the YES and NO bounds and
-// the tolerance of a construction (package documentation).
-type thresholdFormulas struct{ tau, yes, no, tol string }
+// the tolerance of a construction (package documentation); where names
+// the value of a parameter they use, printed after τ's value.
+type thresholdFormulas struct{ tau, where, yes, no, tol string }
 
 func formulas(p Params) thresholdFormulas {
 	switch {
 	case p.Form == FormTight:
-		k := fmt.Sprintf("%.4g", 1/p.NoUpper-1)
-		return thresholdFormulas{"(1/2 + 1/(K+1))/2 with K = " + k, "1/2", "1/(K+1)", "(K−1)/(4(K+1))"}
+		k := fmt.Sprintf(" with K = %.4g", 1/p.NoUpper-1)
+		return thresholdFormulas{"(1/2 + 1/(K+1))/2", k, "1/2", "1/(K+1)", "(K−1)/(4(K+1))"}
 	case p.Form == FormPaper && p.Route == RouteANN:
-		w := fmt.Sprintf("%.4g", math.Exp(p.Scale*p.Scale*float64(p.T)))
-		return thresholdFormulas{"their midpoint with w = e^(s²t) = " + w, "1/(1+M·w)", "1/(1+4(M+1)·w)", "half their gap"}
+		w := fmt.Sprintf(" with w = e^(s²t) = %.4g", math.Exp(p.Scale*p.Scale*float64(p.T)))
+		return thresholdFormulas{"(1/(1+M·w) + 1/(1+4(M+1)·w))/2", w, "1/(1+M·w)", "1/(1+4(M+1)·w)", "(1/(1+M·w) − 1/(1+4(M+1)·w))/2"}
 	}
-	return thresholdFormulas{"5/(8(M+1))", "1/(M+1)", "1/(4M+5)", "3/(8(M+1))"}
+	return thresholdFormulas{"5/(8(M+1))", "", "1/(M+1)", "1/(4M+5)", "3/(8(M+1))"}
 }
 
 // writeProperties prints the paper's instance properties, one per line.
@@ -243,8 +260,11 @@ func (r *Report) writeProperties(line lineFunc) {
 	label := "properties"
 	for _, p := range r.Properties {
 		status := p.Status
-		if status == Fails {
+		switch status {
+		case Fails:
 			status = "FAILS"
+		case Sampled:
+			status = "holds on the rows read"
 		}
 		line(label, "%s: %s — %s", status, p.Name, p.Value)
 		label = ""
@@ -274,12 +294,14 @@ func (r *Report) writeCheck(line lineFunc) {
 	case c.By == "gini":
 		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
 	case r.Route == RouteANN:
-		line("check", "brute force: %v (min distance %d over %d pairs) in %v", r.Label(c.Verdict), c.MinDist, r.Gap.Pairs, round(c.Seconds.Duration()))
+		line("check", "brute force: %v (min distance %d over %s) in %v", r.Label(c.Verdict), c.MinDist, count64(r.Gap.Pairs, "pair"), round(c.Seconds.Duration()))
 		if c.GapViolations > 0 {
-			line("", "%d pairs lie strictly between t and ⌈(1+ε)t⌉: the gap promise is broken", c.GapViolations)
+			line("", "%s strictly between t = %d and %d: the gap promise is broken", count64(int64(c.GapViolations), "pair"), r.Params.T, r.Params.Far)
 		}
+	case c.Verdict == Sat:
+		line("check", "brute force (a scan stopped at the first orthogonal pair): %v in %v", r.Label(c.Verdict), round(c.Seconds.Duration()))
 	default:
-		line("check", "brute force (all pairs): %v in %v", r.Label(c.Verdict), round(c.Seconds.Duration()))
+		line("check", "brute force (all %s): %v in %v", count64(int64(r.OV.N)*int64(r.OV.M), "pair"), r.Label(c.Verdict), round(c.Seconds.Duration()))
 	}
 	if r.Agree {
 		line("agreement", "yes")
@@ -308,18 +330,46 @@ func (r *Report) regime() string {
 	p := r.Params
 	bound, ok := p.RatioBound()
 	switch {
+	case p.Route == RouteANN && p.T == 0:
+		// far − t = 1: s²·d = 2·d0·ln(4(M+1)), no constant bound.
+		return "t = 0: B² = 2·d0·ln(4(M+1)), so B = Θ(log n) when d0 = Θ(log n) and M = n^Θ(1); Θ(√log n) needs t/d0 and ε constant and > 0"
 	case p.Route == RouteANN && ok:
-		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: Θ(√log n) for constant ε and t/d0", bound)
+		return fmt.Sprintf("≤ 2·√(d0/(far−t)) = %.3g: B = Θ(√log n) for constant ε > 0 and t/d0 > 0 and M = n^Θ(1)", bound)
 	case p.Route == RouteANN:
-		return "Θ(√log n) for constant ε and t/d0; no bound proved at these sizes"
-	case p.Delta*float64(p.Dim) <= 1+1e-9:
-		return "δ = 1/m: B = Θ(log n) when m = Θ(log n); any formula"
+		return "B = Θ(√log n) for constant ε > 0 and t/d0 > 0 and M = n^Θ(1); no bound proved at these sizes"
+	case r.OV.Dim == 0:
+		return "m = 0: no coordinates, Q = K = 0 whatever B"
+	case p.TrivialGap():
+		return p.trivialGapRegime()
 	case ok && p.Shift > 0:
-		return fmt.Sprintf("≤ √(2(m+e)/(mδ)) = %.3g since 4(M+1) ≤ n²: B = Θ(√log n) for constant δ", bound)
+		return fmt.Sprintf("≤ √(2(m+e)/(mδ)) = %.3g since 4(M+1) ≤ n²: B = Θ(√log n) for constant δ and M = n^Θ(1)", bound)
 	case ok:
-		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ", bound)
+		return fmt.Sprintf("≤ √(2/δ) = %.3g since e^(β²δ) ≤ n²: B = Θ(√log n) for constant δ and M = n^Θ(1)", bound)
 	}
-	return "B = Θ(√log n) for constant δ; the bound √(2/δ) needs e^(β²δ) ≤ n², false at these sizes"
+	if p.Shift > 0 {
+		return "B = Θ(√log n) for constant δ and M = n^Θ(1); the bound √(2(m+e)/(mδ)) needs 4(M+1) ≤ n², false at these sizes"
+	}
+	return "B = Θ(√log n) for constant δ and M = n^Θ(1); the bound √(2/δ) needs e^(β²δ) ≤ n², false at these sizes"
+}
+
+// trivialGapRegime says how B grows at the gap δ ≤ 1/m every instance has:
+// B² = L/δ ≥ m·L with L = ln(4(M+1)) (ln(K·M) in the tight form), times
+// (m+e)/m in the paper's form (package documentation). L = Θ(log n) only
+// when log M = Θ(log n); an unbalanced split with M = O(1) gives
+// B = Θ(√m) instead.
+func (p Params) trivialGapRegime() string {
+	l := "ln(4(M+1))"
+	if p.Form == FormTight {
+		l = "ln(K·M)"
+	}
+	m := "m"
+	if p.Shift > 0 {
+		m = "(m+e)"
+	}
+	if p.Delta*float64(p.Dim) < 1-1e-9 {
+		return "δ < 1/m: B² > " + m + "·" + l + ", so B = Ω(log n) when m = Θ(log n) and M = n^Θ(1) (a balanced split)"
+	}
+	return "δ = 1/m: B² = " + m + "·" + l + ", so B = Θ(log n) when m = Θ(log n) and M = n^Θ(1) (a balanced split), B = Θ(√m) when M = O(1)"
 }
 
 func litsString(w *Witness) string {
@@ -333,6 +383,62 @@ func litsString(w *Witness) string {
 		s = append(s, fmt.Sprint(int(l)))
 	}
 	return strings.Join(s, " ")
+}
+
+// count writes n and the noun, plural unless n is 1: "1 clause",
+// "2 clauses", "3 queries".
+func count(n int, one string) string { return count64(int64(n), one) }
+
+func count64(n int64, one string) string {
+	return fmt.Sprintf("%d %s", n, noun64(n, one))
+}
+
+// noun is one, or its plural unless n is 1.
+func noun(n int, one string) string { return noun64(int64(n), one) }
+
+func noun64(n int64, one string) string {
+	switch {
+	case n == 1:
+		return one
+	case strings.HasSuffix(one, "y") && !strings.HasSuffix(one, "ey"):
+		return one[:len(one)-1] + "ies"
+	}
+	return one + "s"
+}
+
+// varRange names the variables x_lo..x_hi of one side of the split.
+func varRange(lo, hi int) string {
+	switch {
+	case hi < lo:
+		return "no variables"
+	case hi == lo:
+		return fmt.Sprintf("x%d", lo)
+	}
+	return fmt.Sprintf("x%d..x%d", lo, hi)
+}
+
+// errPhrase states an algorithm's error bound before it runs: a
+// certificate for an approximation, none for one without, and for an
+// exact algorithm (attention.Info.Exact, Plan.ErrBound 0) no approximation
+// error, with float64 rounding the only error (not bounded by the tool).
+func errPhrase(name string, b Number) string {
+	if ErrBoundKind(name, float64(b)) == "exact" {
+		return "error 0 up to float64 rounding (not bounded)"
+	}
+	return "certified error " + fmtNum(b)
+}
+
+// ErrBoundKind classifies an algorithm's error bound: "exact" for an
+// exact algorithm's 0 (no approximation error; float64 rounding is not
+// bounded), "none" for +Inf (no certificate), "certified" otherwise.
+func ErrBoundKind(algo string, bound float64) string {
+	switch info, _ := attention.Lookup(algo); {
+	case info.Exact && bound == 0:
+		return "exact"
+	case math.IsInf(bound, 1):
+		return "none"
+	}
+	return "certified"
 }
 
 func pow2(n int) string {

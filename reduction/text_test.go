@@ -37,7 +37,7 @@ func TestWriteTextRoutes(t *testing.T) {
 		want []string
 	}{
 		{"ann", rANN, []string{"Gap-ANN     N = 16, M = 16 vectors in {0,1}^48; t = 6", "YES: witness pair", "at distance 6 ≤ t", "check       brute force: YES", "agreement   yes"}},
-		{"ov", rOV, []string{"OV          N = 16, M = 16 vectors in {0,1}^30", "measured", "no row above τ", "NO", "brute force (all pairs): NO", "agreement   yes", "Θ(√log n) for constant δ"}},
+		{"ov", rOV, []string{"OV          N = 16, M = 16 vectors in {0,1}^30", "measured", "no row above τ", "NO", "brute force (all 256 pairs): NO", "agreement   yes", "Θ(√log n) for constant δ"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

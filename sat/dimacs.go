@@ -532,8 +532,8 @@ func (p *reader) literal(v uint64, neg bool) error {
 		l = -l
 	}
 	if p.open && p.longN+len(p.arena)-p.start >= p.maxLen {
-		return p.errorf(p.line, tokCol, "the clause that starts at line %d column %d has more than 2·%d = %d literals, so it repeats one; want each literal at most once",
-			p.clauseLine, p.clauseColumn, p.vars, p.maxLen)
+		return p.errorf(p.line, tokCol, "the clause that starts at line %d column %d has more than 2·%d = %d literals, so it repeats one; want at most 2·%d literals per clause (repeats are allowed below that)",
+			p.clauseLine, p.clauseColumn, p.vars, p.maxLen, p.vars)
 	}
 	if len(p.arena) == cap(p.arena) {
 		if err := p.newChunk(); err != nil {

@@ -34,7 +34,9 @@
 //
 // If OUT/<id>.json exists (as written by `hardness attention --json`) and
 // has an "err_bound", the instance records whether the method certified
-// an error below the tolerance. A wrong verdict with such a certificate is
+// an error below the tolerance (an exact method's 0, "err_bound_kind":
+// "exact", is no certificate: its float64 rounding is not bounded). A
+// wrong verdict with such a certificate is
 // a broken certificate and is counted separately; for the polynomial
 // method every failure should be uncertified.
 package score

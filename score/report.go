@@ -41,8 +41,13 @@ func WriteMarkdown(w io.Writer, ms []*Method) error {
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, m := range ms {
 		for _, c := range m.Cells {
-			fmt.Fprintf(&b, "| %s | %s | %d | %.3g | %d/%d | %d | %s | %s | %.2g | %.2g | %d | %d |\n", m.Name, c.Cell, c.N, c.C,
-				c.Right, c.Count, c.Failed, fmtMargin(c.MinMargin), fmtMargin(c.MedMargin), c.MaxErr, c.Tolerance, c.Certified, c.BrokenCerts)
+			// A cell where every instance failed has no margin and no error.
+			minM, medM, maxE := fmtMargin(c.MinMargin), fmtMargin(c.MedMargin), fmt.Sprintf("%.2g", c.MaxErr)
+			if c.Failed == c.Count {
+				minM, medM, maxE = "–", "–", "–"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d | %.3g | %d/%d | %d | %s | %s | %s | %.2g | %d | %d |\n", m.Name, c.Cell, c.N, c.C,
+				c.Right, c.Count, c.Failed, minM, medM, maxE, c.Tolerance, c.Certified, c.BrokenCerts)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -63,8 +68,12 @@ func WriteCellsCSV(w io.Writer, ms []*Method) error {
 		"max_err", "tolerance", "certified", "broken_certificates"})
 	for _, m := range ms {
 		for _, c := range m.Cells {
+			minM, medM, maxE := g(c.MinMargin), g(c.MedMargin), g(c.MaxErr)
+			if c.Failed == c.Count { // no output anywhere: no margin, no error
+				minM, medM, maxE = "", "", ""
+			}
 			cw.Write([]string{m.Name, c.Cell, c.Route, strconv.Itoa(c.N), g(c.Gap), g(c.C), strconv.Itoa(c.Count),
-				strconv.Itoa(c.Right), g(c.Accuracy), strconv.Itoa(c.Failed), g(c.MinMargin), g(c.MedMargin), g(c.MaxErr), g(c.Tolerance),
+				strconv.Itoa(c.Right), g(c.Accuracy), strconv.Itoa(c.Failed), minM, medM, maxE, g(c.Tolerance),
 				strconv.Itoa(c.Certified), strconv.Itoa(c.BrokenCerts)})
 		}
 	}

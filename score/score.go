@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/suite"
 )
 
@@ -56,8 +57,11 @@ type Instance struct {
 // LoadInstance reads DIR/instance.json and DIR/answer_T.npy.
 func LoadInstance(dir string) (*Instance, error) {
 	k, err := suite.ReadKey(dir)
-	if err != nil {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return nil, bad("instance %s: %v; want the directory of a suite instance (hardness gen suite)", dir, err)
+	case err != nil:
+		return nil, bad("instance %s: %v", dir, err) // names instance.json and the field
 	}
 	tpath := filepath.Join(dir, "answer_T.npy")
 	a, err := suite.ReadNPY(tpath)
@@ -84,6 +88,10 @@ func LoadSuite(dir string) ([]*Instance, error) {
 	for i, e := range entries {
 		if out[i], err = LoadInstance(filepath.Join(dir, e.ID)); err != nil {
 			return nil, err
+		}
+		if id := out[i].Key.ID; id != e.ID {
+			return nil, bad("suite %s: %s has id %q, but manifest.jsonl lists it as %q; want the same id (outputs are named by it)",
+				dir, filepath.Join(dir, e.ID, "instance.json"), id, e.ID)
 		}
 	}
 	return out, nil
@@ -125,10 +133,12 @@ func (in *Instance) Score(path string) (*Result, error) {
 		return nil, err
 	}
 	r := in.decide(col)
-	if eb, err := readErrBound(path); err != nil {
+	if eb, exact, err := readErrBound(path); err != nil {
 		return nil, bad("instance %s: %v", in.Key.ID, err)
 	} else if eb != nil {
-		r.ErrBound, r.Certified = eb, *eb < r.Tolerance
+		// An exact method's 0 is no certificate: its float64 rounding is
+		// not bounded.
+		r.ErrBound, r.Certified = eb, *eb < r.Tolerance && !exact
 	}
 	return r, nil
 }
@@ -163,25 +173,34 @@ func (in *Instance) decide(col []float64) *Result {
 	}
 	r.Right = r.Verdict == k.Expected
 	if k.Yes() {
-		r.Row, r.Margin = bestYes, (col[bestYes]-k.Tau)/k.Tolerance
+		r.Row, r.Margin = bestYes, saturate((col[bestYes]-k.Tau)/k.Tolerance)
 	} else {
-		r.Row, r.Margin = argmax, (k.Tau-col[argmax])/k.Tolerance
+		r.Row, r.Margin = argmax, saturate((k.Tau-col[argmax])/k.Tolerance)
 	}
 	return r
 }
+
+// saturate maps ±Inf to ±MaxFloat64: a finite output far from τ (1e308)
+// has a margin beyond float64's range, and JSON has no infinities (the
+// report failed with "json: unsupported value: +Inf").
+func saturate(x float64) float64 { return math.Max(-math.MaxFloat64, math.Min(math.MaxFloat64, x)) }
 
 // sidecar is OUT/<id>.json: the method's report (hardness attention
 // --json), or its error when it produced no output.
 type sidecar struct {
 	ErrBound *float64 `json:"err_bound"`
-	Error    string   `json:"error"`
+	// ErrBoundKind is "exact" for an exact method's bound 0 (float64
+	// rounding not bounded: not a certificate), as hardness attention
+	// --json writes it.
+	ErrBoundKind string `json:"err_bound_kind"`
+	Error        string `json:"error"`
 }
 
 // readSidecar reads OUT/<id>.json next to the output path npy; nil if
 // there is none.
 func readSidecar(npy string) (*sidecar, error) {
 	side := npy[:len(npy)-len(filepath.Ext(npy))] + ".json"
-	b, err := os.ReadFile(side)
+	b, err := fileio.ReadFileMax(side, 64<<20) // hardness attention --json: about 1 KiB
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -195,12 +214,17 @@ func readSidecar(npy string) (*sidecar, error) {
 	return &v, nil
 }
 
-func readErrBound(npy string) (*float64, error) {
+// readErrBound returns the sidecar's err_bound (nil if none) and whether
+// it is an exact method's 0 rather than a certificate.
+func readErrBound(npy string) (*float64, bool, error) {
 	sc, err := readSidecar(npy)
 	if sc == nil || err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return sc.ErrBound, nil
+	if sc.ErrBound != nil && !(*sc.ErrBound >= 0) {
+		return nil, false, fmt.Errorf("%s: err_bound %v; want a certified error ≥ 0", npy[:len(npy)-len(filepath.Ext(npy))]+".json", *sc.ErrBound)
+	}
+	return sc.ErrBound, sc.ErrBoundKind == "exact", nil
 }
 
 // failed returns the result of an instance the method failed on.
@@ -253,15 +277,18 @@ func Suite(insts []*Instance, out string) ([]*Result, error) {
 
 // Cell aggregates the results of one cell of one method.
 type Cell struct {
-	Method    string  `json:"method"`
-	Cell      string  `json:"cell"`
-	Route     string  `json:"route"`
-	N         int     `json:"n"`
-	Gap       float64 `json:"gap"`
-	C         float64 `json:"c"` // mean c of the instances
-	Count     int     `json:"count"`
-	Right     int     `json:"right"`
-	Accuracy  float64 `json:"accuracy"`
+	Method   string  `json:"method"`
+	Cell     string  `json:"cell"`
+	Route    string  `json:"route"`
+	N        int     `json:"n"`
+	Gap      float64 `json:"gap"`
+	C        float64 `json:"c"` // mean c of the instances
+	Count    int     `json:"count"`
+	Right    int     `json:"right"`
+	Accuracy float64 `json:"accuracy"`
+	// MinMargin, MedMargin and MaxErr are over the instances with an
+	// output; 0 (and blank or "–" in the CSV and Markdown tables) when
+	// every instance failed (Failed == Count).
 	MinMargin float64 `json:"min_margin"`
 	MedMargin float64 `json:"median_margin"`
 	MaxErr    float64 `json:"max_err"`
@@ -315,7 +342,7 @@ func Cells(method string, rs []*Result) []*Cell {
 		sort.Float64s(m)
 		c.MedMargin = m[len(m)/2]
 		if len(m)%2 == 0 {
-			c.MedMargin = (m[len(m)/2-1] + m[len(m)/2]) / 2
+			c.MedMargin = m[len(m)/2-1]/2 + m[len(m)/2]/2 // halved first: the sum of two huge margins overflows
 		}
 	}
 	return order

@@ -2,6 +2,9 @@ package score
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hardnesslab/hardness/suite"
@@ -69,5 +72,45 @@ func TestCells(t *testing.T) {
 	}
 	if b := cs[1]; b.Accuracy != 0 || b.BrokenCerts != 0 || b.Certified != 0 {
 		t.Errorf("cell b = %+v", *b)
+	}
+}
+
+// TestAllFailedCellHasNoNumbers: a cell where every instance failed shows
+// no margin and no max |T̃ − T| (it printed 0, which reads as exact).
+func TestAllFailedCellHasNoNumbers(t *testing.T) {
+	m := &Method{Name: "m", Results: []*Result{{ID: "a", Cell: "c", Failed: "refused", Tolerance: 0.1}}}
+	m.Cells = Cells("m", m.Results)
+	var md, csvOut strings.Builder
+	if err := WriteMarkdown(&md, []*Method{m}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCellsCSV(&csvOut, []*Method{m}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| 0/1 | 1 | – | – | – |") {
+		t.Errorf("markdown:\n%s\nwant – for the margins and the error of an all-failed cell", md.String())
+	}
+	if !strings.Contains(csvOut.String(), ",1,0,0,1,,,,") {
+		t.Errorf("CSV:\n%s\nwant blank margins and error for an all-failed cell", csvOut.String())
+	}
+}
+
+// TestExactBoundIsNoCertificate: hardness attention --json writes an
+// exact method's err_bound 0 with err_bound_kind "exact"; that is float64
+// rounding left unbounded, not a certificate.
+func TestExactBoundIsNoCertificate(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		json  string
+		exact bool
+	}{{`{"err_bound": 0, "err_bound_kind": "exact"}`, true}, {`{"err_bound": 1e-9, "err_bound_kind": "certified"}`, false}, {`{"err_bound": 0}`, false}} {
+		npy := filepath.Join(dir, "x.npy")
+		if err := os.WriteFile(filepath.Join(dir, "x.json"), []byte(tt.json), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		eb, exact, err := readErrBound(npy)
+		if err != nil || eb == nil || exact != tt.exact {
+			t.Errorf("%s: bound %v, exact %v, %v; want exact = %v", tt.json, eb, exact, err, tt.exact)
+		}
 	}
 }

@@ -186,6 +186,9 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 		if err := sameRun(&k.Entry, o, j); err != nil {
 			return nil, false, fmt.Errorf("%s exists from a different run (%v); use a new output directory", final, err)
 		}
+		if err := sameArrays(ctx, final, k); err != nil {
+			return nil, false, fmt.Errorf("%s exists but %v; remove it to regenerate", final, err)
+		}
 		return &k.Entry, true, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, false, fmt.Errorf("%s exists but cannot be read (%v); remove it to regenerate", final, err)
@@ -208,6 +211,22 @@ func makeInstance(ctx context.Context, dir string, o *Options, j job) (*Entry, b
 		return nil, false, err
 	}
 	return &key.Entry, false, nil
+}
+
+// sameArrays checks the arrays of an instance kept on resume against the
+// SHA-256 its key records: a truncated or edited Q.npy was kept and listed
+// in the manifest under the original hash. Cost: one read of each array.
+func sameArrays(ctx context.Context, dir string, k *Key) error {
+	for _, name := range []string{"Q.npy", "K.npy", "V.npy"} {
+		h, err := HashFileContext(ctx, filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if h != k.SHA256[name] {
+			return fmt.Errorf("its %s has SHA-256 %s, not the %s its instance.json records", name, h, k.SHA256[name])
+		}
+	}
+	return nil
 }
 
 // sameRun reports how an existing instance differs from job j, or nil.
@@ -447,14 +466,21 @@ func writeManifest(path string, entries []Entry) error {
 	})
 }
 
+// maxRecordBytes bounds instance.json and manifest.jsonl when read (an
+// instance.json lists its YES rows, at most 2^24 of them).
+const maxRecordBytes = 1 << 30
+
 // ReadKey reads DIR/instance.json.
 func ReadKey(dir string) (*Key, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "instance.json"))
+	b, err := fileio.ReadFileMax(filepath.Join(dir, "instance.json"), maxRecordBytes)
 	if err != nil {
 		return nil, err
 	}
 	var k Key
 	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "instance.json"), err)
+	}
+	if err := k.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "instance.json"), err)
 	}
 	return &k, nil
@@ -463,11 +489,12 @@ func ReadKey(dir string) (*Key, error) {
 // ReadManifest reads DIR/manifest.jsonl; errors name the line.
 func ReadManifest(dir string) ([]Entry, error) {
 	path := filepath.Join(dir, "manifest.jsonl")
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, maxRecordBytes)
 	if err != nil {
 		return nil, err
 	}
 	var out []Entry
+	lines := map[string]int{}
 	for i, line := range strings.Split(string(b), "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -476,9 +503,13 @@ func ReadManifest(dir string) ([]Entry, error) {
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w; want one JSON object per line", path, i+1, err)
 		}
-		if e.ID == "" {
-			return nil, fmt.Errorf("%s:%d: no \"id\"", path, i+1)
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
 		}
+		if first, ok := lines[e.ID]; ok {
+			return nil, fmt.Errorf("%s:%d: id %q is also on line %d; want one line per instance", path, i+1, e.ID, first)
+		}
+		lines[e.ID] = i + 1
 		out = append(out, e)
 	}
 	if len(out) == 0 {

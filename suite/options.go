@@ -220,8 +220,11 @@ func ParseList(s string, allowAuto bool) ([]float64, error) {
 			if !ok || e1 != nil || e2 != nil || lo < 1 || hi < lo {
 				return nil, fmt.Errorf("range %q: want LO..HI with 1 ≤ LO ≤ HI (doubling)", p)
 			}
-			for v := lo; v <= hi; v *= 2 {
+			for v := lo; ; v *= 2 { // at most 63 doublings: v stops before it could overflow
 				out = append(out, float64(v))
+				if v > hi/2 {
+					break
+				}
 			}
 		case strings.Count(p, ":") == 2:
 			f := strings.Split(p, ":")
@@ -236,14 +239,28 @@ func ParseList(s string, allowAuto bool) ([]float64, error) {
 			}
 		default:
 			v, err := strconv.ParseFloat(p, 64)
-			if err != nil {
+			switch {
+			case err != nil:
 				return nil, fmt.Errorf("%q is not a number", p)
+			case v == 0 && allowAuto:
+				return nil, fmt.Errorf("%q: want a value > 0, or auto", p) // 0 is how auto is held
 			}
 			out = append(out, v)
 		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("empty list %q", s)
+	}
+	seen := map[float64]bool{}
+	for _, v := range out {
+		if seen[v] {
+			name := strconv.FormatFloat(v, 'g', -1, 64)
+			if v == 0 && allowAuto {
+				name = "auto"
+			}
+			return nil, fmt.Errorf("%s given twice in %q: want distinct values (each makes a cell of the suite)", name, s)
+		}
+		seen[v] = true
 	}
 	return out, nil
 }

@@ -6,6 +6,10 @@ import (
 )
 
 func TestParseListErrors(t *testing.T) {
+	// A doubling range to MaxInt64 overflowed and looped until out of memory.
+	if got, err := ParseList("4..9223372036854775807", false); err != nil || len(got) != 61 || got[60] != 1<<62 {
+		t.Errorf("ParseList(4..MaxInt64) = %d values, %v; want the 61 powers 4 … 2^62", len(got), err)
+	}
 	for _, tt := range []struct {
 		in   string
 		auto bool
@@ -17,6 +21,12 @@ func TestParseListErrors(t *testing.T) {
 		{"1:2:0", true, "STEP > 0"},
 		{"1:5000:1", true, "at most 1000"},
 		{"x", true, "not a number"},
+		// Duplicates made two cells with one id (a manifest with a repeated
+		// id, or "rename …: file exists" when both were made at once).
+		{"256,256", false, "256 given twice"},
+		{"auto,auto", true, "auto given twice"},
+		{"1:2:0.5,1.5", true, "1.5 given twice"},
+		{"0", true, `"0": want a value > 0, or auto`},
 	} {
 		_, err := ParseList(tt.in, tt.auto)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -1,10 +1,12 @@
 package suite
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"os"
+
+	"github.com/hardnesslab/hardness/internal/fileio"
 )
 
 // Provenance is the metadata every file the tool writes carries, the same
@@ -26,8 +28,12 @@ type Provenance struct {
 var PaperConvention = Convention{LogitScale: "d", DType: "float64", Layout: "nd"}
 
 // HashFile returns the hex SHA-256 of the file at path. Cost: one read.
-func HashFile(path string) (string, error) {
-	f, err := os.Open(path)
+func HashFile(path string) (string, error) { return HashFileContext(context.Background(), path) }
+
+// HashFileContext is [HashFile] that stops reading when ctx ends (a large
+// array hashed after an interrupt would delay the exit by its read time).
+func HashFileContext(ctx context.Context, path string) (string, error) {
+	f, err := fileio.OpenContext(ctx, path)
 	if err != nil {
 		return "", err
 	}

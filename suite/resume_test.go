@@ -92,6 +92,23 @@ func TestResume(t *testing.T) {
 	sameFiles(t, want, snapshot(t, dir))
 }
 
+// TestResumeRefusesDamagedArrays: an instance kept on resume whose array
+// no longer has its recorded SHA-256 (truncated, edited) is refused by
+// name; before, it was kept and listed in the manifest as intact.
+func TestResumeRefusesDamagedArrays(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Generate(context.Background(), dir, resumeOpts, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "ov-n32-g0.15-cauto-001", "K.npy")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, b[:len(b)-8], 0o644)
+	_, err := Generate(context.Background(), dir, resumeOpts, nil)
+	if err == nil || !strings.Contains(err.Error(), "its K.npy has SHA-256") || !strings.Contains(err.Error(), "ov-n32-g0.15-cauto-001") {
+		t.Errorf("rerun over a truncated K.npy: %v; want an error naming the instance and K.npy", err)
+	}
+}
+
 // TestResumeRefusesOtherOptions: a directory made with another seed is
 // not silently mixed in.
 func TestResumeRefusesOtherOptions(t *testing.T) {

@@ -42,3 +42,9 @@ func (a *algoFlags) options() (attention.Options, error) {
 	return attention.Options{Eps: a.eps, Degree: a.degree, MaxRank: a.maxRank, Features: a.features,
 		Seed: a.seed, MaxMemory: mem, Workers: a.workers}, nil
 }
+
+// describe names the algorithm options that change its output, for
+// records that must tell two runs apart (attention shards).
+func (a *algoFlags) describe() string {
+	return fmt.Sprintf("eps=%g degree=%d max-rank=%d features=%d seed=%d", a.eps, a.degree, a.maxRank, a.features, a.seed)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/progress"
+	"github.com/hardnesslab/hardness/reduction"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 )
@@ -55,7 +56,11 @@ same key split, the polynomial method planned on the whole Q and K); with
 [T | row max | row sum] in OUT.keys-I-of-K.npy. --assemble with the same
 --shards and --split writes OUT atomically: the row blocks in order (bit for
 bit the unsharded T), or the key states merged by log-sum-exp (within a few
-ulps of it).`,
+ulps of it). Each shard also writes its record OUT.shard-I-of-K.json (or
+.keys-…): its block, the algorithm and its options, and the SHA-256 of Q, K,
+V and of its .npy; --assemble checks every record and refuses (exit 2) a
+renamed, swapped, edited or foreign shard file, and counts a .npy without
+its record as missing (exit 1).`,
 		Args: cobra.NoArgs,
 		Example: `  hardness gen qkv --n 4096 --d 8 --B 1 -o in
   # exact streaming attention
@@ -86,22 +91,25 @@ ulps of it).`,
 
 // attentionReport is the --json output; the same facts go to stderr.
 type attentionReport struct {
-	Algo        string   `json:"algo"`
-	Dtype       string   `json:"dtype"`
-	NQ          int      `json:"n_q"`
-	NK          int      `json:"n_k"`
-	D           int      `json:"d"`
-	DV          int      `json:"d_v"`
-	Flops       float64  `json:"flops"`
-	PlanBytes   int64    `json:"plan_bytes"`
-	ErrBound    *float64 `json:"err_bound"` // null when no bound is known (+Inf)
-	Notes       []string `json:"notes,omitempty"`
-	Seconds     float64  `json:"seconds"`
-	PeakBytes   int64    `json:"peak_rss_bytes"`
-	B           float64  `json:"B"`
-	SqrtLnN     float64  `json:"sqrt_ln_n"`
-	BOverSqrtLn *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
-	Out         string   `json:"out"`
+	Algo      string   `json:"algo"`
+	Dtype     string   `json:"dtype"`
+	NQ        int      `json:"n_q"`
+	NK        int      `json:"n_k"`
+	D         int      `json:"d"`
+	DV        int      `json:"d_v"`
+	Flops     float64  `json:"flops"`
+	PlanBytes int64    `json:"plan_bytes"`
+	ErrBound  *float64 `json:"err_bound"` // null when no bound is known (+Inf)
+	// ErrBoundKind is reduction.ErrBoundKind: "exact" (0 up to float64
+	// rounding, not bounded), "certified" or "none".
+	ErrBoundKind string   `json:"err_bound_kind"`
+	Notes        []string `json:"notes,omitempty"`
+	Seconds      float64  `json:"seconds"`
+	PeakBytes    int64    `json:"peak_rss_bytes"`
+	B            float64  `json:"B"`
+	SqrtLnN      float64  `json:"sqrt_ln_n"`
+	BOverSqrtLn  *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
+	Out          string   `json:"out"`
 }
 
 func (o *attentionOptions) run(cmd *cobra.Command) error {
@@ -135,6 +143,8 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		return withCode(exitBadInput, err)
 	}
 	out := o.out
+	nq, _ := q.Dims()
+	nk, _ := k.Dims()
 	if sharded {
 		if q, k, v, err = o.shardInputs(q, k, v, &opts); err != nil {
 			return withCode(exitBadInput, err)
@@ -177,6 +187,9 @@ func (o *attentionOptions) run(cmd *cobra.Command) error {
 		}
 	}
 	err = fileio.WriteAtomicContext(cmd.Context(), out, func(w io.Writer) error { return attention.EncodeNPY(w, tw) })
+	if err == nil && sharded {
+		err = o.writeShardMeta(cmd.Context(), nq, nk)
+	}
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
@@ -200,6 +213,7 @@ func (o *attentionOptions) report(name string, plan *attention.Plan, res *attent
 	rep := &attentionReport{Algo: name, Dtype: "float64", NQ: nq, NK: nk, D: d, DV: dv, Flops: plan.Flops, PlanBytes: plan.Bytes,
 		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
 	rep.ErrBound = finiteOrNil(res.ErrBound)
+	rep.ErrBoundKind = reduction.ErrBoundKind(name, res.ErrBound)
 	return rep
 }
 
@@ -215,7 +229,10 @@ func finiteOrNil(x float64) *float64 {
 func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, plan *attention.Plan) {
 	w := cmd.ErrOrStderr()
 	eb := "none known"
-	if r.ErrBound != nil {
+	switch {
+	case r.ErrBoundKind == "exact":
+		eb = "0 up to float64 rounding (exact; the rounding is not bounded)"
+	case r.ErrBound != nil:
 		eb = fmt.Sprintf("%.3g", *r.ErrBound)
 	}
 	fmt.Fprintf(w, "algorithm %s: Q %d×%d, K %d×%d, V %d×%d\n", r.Algo, r.NQ, r.D, r.NK, r.D, r.NK, r.DV)
@@ -279,8 +296,9 @@ func (o *attentionOptions) runFloat32(cmd *cobra.Command) error {
 		B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
 	// T is written rounded to float32: at most 2⁻²⁴·|T| ≤ 2⁻²⁴·max|V| more.
 	eb := res.ErrBound + 0x1p-24*maxEntry32(v)
+	rep.ErrBoundKind = "none"
 	if !math.IsInf(eb, 0) && !math.IsNaN(eb) {
-		rep.ErrBound = &eb
+		rep.ErrBound, rep.ErrBoundKind = &eb, "certified"
 	}
 	o.printReport(cmd, rep, plan)
 	if o.json {

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"strings"
 
 	"github.com/hardnesslab/hardness/attention"
 	"github.com/hardnesslab/hardness/internal/fileio"
 	"github.com/hardnesslab/hardness/reduction"
+	"github.com/hardnesslab/hardness/suite"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gonum.org/v1/gonum/mat"
@@ -59,6 +64,99 @@ func (s *attentionShardFlags) partName(out string, i int) string {
 		kind = "keys"
 	}
 	return fmt.Sprintf("%s.%s-%d-of-%d.npy", out, kind, i, s.shards)
+}
+
+// shardMetaFormat names the format of a shard's record.
+const shardMetaFormat = "hardness attention shard, version 1"
+
+// shardMeta is OUT.shard-I-of-K.json (or .keys-…): what a shard's .npy is,
+// so that --assemble can refuse a renamed, swapped, duplicated or foreign
+// shard file instead of assembling a wrong T silently (a .npy header has
+// room for no such record: numpy.load refuses extra keys).
+type shardMeta struct {
+	Format  string            `json:"format"`
+	Split   string            `json:"split"`
+	Shard   int               `json:"shard"`
+	Shards  int               `json:"shards"`
+	N       int               `json:"n"`     // query rows (rows split) or keys (keys split) of the whole run
+	Range   reduction.Rows    `json:"range"` // this shard's block of them
+	Algo    string            `json:"algo"`
+	Options string            `json:"options"`
+	Inputs  map[string]string `json:"inputs_sha256"` // Q, K, V
+	NPY     string            `json:"npy_sha256"`    // of the shard's .npy file
+}
+
+// metaName is the record of shard i: partName with .json for .npy.
+func (s *attentionShardFlags) metaName(out string, i int) string {
+	p := s.partName(out, i)
+	return strings.TrimSuffix(p, ".npy") + ".json"
+}
+
+// writeShardMeta writes the record of this shard (after its .npy, so a
+// record always describes a complete file); nq and nk are the whole
+// run's sizes.
+func (o *attentionOptions) writeShardMeta(ctx context.Context, nq, nk int) error {
+	s := o.shard
+	n := nq
+	if s.split == "keys" {
+		n = nk
+	}
+	r, err := reduction.ShardRows(n, s.shards, s.shard)
+	if err != nil {
+		return err
+	}
+	m := shardMeta{Format: shardMetaFormat, Split: s.split, Shard: s.shard, Shards: s.shards, N: n, Range: r,
+		Algo: o.algo.algo, Options: o.algo.describe(), Inputs: map[string]string{}}
+	for name, p := range map[string]string{"Q": o.q, "K": o.k, "V": o.v} {
+		if m.Inputs[name], err = suite.HashFileContext(ctx, p); err != nil {
+			return err
+		}
+	}
+	if m.NPY, err = suite.HashFileContext(ctx, s.partName(o.out, s.shard)); err != nil {
+		return err
+	}
+	return fileio.WriteAtomicContext(ctx, s.metaName(o.out, s.shard), func(w io.Writer) error {
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// readShardMeta reads and checks the record of shard i against its name,
+// the first shard's record (nil for the first) and its .npy file.
+func (s *attentionShardFlags) readShardMeta(out string, i int, first *shardMeta) (*shardMeta, error) {
+	name := s.metaName(out, i)
+	b, err := fileio.ReadFileMax(name, 1<<20) // a few hundred bytes
+	if err != nil {
+		return nil, err
+	}
+	var m shardMeta
+	if err := json.Unmarshal(b, &m); err != nil || m.Format != shardMetaFormat {
+		return nil, fmt.Errorf("%s is not the record of a shard of 'hardness attention' (%v); compute shard %d again", name, err, i)
+	}
+	want, err := reduction.ShardRows(m.N, s.shards, i)
+	switch {
+	case m.Shard != i || m.Shards != s.shards || m.Split != s.split:
+		return nil, fmt.Errorf("%s records shard %d of %d (split %s): a renamed or copied shard", name, m.Shard, m.Shards, m.Split)
+	case err != nil || m.Range != want:
+		return nil, fmt.Errorf("%s records rows [%d, %d) of %d; shard %d of %d is [%d, %d)", name, m.Range.Lo, m.Range.Hi, m.N, i, s.shards, want.Lo, want.Hi)
+	case first != nil && !maps.Equal(m.Inputs, first.Inputs):
+		return nil, fmt.Errorf("%s is from another run than shard 0: its Q, K or V differ (SHA-256 in inputs_sha256)", name)
+	case first != nil && (m.N != first.N || m.Algo != first.Algo || m.Options != first.Options):
+		return nil, fmt.Errorf("%s is from another run than shard 0: %s %s on %d, against %s %s on %d", name, m.Algo, m.Options, m.N, first.Algo, first.Options, first.N)
+	}
+	h, err := suite.HashFile(s.partName(out, i))
+	if err != nil {
+		return nil, err
+	}
+	if h != m.NPY {
+		return nil, fmt.Errorf("%s has SHA-256 %s, but its record %s says %s: a swapped, edited or foreign shard file; compute shard %d again",
+			s.partName(out, i), h, name, m.NPY, i)
+	}
+	return &m, nil
 }
 
 // shardInputs restricts q (rows) or k, v (keys) to this shard and fixes
@@ -119,20 +217,26 @@ func (o *attentionOptions) assemble(cmd *cobra.Command) error {
 	s := o.shard
 	parts := make([]*mat.Dense, s.shards)
 	var missing []int
+	var first *shardMeta
 	for i := range s.shards {
-		name := s.partName(o.out, i)
-		m, err := attention.ReadNPY(name)
-		if errors.Is(err, os.ErrNotExist) {
+		meta, err := s.readShardMeta(o.out, i, first)
+		if errors.Is(err, os.ErrNotExist) { // a shard without its record is missing or was interrupted
 			missing = append(missing, i)
 			continue
 		}
 		if err != nil {
 			return withCode(exitBadInput, fmt.Errorf("--assemble: %w", err))
 		}
-		parts[i] = m
+		if first == nil {
+			first = meta
+		}
+		if parts[i], err = attention.ReadNPY(s.partName(o.out, i)); err != nil {
+			return withCode(exitBadInput, fmt.Errorf("--assemble: %w", err))
+		}
 	}
 	if len(missing) > 0 {
-		return withCode(exitMismatch, fmt.Errorf("--assemble: %d of %d shards missing: %v (files %s …)", len(missing), s.shards, missing, s.partName(o.out, missing[0])))
+		return withCode(exitMismatch, fmt.Errorf("--assemble: %d of %d shards missing (a .npy or its .json record): %s (files %s, %s …); compute them with --shard I",
+			len(missing), s.shards, indexRanges(missing), s.partName(o.out, missing[0]), s.metaName(o.out, missing[0])))
 	}
 	var t *mat.Dense
 	var err error

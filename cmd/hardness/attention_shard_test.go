@@ -136,3 +136,46 @@ func TestAttentionShardErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAttentionShardRecords: --assemble refuses shard files that are not
+// one run's shards I of K, each by name: before the audit, swapped or
+// duplicated .npy files (they carry no identity) were assembled into a
+// wrong T with exit 0.
+func TestAttentionShardRecords(t *testing.T) {
+	in := genShardQKV(t, "--n", "20", "--d", "3", "--B", "1", "--seed", "9")
+	other := genShardQKV(t, "--n", "20", "--d", "3", "--B", "1", "--seed", "10")
+	out := filepath.Join(t.TempDir(), "T.npy")
+	shard := func(in string, i int, extra ...string) {
+		args := append(append(append([]string{"attention"}, qkvArgs(in)...), extra...), "-o", out, "--shards", "2", "--shard", fmt.Sprint(i))
+		if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+			t.Fatalf("%v: %s", args, errOut)
+		}
+	}
+	npy := func(i int) string { return fmt.Sprintf("%s.shard-%d-of-2.npy", out, i) }
+	rec := func(i int) string { return fmt.Sprintf("%s.shard-%d-of-2.json", out, i) }
+	cp := func(from, to string) {
+		b, _ := os.ReadFile(from)
+		os.WriteFile(to, b, 0o644)
+	}
+	tests := []struct {
+		name  string
+		setup func()
+		code  int
+		want  string
+	}{
+		{"swapped .npy", func() { cp(npy(0), npy(1)+".x"); cp(npy(1), npy(0)); cp(npy(1)+".x", npy(1)) }, exitBadInput, "a swapped, edited or foreign shard file"},
+		{"duplicated shard", func() { cp(npy(0), npy(1)); cp(rec(0), rec(1)) }, exitBadInput, rec(1) + " records shard 0 of 2"},
+		{"another run's shard", func() { shard(other, 1) }, exitBadInput, "its Q, K or V differ"},
+		{"another algorithm", func() { shard(in, 1, "--algo", "performer") }, exitBadInput, "performer"},
+		{"no record", func() { os.Remove(rec(1)) }, exitMismatch, "1 of 2 shards missing (a .npy or its .json record): 1"},
+	}
+	for _, tt := range tests {
+		shard(in, 0)
+		shard(in, 1)
+		tt.setup()
+		code, _, errOut := runCLI(t, nil, "attention", "-o", out, "--shards", "2", "--assemble")
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: assemble = exit %d, %q; want %d and %q", tt.name, code, errOut, tt.code, tt.want)
+		}
+	}
+}

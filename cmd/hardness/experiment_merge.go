@@ -38,7 +38,10 @@ func runExperimentMerge(cmd *cobra.Command, dir string) error {
 		Command: "hardness experiment merge " + shellQuote(dir)}
 	e, res, err := experiments.Merge(cmd.Context(), cfg)
 	var missing *experiments.MissingShardsError
+	var damaged *experiments.DamagedShardError
 	switch {
+	case errors.As(err, &damaged):
+		return withCode(exitBadInput, fmt.Errorf("experiment merge: %w", err))
 	case errors.As(err, &missing):
 		return withCode(exitMismatch, fmt.Errorf("%w\ncompute them with:\n%s", err, missingCommands(dir, missing)))
 	case res == nil && err != nil:
@@ -62,12 +65,15 @@ func runExperimentMerge(cmd *cobra.Command, dir string) error {
 func missingCommands(dir string, m *experiments.MissingShardsError) string {
 	h, err := experiments.FirstShardHeader(dir)
 	var b strings.Builder
-	for _, i := range m.Missing {
+	for _, i := range m.Missing[:min(len(m.Missing), maxCommandsShown)] {
 		if err != nil || h.Command == "" {
 			fmt.Fprintf(&b, "  hardness experiment NAME --shards %d --shard %d -o %s\n", m.Shards, i, shellQuote(filepath.Clean(dir)))
 			continue
 		}
 		fmt.Fprintf(&b, "  %s\n", withShard(h.Command, h.Shard, i))
+	}
+	if more := len(m.Missing) - maxCommandsShown; more > 0 {
+		fmt.Fprintf(&b, "  … and %d more: the same command with --shard I for each missing I\n", more)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/hardnesslab/hardness/attention/expapprox"
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/ovp"
+	"github.com/hardnesslab/hardness/reduction"
 	"github.com/hardnesslab/hardness/sat"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -75,10 +77,10 @@ var flagRanges = map[string]flagRange{
 	"gen suite --noise-cols":   {min: 0, max: 1 << 16},
 
 	// Sharding and Slurm.
-	"--shards":                  {min: 1, max: 1 << 20, zero: "no sharding"},
-	"--shard":                   {min: 0, max: 1 << 20},
-	"slurm run --shards":        {min: 1, max: 1 << 20},
-	"slurm experiment --shards": {min: 1, max: 1 << 20},
+	"--shards":                  {min: 1, max: reduction.MaxShards, zero: "no sharding"},
+	"--shard":                   {min: 0, max: reduction.MaxShards},
+	"slurm run --shards":        {min: 1, max: reduction.MaxShards},
+	"slurm experiment --shards": {min: 1, max: reduction.MaxShards},
 	"--cpus-per-task":           {min: 1, max: 1 << 16},
 	"--max-parallel":            {min: 1, max: 1 << 20, zero: "no limit"},
 
@@ -91,6 +93,115 @@ var flagRanges = map[string]flagRange{
 	"explain --step": {min: 1, max: 1000, zero: "every step"},
 }
 
+// modeRule says in which mode of its command a flag means something: ok
+// reports whether it does under the other flags fs, and mode names that
+// mode for the message. A flag given outside its mode would be ignored
+// (run --algo exact --degree 3 ran exact attention, gen ov --cnf --yes
+// wrote no YES instance), so it is refused instead.
+type modeRule struct {
+	ok   func(fs *pflag.FlagSet) bool
+	mode string
+}
+
+// flagModes are the flags that apply in some modes of their command only,
+// keyed like flagRanges ("command path --flag" before "--flag"); a rule
+// whose flags a command lacks does not apply to it.
+var flagModes = map[string]modeRule{
+	"--eps":      valueIs("algo", "poly"),
+	"--degree":   valueIs("algo", "poly"),
+	"--max-rank": valueIs("algo", "poly"),
+	"--features": valueIs("algo", "performer"),
+
+	"run --gap":       notGiven("measure-gap"),
+	"slurm run --gap": notGiven("measure-gap"),
+
+	"gen ov --split":   valueIs("cnf", notEmpty),
+	"gen ov --n":       notGiven("cnf"),
+	"gen ov --nb":      notGiven("cnf"),
+	"gen ov --dim":     notGiven("cnf"),
+	"gen ov --density": notGiven("cnf"),
+	"gen ov --yes":     notGiven("cnf"),
+	"gen ov --no":      notGiven("cnf"),
+	"gen ov --gap":     valueIs("planted", "true"),
+	"gen ov --t":       valueIs("ann", "true"),
+	"gen ov --eps":     valueIs("ann", "true"),
+
+	"gen suite --gap":        listHas("routes", "ov"),
+	"gen suite --eps":        listHas("routes", "ann"),
+	"gen suite --t-frac":     listHas("routes", "ann"),
+	"gen suite --ratio":      listHas("routes", "cnf"),
+	"gen suite --density":    listHas("routes", "ov", "ann"),
+	"gen suite --dim":        listHas("routes", "ov", "ann"),
+	"gen suite --noise-cols": valueIs("disguise", "true"),
+}
+
+// notEmpty stands for any non-empty value in valueIs.
+const notEmpty = "\x00non-empty"
+
+// valueIs: the flag applies when --name has one of the values.
+func valueIs(name string, values ...string) modeRule {
+	mode := "--" + name + " " + strings.Join(values, " or --"+name+" ")
+	switch {
+	case values[0] == notEmpty:
+		mode = "--" + name + " FILE"
+	case values[0] == "true":
+		mode = "--" + name
+	}
+	return modeRule{mode: mode, ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		return f == nil || slices.Contains(values, f.Value.String()) || values[0] == notEmpty && f.Value.String() != ""
+	}}
+}
+
+// notGiven: the flag applies unless --name is given.
+func notGiven(name string) modeRule {
+	return modeRule{mode: "without --" + name, ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		return f == nil || !f.Changed
+	}}
+}
+
+// listHas: the flag applies when the comma-separated --name lists one of
+// the items.
+func listHas(name string, items ...string) modeRule {
+	return modeRule{mode: "--" + name + " listing " + strings.Join(items, " or "), ok: func(fs *pflag.FlagSet) bool {
+		f := fs.Lookup(name)
+		if f == nil {
+			return true
+		}
+		for _, x := range strings.Split(f.Value.String(), ",") {
+			if slices.Contains(items, strings.TrimSpace(x)) {
+				return true
+			}
+		}
+		return false
+	}}
+}
+
+// checkMode refuses flag f given outside the mode it applies in.
+func checkMode(c *cobra.Command, f *pflag.Flag) error {
+	r, ok := flagModes[cmdKey(c)+" --"+f.Name]
+	if !ok {
+		r, ok = flagModes["--"+f.Name]
+	}
+	if !ok || r.ok(c.Flags()) {
+		return nil
+	}
+	val := " " + f.Value.String()
+	if f.Value.Type() == "bool" {
+		val = ""
+	}
+	return fmt.Errorf("--%s%s applies only %s; here it would be ignored", f.Name, val, strings.TrimPrefix(withMode(r.mode), " "))
+}
+
+// withMode phrases a mode for "applies only …".
+func withMode(mode string) string {
+	if strings.HasPrefix(mode, "without ") {
+		return mode
+	}
+	return "with " + mode
+}
+
 // pathKind says how a path flag is checked before the work.
 type pathKind int
 
@@ -98,19 +209,41 @@ const (
 	outFile pathKind = iota // a file to create: its directory must exist and be writable ("-" is stdout)
 	outDir                  // a directory to create or fill: the nearest existing ancestor must be a writable directory
 	inDir                   // an existing directory to read
+	inFile                  // a file to read (its reader checks it): never the same file as an output
 )
 
 // pathFlags are the flags naming files the command writes or directories
-// it reads, checked before any work so that a typo fails at once.
+// it reads, checked before any work so that a typo fails at once. A path
+// flag given an empty value is refused, and an output file that is one of
+// the command's input files (a flag of kind inFile, or an argument) is
+// refused too: the atomic write would replace the input it reads.
 var pathFlags = map[string]pathKind{
-	"attention --out":     outFile,
-	"gen cnf --output":    outFile,
-	"gen ov --output":     outFile,
-	"gen qkv --out":       outDir,
-	"run --save":          outDir,
-	"explain --output":    outFile,
-	"experiment --output": outDir,
-	"experiment --dir":    inDir,
+	"attention --out":             outFile,
+	"attention --q":               inFile,
+	"attention --k":               inFile,
+	"attention --v":               inFile,
+	"gen cnf --output":            outFile,
+	"gen ov --output":             outFile,
+	"gen ov --cnf":                inFile,
+	"gen qkv --out":               outDir,
+	"gen suite --out":             outDir,
+	"ov --cnf":                    inFile,
+	"run --save":                  outDir,
+	"run --out":                   outDir,
+	"merge --input":               inFile,
+	"score --suite":               inDir,
+	"score --instance":            inDir,
+	"score --report":              outDir,
+	"explain --output":            outFile,
+	"explain --html":              outFile,
+	"explain --figures":           outDir,
+	"experiment --output":         outDir,
+	"experiment --dir":            inDir,
+	"slurm run --out":             outDir,
+	"slurm experiment --output":   outDir,
+	"slurm experiment --dir":      inDir,
+	"slurm run --hardness":        inFile,
+	"slurm experiment --hardness": inFile,
 }
 
 // numericTypes are the pflag types checked against flagRanges.
@@ -123,7 +256,7 @@ func guardFlags(c *cobra.Command) {
 	if c.Runnable() {
 		args := c.Args
 		c.Args = func(cmd *cobra.Command, a []string) error {
-			if err := checkFlags(cmd); err != nil {
+			if err := checkFlags(cmd, a); err != nil {
 				return err
 			}
 			if args == nil {
@@ -161,14 +294,21 @@ func isChecked(f *pflag.Flag) bool {
 }
 
 // checkFlags validates the flags given on the command line (defaults are
-// the program's own) and the path flags, returning an exit-2 error.
-func checkFlags(c *cobra.Command) error {
+// the program's own) and the path flags, and that no output file is one
+// of the inputs (args are the command's arguments, all inputs), returning
+// an exit-2 error.
+func checkFlags(c *cobra.Command, args []string) error {
 	var errs []error
 	c.Flags().Visit(func(f *pflag.Flag) {
 		if err := checkFlag(c, f); err != nil {
 			errs = append(errs, err)
 		}
+		if err := checkMode(c, f); err != nil {
+			errs = append(errs, err)
+		}
 	})
+	errs = append(errs, checkOutputsAreNotInputs(c, args)...)
+	errs = append(errs, checkStdin(c, args)...)
 	if len(errs) > 0 {
 		return withCode(exitBadInput, errors.Join(errs...))
 	}
@@ -288,10 +428,88 @@ func (r flagRange) describe(typ string) string {
 	return s
 }
 
+// checkOutputsAreNotInputs returns an error for every output file flag
+// that names the same file as an input file flag or an argument (also
+// through a link): writing it would destroy the input before, or while,
+// it is read (attention --q Q.npy -o Q.npy replaced Q by T).
+func checkOutputsAreNotInputs(c *cobra.Command, args []string) []error {
+	type named struct{ what, path string }
+	var ins, outs []named
+	for _, a := range args {
+		ins = append(ins, named{"the input argument", a})
+	}
+	c.Flags().Visit(func(f *pflag.Flag) {
+		switch k, ok := pathFlags[cmdKey(c)+" --"+f.Name]; {
+		case !ok:
+		case k == inFile:
+			ins = append(ins, named{"the input --" + f.Name, f.Value.String()})
+		case k == outFile:
+			outs = append(outs, named{"--" + f.Name, f.Value.String()})
+		}
+	})
+	var errs []error
+	for i, o := range outs {
+		for _, p := range outs[:i] {
+			if o.path != "-" && o.path != "" && sameFile(o.path, p.path) {
+				errs = append(errs, fmt.Errorf("%s %s: the same file as %s %s; want one file per output", o.what, o.path, p.what, p.path))
+			}
+		}
+		for _, in := range ins {
+			if o.path != "" && o.path != "-" && in.path != "-" && sameFile(o.path, in.path) {
+				errs = append(errs, fmt.Errorf("%s %s: the same file as %s %s; writing it would replace that input, so name another output file",
+					o.what, o.path, in.what, in.path))
+			}
+		}
+	}
+	return errs
+}
+
+// fileArgs are the commands whose arguments are files or directories;
+// stdinArgs those that read "-" as standard input (the others failed
+// with "open -: no such file or directory").
+var (
+	fileArgs = map[string]bool{"run": true, "ov": true, "explain": true, "solve": true, "merge": true, "score": true,
+		"slurm run": true, "slurm status": true, "slurm resume": true, "experiment merge": true}
+	stdinArgs  = map[string]bool{"solve": true}
+	stdinFlags = map[string]bool{"gen ov --cnf": true}
+)
+
+// checkStdin refuses "-" where a command does not read standard input.
+func checkStdin(c *cobra.Command, args []string) []error {
+	var errs []error
+	if fileArgs[cmdKey(c)] && !stdinArgs[cmdKey(c)] && slices.Contains(args, "-") {
+		errs = append(errs, fmt.Errorf("argument -: hardness %s does not read standard input; give a file name", cmdKey(c)))
+	}
+	c.Flags().Visit(func(f *pflag.Flag) {
+		key := cmdKey(c) + " --" + f.Name
+		if k, ok := pathFlags[key]; ok && k == inFile && f.Value.String() == "-" && !stdinFlags[key] {
+			errs = append(errs, fmt.Errorf("--%s -: hardness %s does not read standard input here; give a file name", f.Name, cmdKey(c)))
+		}
+	})
+	return errs
+}
+
+// sameFile reports whether paths a and b name one file: the same inode
+// when both exist (links included), else the same absolute path.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
 // checkPath checks a path flag before the work.
 func checkPath(name, p string, k pathKind) error {
-	if p == "" || p == "-" && k == outFile {
-		return nil
+	if p == "" {
+		return fmt.Errorf("--%s: empty path; want a %s", name, map[pathKind]string{outFile: "file name", outDir: "directory",
+			inDir: "directory", inFile: "file name"}[k])
+	}
+	if p == "-" && (k == outFile || k == inFile) || k == inFile {
+		return nil // inputs are checked by their readers, which name the file
 	}
 	switch k {
 	case inDir:
@@ -304,10 +522,18 @@ func checkPath(name, p string, k pathKind) error {
 		}
 		return nil
 	case outFile:
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return fmt.Errorf("--%s %s: is a directory; want a file name", name, p)
-		}
 		dir := filepath.Dir(p)
+		if st, err := os.Stat(p); err == nil {
+			switch {
+			case st.IsDir():
+				return fmt.Errorf("--%s %s: is a directory; want a file name", name, p)
+			case !st.Mode().IsRegular():
+				return nil // a device or FIFO (/dev/null, /dev/stdout): written in place
+			}
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				dir = filepath.Dir(real) // a link: the file it names is replaced
+			}
+		}
 		st, err := os.Stat(dir)
 		if err != nil {
 			return fmt.Errorf("--%s %s: directory %s: %v; want an existing, writable directory", name, p, dir, pathErr(err))

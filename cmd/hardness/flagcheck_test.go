@@ -43,6 +43,16 @@ func TestEveryNumericFlagHasARange(t *testing.T) {
 			t.Errorf("flagRanges has %q, which no command has", key)
 		}
 	}
+	for key := range flagModes {
+		if !flagExists(key) {
+			t.Errorf("flagModes has %q, which no command has", key)
+		}
+	}
+	for key := range pathFlags {
+		if !flagExists(key) {
+			t.Errorf("pathFlags has %q, which no command has", key)
+		}
+	}
 }
 
 // flagExists reports whether key ("--flag" or "path --flag") names a flag

@@ -110,7 +110,7 @@ func (o *genCNFOptions) run(cmd *cobra.Command) error {
 	if err := fileio.WriteAtomicContext(cmd.Context(), o.output, write); err != nil {
 		return withCode(exitBadInput, err)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d variables, %d clauses\n", o.output, f.Vars, len(f.Clauses))
+	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %s, %s\n", o.output, countOf(f.Vars, "variable"), countOf(len(f.Clauses), "clause"))
 	return nil
 }
 

@@ -42,7 +42,7 @@ func TestGenOVANN(t *testing.T) {
 			t.Fatalf("gen ov --ann = %d, %s", code, errOut)
 		}
 		code, stdout, _ := runCLI(t, nil, "ov", out, "--stats")
-		want := map[string]string{"--yes": "distance 12: YES", "--no": ": NO (≥ ⌈(1+ε)t⌉ = 24)"}[yes]
+		want := map[string]string{"--yes": "distance 12: YES", "--no": ": NO (≥ max(t+1, ⌈(1+ε)t⌉) = 24)"}[yes]
 		if code != exitOK || !strings.Contains(stdout, want) || !strings.Contains(stdout, "histogram") {
 			t.Errorf("ov %s = %d, %q; want %q", out, code, stdout, want)
 		}

@@ -102,8 +102,8 @@ func (g *genSuiteOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d instances (%d made, %d kept from an earlier run), manifest.jsonl, README.md; seed %d\n",
-		g.out, len(entries), made, resumed, g.o.Seed)
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s (%d made, %d kept from an earlier run), manifest.jsonl, README.md; seed %d\n",
+		g.out, countOf(len(entries), "instance"), made, resumed, g.o.Seed)
 	return nil
 }
 

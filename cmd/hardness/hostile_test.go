@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -47,10 +48,56 @@ func TestAuditReproductions(t *testing.T) {
 		z.Close()
 		f.Close()
 	}
+	qnpy := file("Q.npy", "not read: the flags are checked first")
+	cnf := file("in.cnf", "p cnf 1 1\n1 0\n")
+	link := filepath.Join(dir, "link.npy")
+	if err := os.Symlink("Q.npy", link); err != nil {
+		t.Fatal(err)
+	}
+	// A record file of 1 TiB (sparse): read whole, it was an allocation of
+	// its size; now refused by its length.
+	hugeShards := filepath.Join(dir, "huge-shards")
+	os.Mkdir(hugeShards, 0o755)
+	for _, name := range []string{filepath.Join(hugeShards, "shard-0-of-1.json"), filepath.Join(hugeShards, "slurm.json")} {
+		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 1<<40) != nil {
+			t.Fatal("cannot make a sparse file", err)
+		}
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"merge", hugeShards}, "shard-0-of-1.json: longer than 64 MiB"},
+		{[]string{"slurm", "status", hugeShards}, "slurm.json: longer than 64 MiB"},
+		// An output that is an input: the atomic write replaced the input.
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", qnpy}, "--out " + qnpy + ": the same file as the input --q " + qnpy},
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", link}, "--out " + link + ": the same file as the input --q"},
+		{[]string{"gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, ".", "in.cnf")}, "the same file as the input --cnf " + cnf},
+		{[]string{"explain", cnf, "--html", cnf}, "--html " + cnf + ": the same file as the input argument " + cnf},
+		{[]string{"explain", "-o", filepath.Join(dir, "x"), "--html", filepath.Join(dir, "x")}, "--output " + filepath.Join(dir, "x") + ": the same file as --html " + filepath.Join(dir, "x") + "; want one file per output"},
+		// A flag outside the mode it applies in was ignored silently.
+		{[]string{"run", "--degree", "3"}, "--degree 3 applies only with --algo poly; here it would be ignored"},
+		{[]string{"attention", "--algo", "poly", "--features", "9", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--features 9 applies only with --algo performer"},
+		{[]string{"run", "--ov", "--measure-gap", "--gap", "0.1", cnf}, "--gap 0.1 applies only without --measure-gap"},
+		{[]string{"gen", "ov", "--cnf", cnf, "--yes"}, "--yes applies only without --cnf"},
+		{[]string{"gen", "ov", "--planted", "--n", "4", "--dim", "6", "--gap", "0.2", "--t", "3"}, "--t 3 applies only with --ann"},
+		{[]string{"gen", "suite", "--routes", "ov", "--ratio", "3", "-o", filepath.Join(dir, "s")}, "--ratio 3 applies only with --routes listing cnf"},
+		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
+		// slurm run of /dev/stdin or a directory: the tasks would read something else.
+		{[]string{"slurm", "run", dir, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "slx")}, "input " + dir + ": not a regular file"},
+		// sbatch options passed through unchecked failed only at submission.
+		{[]string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-time"), "--time", "abc"}, `--time "abc": want a Slurm time limit`},
+		{[]string{"slurm", "experiment", "scaling", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "sl-mem"), "--mem", "1.5G"}, `--mem "1.5G": want a Slurm memory size`},
+		// A refusal before the first stage did not name the input.
+		{[]string{"run", "--ov", file("empty-sides.ov", "ov 0 0 6\n")}, "empty-sides.ov: reduction: sizes N = 0, M = 0, dimension 6; want all ≥ 1"},
+		// "-" where standard input is not read: "open -: no such file or directory".
+		{[]string{"run", "-"}, "argument -: hardness run does not read standard input; give a file name"},
+		{[]string{"ov", "-"}, "argument -: hardness ov does not read standard input"},
+		{[]string{"attention", "--q", "-", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q -: hardness attention does not read standard input here"},
+		// Empty paths: "writing : rename ./..tmp-…" after the work.
+		{[]string{"attention", "--q", qnpy, "--k", qnpy, "--v", qnpy, "-o", ""}, "--out: empty path; want a file name"},
+		{[]string{"attention", "--q", "", "--k", qnpy, "--v", qnpy, "-o", filepath.Join(dir, "T.npy")}, "--q: empty path; want a file name"},
+		{[]string{"score", "--suite", "", "--outputs", dir}, "--suite: empty path; want a directory"},
 		{[]string{"ov", file("ff.ov", "\f")}, "ff.ov: empty file"},
 		{[]string{"ov", file("vt.ov", "\v")}, "vt.ov: empty file"},
 		{[]string{"ov", file("nel.ov", "\u0085")}, "nel.ov: empty file"},
@@ -79,6 +126,28 @@ func TestAuditReproductions(t *testing.T) {
 		code, _, stderr := runCLI(t, nil, tt.args...)
 		if code != exitBadInput || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "panic") {
 			t.Errorf("hardness %s = exit %d, %q; want exit 2 and %q", strings.Join(tt.args, " "), code, stderr, tt.want)
+		}
+	}
+	if b, _ := os.ReadFile(qnpy); string(b) != "not read: the flags are checked first" {
+		t.Errorf("an input given as the output was overwritten: %q", b)
+	}
+}
+
+// fullWriter fails every write, like standard output on a full disk.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestUnwritableStdout: a command whose standard output cannot be written
+// fails (ov > /dev/full exited 0 with its answer lost).
+func TestUnwritableStdout(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.ov")
+	os.WriteFile(p, []byte("ov 1 1 3\n101\n010\n"), 0o644)
+	for _, args := range [][]string{{"ov", p}, {"gen", "cnf", "--vars", "3", "--ratio", "1"}} {
+		var errb strings.Builder
+		code := run(args, strings.NewReader(""), fullWriter{}, &errb)
+		if code != exitBadInput || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("hardness %s > /dev/full = exit %d, %q; want exit 2 and the write error", strings.Join(args, " "), code, errb.String())
 		}
 	}
 }

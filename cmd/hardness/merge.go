@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hardnesslab/hardness/internal/fileio"
 	"io"
 	"os"
 	"path/filepath"
@@ -170,6 +171,8 @@ func readShards(dir string) (*shardSet, error) {
 		i, _ := strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
 		switch {
+		case n > reduction.MaxShards:
+			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s: %s claims %s shards; a run has at most %d", dir, e.Name(), m[2], reduction.MaxShards))
 		case k < 0:
 			k, kName = n, e.Name()
 		case n != k:
@@ -205,6 +208,10 @@ func readShards(dir string) (*shardSet, error) {
 			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s covers rows [%d, %d); shard %d of %d of %d rows is [%d, %d)",
 				names[i], sf.Rows.Lo, sf.Rows.Hi, i, k, first.Header.N, want.Lo, want.Hi))
 		}
+		if err := sf.Decision.CheckRows(sf.Rows, sf.Header.Threshold); err != nil {
+			return nil, withCode(exitBadInput, fmt.Errorf("merge: %s is corrupt: its decision has %v; delete it and compute the shard again",
+				filepath.Join(dir, names[i]), err))
+		}
 	}
 	var missing []int
 	for i := range k {
@@ -233,7 +240,7 @@ func minKey(m map[int]*shardFile) int {
 // readShardFile reads one shard file, refusing a corrupt, truncated or
 // foreign one with its name.
 func readShardFile(path string) (*shardFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 64<<20) // a shard file: tens of KiB (top rows ≤ 256)
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
@@ -268,12 +275,8 @@ func firstDifference(a, b shardHeader) string {
 // missingError names the missing shards and the commands computing them.
 func missingError(dir string, k int, missing []int, from *shardFile) error {
 	var b strings.Builder
-	var idx []string
-	for _, i := range missing {
-		idx = append(idx, strconv.Itoa(i))
-	}
-	fmt.Fprintf(&b, "merge: %s lacks %d of %d shards: %s; compute exactly those with:", dir, len(missing), k, strings.Join(idx, ", "))
-	for _, i := range missing {
+	fmt.Fprintf(&b, "merge: %s lacks %d of %d shards: %s; compute exactly those with:", dir, len(missing), k, indexRanges(missing))
+	for _, i := range missing[:min(len(missing), maxCommandsShown)] {
 		b.WriteString("\n  hardness")
 		for _, a := range from.Command {
 			if strings.HasPrefix(a, "--shard=") {
@@ -282,7 +285,37 @@ func missingError(dir string, k int, missing []int, from *shardFile) error {
 			b.WriteString(" " + shellQuote(a))
 		}
 	}
+	if more := len(missing) - maxCommandsShown; more > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more: the same command with --shard=I for each missing I above", more)
+	}
 	return errors.New(b.String())
+}
+
+// maxCommandsShown bounds the commands listed for missing shards: with
+// K up to reduction.MaxShards, listing one per shard could print 10⁶
+// lines (and a forged K made merge run out of memory building them).
+const maxCommandsShown = 16
+
+// indexRanges writes sorted indices as ranges, "0–3, 5, 9–1023": its
+// length grows with the gaps, not with the number of indices.
+func indexRanges(idx []int) string {
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d–%d", idx[i], idx[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(idx[i]))
+		}
+		i = j + 1
+	}
+	if len(parts) > maxCommandsShown {
+		parts = append(parts[:maxCommandsShown], fmt.Sprintf("… (%d ranges in all)", len(parts)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // inputKind tells a formula from --ov and --ann input by the recorded
@@ -318,16 +351,22 @@ func (s *shardSet) loadInput(cmd *cobra.Command, ro *runOptions, override string
 	if in.sha256 != h.InputSHA256 {
 		return nil, withCode(exitBadInput, fmt.Errorf("merge: %s has SHA-256 %s, but the shards were computed from %s: not the same input", in.source, in.sha256, h.InputSHA256))
 	}
+	if n := in.problem.QueryRows(); n != h.N {
+		return nil, withCode(exitBadInput, fmt.Errorf("merge: the shards of %s say n_rows %d, but %s has %d query rows: corrupt shards", s.dir, h.N, in.source, n))
+	}
 	return in, nil
 }
 
 // report returns the merged report: the first shard's description of the
-// input, constants and algorithm, with the merged decision.
+// input, constants and algorithm, with the merged decision, the shards'
+// predicted flops added up (each shard predicts its own rows' work) and
+// the largest memory any shard held at a time.
 func (s *shardSet) report() *reduction.Report {
 	r := *s.files[0].Report
 	dec := s.files[0].Decision
 	for _, sf := range s.files[1:] {
 		dec = dec.Merge(sf.Decision)
+		r.Algo.Flops += sf.Report.Algo.Flops
 	}
 	r.Decision = &dec
 	r.Verdict = dec.Verdict
@@ -393,8 +432,16 @@ func (t shardTable) write(w io.Writer, s *shardSet) {
 	}
 	sort.Strings(ls)
 	var b strings.Builder
-	wrapLineTo(&b, "shards", fmt.Sprintf("%d shards of %s rows on %d host(s): total CPU %.3gs, slowest shard %d at %.3gs, mean %.3gs, imbalance (slowest/mean) %.3g, max peak memory %s",
-		t.Count, strings.Join(ls, " or "), t.Hosts, t.CPUSeconds, t.Slowest, t.MaxSeconds, t.Mean, t.Imbalance, memlimit.Bytes(t.PeakBytes)))
+	hosts := fmt.Sprintf("%d hosts", t.Hosts)
+	if t.Hosts == 1 {
+		hosts = "1 host"
+	}
+	shards := fmt.Sprintf("%d shards", t.Count)
+	if t.Count == 1 {
+		shards = "1 shard"
+	}
+	wrapLineTo(&b, "shards", fmt.Sprintf("%s of %s rows on %s: total CPU %.3gs, slowest shard %d at %.3gs, mean %.3gs, imbalance (slowest/mean) %.3g, max peak memory %s",
+		shards, strings.Join(ls, " or "), hosts, t.CPUSeconds, t.Slowest, t.MaxSeconds, t.Mean, t.Imbalance, memlimit.Bytes(t.PeakBytes)))
 	io.WriteString(w, b.String())
 }
 

@@ -92,7 +92,7 @@ func TestMergeEqualsRun(t *testing.T) {
 					t.Errorf("%s/%s, K = %d: merge exit %d %s (%s); run exit %d %s", route, algo, k, code, gb, errOut, wantCode, wb)
 				}
 				code, text, _ := runCLI(t, nil, "merge", sd)
-				if code != wantCode || !strings.Contains(text, fmt.Sprintf("shards      %d shards", k)) {
+				if code != wantCode || !strings.Contains(text, fmt.Sprintf("shards      %d shard", k)) {
 					t.Errorf("%s/%s, K = %d: text merge exit %d without the shard table:\n%s", route, algo, k, code, text)
 				}
 			}
@@ -310,5 +310,130 @@ func TestShardInterrupted(t *testing.T) {
 				t.Errorf("SIGKILL after %v ms left a partial shard file (%d bytes): %v", delay, len(b), err)
 			}
 		}
+	}
+}
+
+// TestMergedReportCounts: the merged report's predicted flops are the
+// whole run's (exact attention: the unsharded figure, not shard 0's), and
+// its shard line agrees in number ("1 shard", "1 host").
+func TestMergedReportCounts(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	_, wantOut, _ := runCLI(t, nil, append([]string{"run", "--json"}, in...)...)
+	var want struct {
+		Algo struct{ Flops float64 } `json:"algorithm"`
+	}
+	if err := json.Unmarshal([]byte(wantOut), &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{1, 3} {
+		sd := filepath.Join(dir, fmt.Sprintf("counts-%d", k))
+		for i := range k {
+			args := append([]string{"run", "--shards", fmt.Sprint(k), "--shard", fmt.Sprint(i), "--out", sd}, in...)
+			if code, _, errOut := runCLI(t, nil, args...); code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errOut)
+			}
+		}
+		_, out, _ := runCLI(t, nil, "merge", sd, "--json")
+		var got struct {
+			Algo struct{ Flops float64 } `json:"algorithm"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Algo.Flops != want.Algo.Flops {
+			t.Errorf("K = %d: merged flops %g; want the unsharded run's %g", k, got.Algo.Flops, want.Algo.Flops)
+		}
+		_, text, _ := runCLI(t, nil, "merge", sd)
+		text = strings.Join(strings.Fields(text), " ")
+		if k == 1 && !strings.Contains(text, "1 shard of 128 rows on 1 host:") {
+			t.Errorf("K = 1: shard line lacks %q:\n%s", "1 shard of 128 rows on 1 host:", text)
+		}
+	}
+}
+
+// TestMergeForgedShards: shard files whose decision, row count or shard
+// count no run writes exit 2 naming the file and the field (a decision
+// row outside T panicked; a negative count gave a wrong verdict with exit
+// 1; a shard count of 2^22 ran merge out of memory listing the missing
+// shards), and a legitimate K = 2^20 with one shard present lists the
+// missing ones in a few lines, not 10⁶ commands.
+func TestMergeForgedShards(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInputs(t, dir)["cnf"]
+	src := filepath.Join(dir, "src")
+	makeShards(t, in, src, 3)
+	edit := func(name string, f func(s map[string]any)) string {
+		d := filepath.Join(dir, name)
+		os.MkdirAll(d, 0o755)
+		for i := range 3 {
+			b, _ := os.ReadFile(filepath.Join(src, fmt.Sprintf("shard-%d-of-3.json", i)))
+			var s map[string]any
+			json.Unmarshal(b, &s)
+			if i == 0 || name == "n_rows" {
+				f(s)
+			}
+			b, _ = json.Marshal(s)
+			os.WriteFile(filepath.Join(d, fmt.Sprintf("shard-%d-of-3.json", i)), b, 0o644)
+		}
+		return d
+	}
+	dec := func(key string, v any) func(s map[string]any) {
+		return func(s map[string]any) { s["decision"].(map[string]any)[key] = v }
+	}
+	tests := []struct {
+		name string
+		f    func(s map[string]any)
+		want string
+	}{
+		{"row beyond T", func(s map[string]any) {
+			dec("row", 1000000)(s)
+			dec("max_t", 1.0)(s)
+			dec("rows_above_threshold", 1)(s)
+		}, "its decision has row 1000000"},
+		{"row of another shard", func(s map[string]any) { dec("row", 100)(s) }, "row 100 with max_t"},
+		{"negative count", dec("rows_above_threshold", -5), "rows_above_threshold -5"},
+		{"max above τ, none counted", dec("max_t", 1.0), "want max_t above it exactly when some row is"},
+		{"NaN maximum", dec("max_t", "NaN"), "with max_t NaN"},
+		{"n_rows", func(s map[string]any) {
+			k := s["shard"].(float64)
+			r, _ := reduction.ShardRows(3000, 3, int(k))
+			s["header"].(map[string]any)["n_rows"] = 3000
+			s["rows"] = map[string]any{"lo": r.Lo, "hi": r.Hi}
+			d := s["decision"].(map[string]any)
+			d["row"], d["top_rows"] = r.Lo, nil
+			d["max_t"], d["max_t_below_threshold"], d["rows_above_threshold"], d["verdict"] = 0, 0, 0, "UNSAT"
+		}, "say n_rows 3000, but"},
+	}
+	for _, tt := range tests {
+		d := edit(strings.ReplaceAll(tt.name, " ", "_"), tt.f)
+		code, _, errOut := runCLI(t, nil, "merge", d)
+		if code != exitBadInput || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "panic") {
+			t.Errorf("merge with a forged %s = exit %d, %q; want exit 2 and %q", tt.name, code, errOut, tt.want)
+		}
+	}
+
+	one := func(k int) string {
+		b, _ := os.ReadFile(filepath.Join(src, "shard-0-of-3.json"))
+		var s map[string]any
+		json.Unmarshal(b, &s)
+		s["shards"] = k
+		s["header"].(map[string]any)["n_rows"] = k
+		s["rows"] = map[string]any{"lo": 0, "hi": 1}
+		s["decision"] = map[string]any{"verdict": "UNSAT", "row": 0, "max_t": 0, "rows_above_threshold": 0, "max_t_below_threshold": 0}
+		d := filepath.Join(dir, fmt.Sprint("k", k))
+		os.MkdirAll(d, 0o755)
+		b, _ = json.Marshal(s)
+		os.WriteFile(filepath.Join(d, fmt.Sprintf("shard-0-of-%d.json", k)), b, 0o644)
+		return d
+	}
+	code, _, errOut := runCLI(t, nil, "merge", one(1<<22))
+	if code != exitBadInput || !strings.Contains(errOut, "claims 4194304 shards; a run has at most 1048576") {
+		t.Errorf("merge of a shard claiming 2^22 shards = exit %d, %q; want exit 2", code, errOut)
+	}
+	code, _, errOut = runCLI(t, nil, "merge", one(1<<20))
+	if code != exitMismatch || !strings.Contains(errOut, "lacks 1048575 of 1048576 shards: 1–1048575;") ||
+		!strings.Contains(errOut, "and 1048559 more") || len(errOut) > 16<<10 {
+		t.Errorf("merge with 1 of 2^20 shards = exit %d, %d bytes, %.2000q; want exit 1 and a short list", code, len(errOut), errOut)
 	}
 }

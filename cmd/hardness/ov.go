@@ -74,7 +74,7 @@ func (o *ovOptions) run(cmd *cobra.Command, path string) error {
 		return withCode(exitBadInput, err)
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "instance: %s: N = %d, M = %d, m = %d (%d pairs)\n", path, x.N(), x.M(), x.Dim(), x.Pairs())
+	fmt.Fprintf(out, "instance: %s: N = %d, M = %d, m = %d (%s)\n", path, x.N(), x.M(), x.Dim(), pairCount(x.Pairs()))
 	if h != nil {
 		if o.cnf != "" {
 			return withCode(exitBadInput, fmt.Errorf("%s is a Gap-ANN instance; --cnf needs an OV instance", path))
@@ -96,12 +96,11 @@ func (o *ovOptions) run(cmd *cobra.Command, path string) error {
 		return err
 	}
 	el := time.Since(start)
+	rate := fmt.Sprintf("%s tested in %v, %.3g pairs/s", pairCount(res.Pairs), shortDuration(el), float64(res.Pairs)/el.Seconds())
 	if res.Found {
-		fmt.Fprintf(out, "result: orthogonal pair a_%d, b_%d (%d pairs tested in %v, %.3g pairs/s)\n",
-			res.Pair.I, res.Pair.J, res.Pairs, el.Round(time.Millisecond), float64(res.Pairs)/el.Seconds())
+		fmt.Fprintf(out, "result: orthogonal pair a_%d, b_%d (%s)\n", res.Pair.I, res.Pair.J, rate)
 	} else {
-		fmt.Fprintf(out, "result: no orthogonal pair (%d pairs tested in %v, %.3g pairs/s)\n",
-			res.Pairs, el.Round(time.Millisecond), float64(res.Pairs)/el.Seconds())
+		fmt.Fprintf(out, "result: no orthogonal pair (%s)\n", rate)
 	}
 	code := exitOK
 	if c != nil {
@@ -157,7 +156,7 @@ func (o *ovOptions) checkCNF(cmd *cobra.Command, c *ovp.CNF, res ovp.Result) int
 			fmt.Fprintf(out, "check: the decoded assignment FAILS: %v\n", err)
 			code = exitMismatch
 		} else {
-			fmt.Fprintf(out, "check: the decoded assignment satisfies all %d clauses\n", len(c.Formula.Clauses))
+			fmt.Fprintf(out, "check: the decoded assignment satisfies %s\n", map[bool]string{true: "its only clause", false: fmt.Sprintf("all %d clauses", len(c.Formula.Clauses))}[len(c.Formula.Clauses) == 1])
 		}
 	}
 	g, err := sat.Solve(cmd.Context(), c.Formula)
@@ -192,14 +191,14 @@ func (o *ovOptions) runANN(cmd *cobra.Command, h *ovp.Hamming) error {
 		return err
 	}
 	out := cmd.OutOrStdout()
-	verdict := fmt.Sprintf("between t = %d and ⌈(1+ε)t⌉ = %d: the Gap-ANN promise does not hold", h.T, h.Far())
+	verdict := fmt.Sprintf("strictly between t = %d and max(t+1, ⌈(1+ε)t⌉) = %d: the Gap-ANN promise does not hold", h.T, h.Far())
 	switch {
 	case s.Min < 0:
 		verdict = "no pairs"
 	case s.Min <= h.T:
 		verdict = fmt.Sprintf("YES (≤ t = %d)", h.T)
 	case s.Min >= h.Far():
-		verdict = fmt.Sprintf("NO (≥ ⌈(1+ε)t⌉ = %d)", h.Far())
+		verdict = fmt.Sprintf("NO (≥ max(t+1, ⌈(1+ε)t⌉) = %d)", h.Far())
 	}
 	fmt.Fprintf(out, "result: closest pair a_%d, b_%d at Hamming distance %d: %s\n", s.MinPair.I, s.MinPair.J, s.Min, verdict)
 	if o.stats {
@@ -246,4 +245,28 @@ func writeHist(w io.Writer, s *ovp.Stats, what string) {
 			fmt.Fprintf(w, "  %4d: %d\n", v, c)
 		}
 	}
+}
+
+// pairCount is "1 pair" or "n pairs".
+func pairCount(n int64) string { return countOf(n, "pair") }
+
+// countOf writes n and the noun, plural unless n is 1: "1 clause",
+// "2 clauses".
+func countOf[I int | int64](n I, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
+
+// shortDuration rounds d to three or four significant digits, so that a
+// run shorter than a millisecond does not print as 0s beside its rate.
+func shortDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(100 * time.Nanosecond)
 }

@@ -93,9 +93,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)
-	root.SetOut(stdout)
+	out := &outWriter{w: stdout}
+	root.SetOut(out)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if err == nil && out.err != nil {
+		// A command that ignored a failed write (ov > /dev/full exited 0
+		// with its answer lost): the output is incomplete.
+		fmt.Fprintln(stderr, "hardness: writing standard output:", out.err)
+		return exitBadInput
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -112,6 +119,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "hardness:", err)
 	return exitBadInput
+}
+
+// outWriter passes writes to w and keeps the first error, so that run
+// can fail a command whose standard output was not written (a full disk,
+// a closed descriptor) even when the command did not check.
+type outWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }
 
 // exitInterrupted is the status after an interrupt, 128 + SIGINT.

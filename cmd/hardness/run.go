@@ -51,9 +51,9 @@ func newRunCmd() *cobra.Command {
 
 It prints a stage-by-stage report: the formula; the OV instance; the shapes of
 Q, K, V, the scale β, the entry bound B, √ln n and B/√ln n; the attention
-algorithm's certified error against the tolerance the decoder needs (an
-approximate algorithm whose error is not below it is flagged untrusted before
-it runs); the verdict read from T alone (some row above the threshold τ), the
+algorithm's certified error against the tolerance the decoder needs (exact
+attention: 0 up to float64 rounding; an approximate algorithm whose certified
+error is not below it is flagged untrusted before it runs); the verdict read from T alone (some row above the threshold τ), the
 witness row, its orthogonal partner and the satisfying assignment (verified);
 gini's verdict; agreement; and the time of each stage.
 
@@ -62,9 +62,10 @@ FILE may be compressed (.gz, .xz, .bz2). With --ann, FILE is a Gap-ANN Hamming
 instance (hardness gen ov --ann … -o FILE); with --ov, FILE is an OV instance
 (hardness gen ov --planted … -o FILE, a Gap-OV instance with a constant gap:
 give it with --gap or --measure-gap for B = Θ(√log n)); for both the check is
-a brute-force scan of all pairs instead of gini.
+a brute-force scan of the pairs instead of gini.
 
-The default gap is δ = 1/m, true of every formula, which makes B = Θ(log n);
+The default gap is δ = 1/m, true of every formula, which makes B² = m·ln(4(M+1)):
+B = Θ(log n) for m = Θ(log n) and the default balanced split;
 --gap promises a larger one (B = Θ(√log n) for constant δ) and --measure-gap
 computes the true gap first with a quadratic pass. A promised gap is trusted
 only if it holds: when decoding fails, the report names a pair that proves
@@ -146,7 +147,7 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 	r, err := reduction.Solve(ctx, in.problem, ropt)
 	bars.finish()
 	if r == nil {
-		return err
+		return fmt.Errorf("%s: %w", in.source, err) // refused before any stage: name the input
 	}
 	r.Source = in.source
 	r.PrependStage("read", in.readTime)

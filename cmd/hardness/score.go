@@ -122,21 +122,47 @@ func (o *scoreOptions) score(args []string) ([]*score.Method, error) {
 	if len(o.outputs) == 0 {
 		return nil, fmt.Errorf("--suite needs --outputs OUT, the directory of OUT/<id>.npy files")
 	}
+	specs, err := parseOutputs(o.outputs)
+	if err != nil {
+		return nil, err
+	}
 	insts, err := score.LoadSuite(o.suite)
 	if err != nil {
 		return nil, err
 	}
 	var ms []*score.Method
-	for _, spec := range o.outputs {
+	for _, sp := range specs {
+		rs, err := score.Suite(insts, sp.dir)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, &score.Method{Name: sp.name, Outputs: sp.dir, Results: rs, Cells: score.Cells(sp.name, rs)})
+	}
+	return ms, nil
+}
+
+// outputSpec is one --outputs [NAME=]OUT.
+type outputSpec struct{ name, dir string }
+
+// parseOutputs splits the --outputs values, refusing an empty name or
+// directory and a name given twice (the table and plots would merge two
+// methods into one).
+func parseOutputs(specs []string) ([]outputSpec, error) {
+	var out []outputSpec
+	seen := map[string]string{}
+	for _, spec := range specs {
 		name, dir, ok := strings.Cut(spec, "=")
 		if !ok {
 			name, dir = filepath.Base(filepath.Clean(spec)), spec
 		}
-		rs, err := score.Suite(insts, dir)
-		if err != nil {
-			return nil, err
+		switch {
+		case name == "" || dir == "":
+			return nil, fmt.Errorf("--outputs %q: want [NAME=]OUT with a non-empty name and directory", spec)
+		case seen[name] != "":
+			return nil, fmt.Errorf("--outputs %q: method name %q is also --outputs %q; want one name per method (NAME=OUT)", spec, name, seen[name])
 		}
-		ms = append(ms, &score.Method{Name: name, Outputs: dir, Results: rs, Cells: score.Cells(name, rs)})
+		seen[name] = spec
+		out = append(out, outputSpec{name, dir})
 	}
-	return ms, nil
+	return out, nil
 }

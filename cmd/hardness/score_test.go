@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/score"
 	"github.com/hardnesslab/hardness/suite"
 	"gonum.org/v1/gonum/mat"
 )
@@ -184,6 +187,112 @@ func TestGenSuiteBadFlags(t *testing.T) {
 		code, _, errOut := runCLI(t, nil, args...)
 		if code != exitBadInput || !strings.Contains(errOut, tt.want) {
 			t.Errorf("gen suite %v = %d, %q; want 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestScoreDamagedKey: an answer key (instance.json) or manifest that no
+// suite writes exits 2 naming the file and the field; before the audit a
+// decisive column outside T̃, YES rows out of range or missing panicked,
+// a tolerance ≤ 0 gave infinite or sign-flipped margins, an id differing
+// from the manifest's looked for outputs under another name.
+func TestScoreDamagedKey(t *testing.T) {
+	dir, es := smallSuite(t)
+	out := exactOutputs(t, dir, es)
+	yes := es[0]
+	for _, e := range es {
+		if e.Yes() {
+			yes = e
+		}
+	}
+	for _, tt := range []struct {
+		field string
+		value any
+		want  string
+	}{
+		{"decisive_column", 5, "decisive_column 5: want a column of T in [0, d_v = 1)"},
+		{"decisive_column", -1, "decisive_column -1"},
+		{"yes_rows", []int{}, "expected YES with 0 yes_rows"},
+		{"yes_rows", []int{1 << 30}, "yes_rows[0] = 1073741824: want increasing rows of T in [0, n_queries = 32)"},
+		{"yes_rows", []int{3, 3}, "yes_rows[1] = 3"},
+		{"tolerance", 0, "tolerance 0: want a finite number > 0"},
+		{"tolerance", -1, "tolerance -1"},
+		{"n_queries", -5, "n_queries -5"},
+		{"expected", "MAYBE", `expected "MAYBE": want YES or NO for route ov`},
+		{"route", "xyz", `route "xyz": want cnf, ov or ann`},
+		{"id", "zzz", `has id "zzz", but manifest.jsonl lists it as "` + yes.ID + `"`},
+	} {
+		p := filepath.Join(dir, yes.ID, "instance.json")
+		orig, _ := os.ReadFile(p)
+		var k map[string]any
+		json.Unmarshal(orig, &k)
+		k[tt.field] = tt.value
+		b, _ := json.Marshal(k)
+		os.WriteFile(p, b, 0o644)
+		code, _, errOut := runCLI(t, nil, "score", "--suite", dir, "--outputs", out)
+		if code != exitBadInput || !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, p) || strings.Contains(errOut, "panic") {
+			t.Errorf("score with instance.json %s = %v: exit %d, %q; want exit 2 naming %s and %q", tt.field, tt.value, code, errOut, p, tt.want)
+		}
+		os.WriteFile(p, orig, 0o644)
+	}
+	for _, tt := range []struct {
+		manifest, want string
+	}{
+		{`{"id":"../` + filepath.Base(dir) + `/` + yes.ID + `"}`, "manifest.jsonl:1: id \"../"},
+		{strings.Repeat(manifestLine(t, yes)+"\n", 2), "manifest.jsonl:2: id \"" + yes.ID + "\" is also on line 1"},
+	} {
+		mdir := t.TempDir()
+		os.WriteFile(filepath.Join(mdir, "manifest.jsonl"), []byte(tt.manifest), 0o644)
+		code, _, errOut := runCLI(t, nil, "score", "--suite", mdir, "--outputs", out)
+		if code != exitBadInput || !strings.Contains(errOut, tt.want) {
+			t.Errorf("score with manifest %q = exit %d, %q; want exit 2 and %q", tt.manifest, code, errOut, tt.want)
+		}
+	}
+}
+
+func manifestLine(t *testing.T, e suite.Entry) string {
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestScoreHostileOutputs: outputs that are finite but absurd are scored
+// (wrong, exit 1) with a JSON report, not "json: unsupported value: +Inf"
+// and a half-written report; a negative certificate and repeated method
+// names are bad input.
+func TestScoreHostileOutputs(t *testing.T) {
+	dir, es := smallSuite(t)
+	out := exactOutputs(t, dir, es)
+	e := es[0]
+	data := make([]float64, e.NQueries*e.DV)
+	for i := range data {
+		data[i] = math.MaxFloat64 * float64(1-2*(i%2))
+	}
+	writeArray(t, filepath.Join(out, e.ID+".npy"), &suite.Array{Shape: []int{e.NQueries, e.DV}, DType: "float64", Data: data})
+	rep := filepath.Join(t.TempDir(), "rep")
+	code, stdout, errOut := runCLI(t, nil, "score", "--suite", dir, "--outputs", out, "--json", "--report", rep)
+	var v struct{ Methods []*score.Method }
+	if code != exitMismatch || json.Unmarshal([]byte(stdout), &v) != nil || len(v.Methods) != 1 {
+		t.Errorf("score with ±MaxFloat64 outputs = exit %d, %q, %q; want exit 1 and a JSON report", code, stdout, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(rep, "margin_vs_c.svg")); err != nil {
+		t.Errorf("the report was not written completely: %v", err)
+	}
+	out = exactOutputs(t, dir, es)
+	os.WriteFile(filepath.Join(out, e.ID+".json"), []byte(`{"err_bound": -1}`), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--outputs", out}, "err_bound -1; want a certified error ≥ 0"},
+		{[]string{"--outputs", "a=" + out, "--outputs", "a=" + out}, `method name "a" is also --outputs "a=`},
+		{[]string{"--outputs", "=" + out}, "want [NAME=]OUT with a non-empty name and directory"},
+	} {
+		code, _, errOut := runCLI(t, nil, append([]string{"score", "--suite", dir}, tt.args...)...)
+		if code != exitBadInput || !strings.Contains(errOut, tt.want) {
+			t.Errorf("score %v = exit %d, %q; want exit 2 and %q", tt.args, code, errOut, tt.want)
 		}
 	}
 }

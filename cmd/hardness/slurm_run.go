@@ -96,7 +96,12 @@ func inputFile(name string) (string, error) {
 	if err != nil {
 		return "", withCode(exitBadInput, fmt.Errorf("input: %w", err))
 	}
+	st, err := f.Stat()
 	f.Close()
+	if err == nil && !st.Mode().IsRegular() {
+		// /dev/stdin, a FIFO: every task and the merge would read something else
+		return "", withCode(exitBadInput, fmt.Errorf("input %s: not a regular file; every task and the merge read FILE again, so give a file on a filesystem the compute nodes share", name))
+	}
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return "", withCode(exitBadInput, err)

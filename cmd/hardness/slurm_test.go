@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hardnesslab/hardness/reduction"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +32,7 @@ func TestSlurmBadInput(t *testing.T) {
 		{"negative max-parallel", "", []string{"slurm", "run", cnf, "--shards", "2", "--max-parallel", "-1", "--out", filepath.Join(dir, "mp")}, "--max-parallel -1", filepath.Join(dir, "mp")},
 		{"no sbatch", t.TempDir(), []string{"slurm", "run", cnf, "--shards", "2", "--out", filepath.Join(dir, "nosb")}, "sbatch not found on PATH", filepath.Join(dir, "nosb")},
 		{"no sbatch, experiment", t.TempDir(), []string{"slurm", "experiment", "scaling", "--shards", "2", "-o", filepath.Join(dir, "nosbe")}, "sbatch not found on PATH", filepath.Join(dir, "nosbe")},
-		{"unwritable DIR", "", []string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(file, "sub")}, "run directory", ""},
+		{"unwritable DIR", "", []string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(file, "sub")}, "--out " + filepath.Join(file, "sub") + ": not a directory", ""},
 		{"missing FILE", "", []string{"slurm", "run", filepath.Join(dir, "nope.cnf"), "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "nf")}, "nope.cnf", filepath.Join(dir, "nf")},
 		{"unknown experiment", "", []string{"slurm", "experiment", "nope", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "ue")}, "unknown experiment", filepath.Join(dir, "ue")},
 		{"resume on a non-run dir", "", []string{"slurm", "resume", notRun}, "not a hardness slurm run directory", notRun},
@@ -83,12 +84,18 @@ func TestSlurmDryRun(t *testing.T) {
 // all-cores default is the task's CPUs, unless GOMAXPROCS says otherwise.
 func TestUseSlurmCPUs(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	cpus := runtime.NumCPU()
 	tests := []struct {
 		cpus, gomaxprocs string
 		want             int
 	}{
 		{"1", "", 1},
-		{"3", "", 3},
+		{"3", "", min(3, cpus)},
+		{" 2 ", "", min(2, cpus)},
+		{"100000000", "", cpus}, // capped: 10⁸ Ps took minutes and 24 GB
+		{"9223372036854775807", "", cpus},
+		{"99999999999999999999", "", 7},
+		{"-4", "", 7},
 		{"3", "2", 7}, // GOMAXPROCS set: left alone (7 is what the test set before)
 		{"", "", 7},
 		{"zero", "", 7},
@@ -101,6 +108,29 @@ func TestUseSlurmCPUs(t *testing.T) {
 		useSlurmCPUs()
 		if got := runtime.GOMAXPROCS(0); got != tt.want {
 			t.Errorf("SLURM_CPUS_PER_TASK=%q GOMAXPROCS=%q: GOMAXPROCS %d; want %d", tt.cpus, tt.gomaxprocs, got, tt.want)
+		}
+	}
+}
+
+// TestSlurmForgedState: a slurm.json that 'hardness slurm' never writes
+// is refused by status and resume with exit 2, naming the file and the
+// field (shards = 2^40 ran status out of memory listing them).
+func TestSlurmForgedState(t *testing.T) {
+	if slurm.MaxShards != reduction.MaxShards {
+		t.Errorf("slurm.MaxShards = %d, reduction.MaxShards = %d; want one bound", slurm.MaxShards, reduction.MaxShards)
+	}
+	for _, tt := range []struct{ state, want string }{
+		{`{"kind":"run","shards":1099511627776,"shard_command":["x"]}`, "shards 1099511627776: want at most 1048576"},
+		{`{"kind":"rm","shards":3,"shard_command":["x"]}`, `kind "rm": want run or experiment`},
+		{`{"kind":"run","shards":3,"shard_command":["x"],"submissions":[{"tasks":[0,7]}]}`, "submissions[0] has task 7: want tasks in [0, 3)"},
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, slurm.StateFile), []byte(tt.state), 0o644)
+		for _, c := range []string{"status", "resume"} {
+			code, _, errOut := runCLI(t, nil, "slurm", c, dir)
+			if code != exitBadInput || !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, slurm.StateFile) {
+				t.Errorf("slurm %s with %s = exit %d, %q; want exit 2 and %q", c, tt.state, code, errOut, tt.want)
+			}
 		}
 	}
 }

@@ -170,7 +170,7 @@ func solverMemory(f *sat.Formula) int64 {
 func writeSolveText(w io.Writer, name string, res *sat.Result, reason string) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "c hardness solve %s\n", name)
-	fmt.Fprintf(bw, "c %d variables, %d clauses, %d literals\n", res.Vars, res.Clauses, res.Lits)
+	fmt.Fprintf(bw, "c %s, %s, %s\n", countOf(res.Vars, "variable"), countOf(res.Clauses, "clause"), countOf(res.Lits, "literal"))
 	fmt.Fprintf(bw, "c gini v1.0.4: search %.6f s\n", res.Elapsed.Seconds())
 	switch res.Status {
 	case sat.Sat:

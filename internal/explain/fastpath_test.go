@@ -12,7 +12,7 @@ import (
 // step9Formulas are the fixed parts of step 9's prose whose digits are
 // part of a formula or a citation, not a computed number.
 var step9Formulas = []string{
-	"9. The fast path", "3/(8(M+1))", "tol/(2 + tol)", "e^(2R)", "2^(−53)·e^((1+√2)R)",
+	"9. The fast path", "3/(8(M+1))", "tol/(2 + tol)", "2^(−53)·e^(2R)", "e^(2R)", "2^(−53)",
 	"Alman 2022", "step 7", "C(d+g, g)", "float64",
 }
 

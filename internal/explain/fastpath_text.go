@@ -47,8 +47,11 @@ func (l *lesson) fastPath() {
 	l.doc.Figure("t", "T_i of every row (blue) against τ and τ ± tol, and the polynomial method's T̃_i at the budget r ≤ n (orange).")
 	l.doc.Figure("poly", "The relative error of P against e^x on [−R, R]: the degree step 9 needs, under its certificate, and the degree that fits r ≤ n.")
 	d.Para("¹ Floating point adds a second wall, a numerical one: P's " +
-		"coefficients grow like e^R while e^x falls to e^(−R), so rounding them " +
-		"to float64 alone costs a relative error of about 2^(−53)·e^((1+√2)R). " +
+		"terms c_t·x^t are close to those of e^x's Taylor series, so at x = −R " +
+		"they add up to about e^R in absolute value while e^x falls to e^(−R); " +
+		"rounding the coefficients to float64 alone costs a relative error of " +
+		"about 2^(−53)·e^(2R) there, and the certificates the tool can prove " +
+		"are larger still. " +
 		"For large R none of the float64 polynomials the degree search tries " +
 		"(its certified table) reaches ε; a degree marked ¹ is then the best " +
 		"one it found, and its certificate is above ε. That is a limit of these " +

@@ -145,6 +145,14 @@ func New(ctx context.Context, f *sat.Formula, name string) (*Lesson, error) {
 func (l *lesson) m() int { return len(l.f.Clauses) }
 
 // varRange returns the variables x(lo)..x(hi) as a phrase.
+// count is n and the noun, plural unless n is 1.
+func count(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
+
 func varRange(lo, hi int) string {
 	switch {
 	case hi < lo:
@@ -173,11 +181,11 @@ func (l *lesson) formula() {
 	v, m, h := l.f.Vars, l.m(), l.ov.Split
 	d := l.doc
 	d.Heading(2, "1. The formula and the split")
-	d.Para("The formula F (%s) has v = %d variables and m = %d clauses. Split-and-list "+
-		"(Williams 2005) puts the first h = %d variables (%s) on the left side and "+
+	d.Para("The formula F (%s) has v = %s and m = %s. Split-and-list "+
+		"(Williams 2005) puts the first h = %d (%s) on the left side and "+
 		"the other %d (%s) on the right side, so that each half can be listed on its "+
 		"own: 2^%d + 2^%d = %d partial assignments instead of 2^%d = %d full ones.",
-		l.name, v, m, h, varRange(1, h), v-h, varRange(h+1, v), h, v-h, l.ov.N()+l.ov.M(), v, 1<<v)
+		l.name, count(v, "variable"), count(m, "clause"), h, varRange(1, h), v-h, varRange(h+1, v), h, v-h, l.ov.N()+l.ov.M(), v, 1<<v)
 	t := &Table{Header: []string{"clause", "literals on the left", "literals on the right"}, Left: 3}
 	for c, cl := range l.f.Clauses {
 		t.Rows = append(t.Rows, []Cell{{Text: fmt.Sprintf("C%d", c+1)},
@@ -232,9 +240,9 @@ func (l *lesson) vectors() {
 	d.Para("Each partial assignment σ of the left side becomes a vector a_σ with one "+
 		"coordinate per clause: a_σ[c] = 1 when σ makes none of the literals "+
 		"of C_c true, so the clause is still open and only the right side can satisfy "+
-		"it. The left side lists the %d assignments of %s (1 is true, 0 false):", l.ov.N(), varRange(1, h))
+		"it. The left side lists the %s of %s (1 is true, 0 false):", count(l.ov.N(), "assignment"), varRange(1, h))
 	d.Table(l.partialTable(ovp.A, 1, h))
-	d.Para("The right side's vectors b_π are built the same way from its partial assignments π of %s (%d assignments):", varRange(h+1, v), l.ov.M())
+	d.Para("The right side's vectors b_π are built the same way from its partial assignments π of %s (%s):", varRange(h+1, v), count(l.ov.M(), "assignment"))
 	d.Table(l.partialTable(ovp.B, h+1, v))
 }
 
@@ -299,7 +307,7 @@ func (l *lesson) parameters() error {
 	d.Para("Inner products are integers, so every pair is orthogonal or has "+
 		"⟨a, b⟩ ≥ 1 = δ·m with gap δ = 1/m. The reduction scales the vectors "+
 		"by β, with β² = ln(4(M+1))/δ, so that an orthogonal pair weighs "+
-		"4(M+1) = %d times more in attention than any other pair; the "+
+		"at least 4(M+1) = %d times as much in attention as any other pair; the "+
 		"entries of Q and K are then bounded by B = β.", 4*(p.M+1))
 	d.Pre(
 		fmt.Sprintf("δ  = 1/m = 1/%d = %s", m, Num(p.Delta, 4)),
@@ -312,10 +320,11 @@ func (l *lesson) parameters() error {
 	)
 	d.Para("The theorem's hard regime is B = Θ(√log n). With the gap δ = 1/m " +
 		"that any formula guarantees, B = √(m·ln(4(M+1))) grows like log n " +
-		"when m is about log n, above that regime; formulas whose every " +
+		"when m is about log n and the split is balanced, as here, above " +
+		"that regime; formulas whose every " +
 		"assignment falsifies a constant fraction δ of the clauses, and " +
 		"planted Gap-OV instances (hardness gen ov --planted), keep " +
-		"B/√ln n bounded by √(2/δ), inside it.")
+		"B/√ln n bounded by √(2/δ) (once M ≥ 2), inside it.")
 	return nil
 }
 
@@ -323,9 +332,9 @@ func (l *lesson) matrices() {
 	p := l.in.Params
 	d := l.doc
 	d.Heading(2, "5. Q, K and V")
-	d.Para("Query q_i = β·a_i (N = %d rows); key k_j = −β·b_j with value 1 for "+
-		"the %d real keys, then %d reference keys k = 0 with value 0; every "+
-		"row has d = m = %d columns. Q:", p.N, p.M, p.M, p.D)
+	d.Para("Query q_i = β·a_i (N = %s); key k_j = −β·b_j with value 1 for "+
+		"the %s, then %s k = 0 with value 0; every "+
+		"row has d = m = %s. Q:", count(p.N, "row"), count(p.M, "real key"), count(p.M, "reference key"), count(p.D, "column"))
 	cols := labels("c", p.D)
 	for c := range cols {
 		cols[c] = fmt.Sprintf("C%d", c+1)
@@ -360,10 +369,10 @@ func (l *lesson) logits() {
 	d.Table(Matrix("logit", labels("q", p.N), labels("k", p.M), x.At, 2,
 		func(i, j int) Mark { return markIf(l.dots[i][j] == 0) }))
 	if refMax == 0 {
-		d.Para("The %d reference keys have logit 0 in every row, the largest "+
-			"possible: they are the yardstick the real keys are measured against.", p.M)
+		d.Para("The %s logit 0 in every row, the largest "+
+			"possible: they are the yardstick the real keys are measured against.", count(p.M, "reference key")+map[bool]string{true: " has", false: " have"}[p.M == 1])
 	} else {
-		d.Para("The %d reference keys have logits of absolute value up to %s.", p.M, Sci(refMax, 3))
+		d.Para("The %s logits of absolute value up to %s.", count(p.M, "reference key")+map[bool]string{true: " has", false: " have"}[p.M == 1], Sci(refMax, 3))
 	}
 	d.Figure("logits", "The logits QKᵀ/d as a heat map: 0 (yellow) only for orthogonal pairs and the reference keys.")
 	l.out = attention.Naive(l.in.Q, l.in.K, l.in.V)

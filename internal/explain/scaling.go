@@ -166,12 +166,15 @@ func (l *lesson) scaling() {
 	}
 	d.Table(t)
 	d.Para("Read each value of c down the column r/n. For small c the rank "+
-		"falls behind n as n grows and the speed-up grows: the near-linear "+
-		"regime B = o(√log n). For larger c, r/n grows with n: the cost grows "+
+		"falls behind n as n grows and the speed-up grows: the method is "+
+		"subquadratic there, and near-linear as c → 0, the regime "+
+		"B = o(√log n). For larger c, r/n grows with n: the cost grows "+
 		"faster than n², so what the fast path gains at small n shrinks and "+
 		"turns into a loss. "+
-		"%s That crossing, at a constant c, is the theorem's threshold "+
-		"B = Θ(√log n); `hardness experiment transition` maps it for n up to 2^22.", s.crossing())
+		"%s That crossing, at a constant c, is where this method stops being "+
+		"subquadratic; the theorem's lower bound says that at a large enough "+
+		"constant c no method is, unless SETH fails. `hardness experiment "+
+		"transition` maps the crossing for n up to 2^22.", s.crossing())
 }
 
 func goodIf(b bool) Mark {
@@ -181,33 +184,49 @@ func goodIf(b bool) Mark {
 	return None
 }
 
-// crossing says between which values of c the trend of r/n turns from
-// falling to rising with n.
+// crossing says at which values of c r/n is lower at the largest n than
+// at the smallest (falls) and at which it is not (rises), and names the c
+// at which it does not move monotonically in between (the degree is an
+// integer, so r/n jumps).
 func (s *Scaling) crossing() string {
-	var falls, rises []float64
+	var falls, rises, bumpy []float64
 	for _, c := range scalingCs {
-		var first, last reduction.Number
+		var seq []reduction.Number
 		for _, r := range s.Rows {
 			if r.C == c {
-				if first == 0 {
-					first = r.RankN
-				}
-				last = r.RankN
+				seq = append(seq, r.RankN)
 			}
 		}
-		if last < first {
+		if len(seq) == 0 {
+			continue
+		}
+		up, down := false, false
+		for i := 1; i < len(seq); i++ {
+			up, down = up || seq[i] > seq[i-1], down || seq[i] < seq[i-1]
+		}
+		if up && down {
+			bumpy = append(bumpy, c)
+		}
+		if seq[len(seq)-1] < seq[0] {
 			falls = append(falls, c)
 		} else {
 			rises = append(rises, c)
 		}
 	}
+	span := fmt.Sprintf("From n = 2^%d to 2^%d", scalingLogN[0], scalingLogN[len(scalingLogN)-1])
+	var out string
 	switch {
 	case len(falls) == 0:
-		return "Here r/n rises at every c shown."
+		out = span + ", r/n ends no lower than it starts at every c shown"
 	case len(rises) == 0:
-		return "Here r/n falls at every c shown."
+		out = span + ", r/n ends lower than it starts at every c shown"
+	default:
+		out = fmt.Sprintf("%s, r/n falls at c = %s and rises at c = %s", span, joinNums(falls), joinNums(rises))
 	}
-	return fmt.Sprintf("Here r/n falls at c = %s and rises at c = %s.", joinNums(falls), joinNums(rises))
+	if len(bumpy) > 0 {
+		out += fmt.Sprintf(" (not monotonically at c = %s: the degree is an integer, so r/n jumps)", joinNums(bumpy))
+	}
+	return out + "."
 }
 
 func joinNums(xs []float64) string {

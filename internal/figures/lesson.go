@@ -120,7 +120,7 @@ func Logits(l *explain.Lesson) (*Figure, error) {
 			lo = math.Min(lo, l.Logits.At(i, j))
 		}
 	}
-	p := newPlot("The logits QKᵀ/d: 0 (yellow) only for orthogonal pairs")
+	p := newPlot("The logits QKᵀ/d: 0 (yellow) only for orthogonal pairs and the reference keys")
 	p.HideAxes()
 	var cs cells
 	for j := range keys {
@@ -156,7 +156,7 @@ func Logits(l *explain.Lesson) (*Figure, error) {
 		label(float64(pm.M)+float64(keys-pm.M)/2, 2.2, "reference keys k = 0"))
 	p.Add(cs)
 	return &Figure{Name: "logits", Title: "The logits", plot: p, w: 13 * vg.Inch, h: vg.Length(n+4) * 0.55 * vg.Inch,
-		Alt: fmt.Sprintf("Heat map of the %d×%d logits, from %s (dark) to 0 (yellow); orthogonal pairs are outlined.",
+		Alt: fmt.Sprintf("Heat map of the %d×%d logits, from %s (dark) to 0 (yellow, the orthogonal pairs and the reference keys); orthogonal pairs are outlined.",
 			n, keys, explain.Num(lo, 1))}, nil
 }
 
@@ -220,7 +220,7 @@ func T(l *explain.Lesson) (*Figure, error) {
 	p.NominalX(labels("q", pm.N)...)
 	p.Legend.Top, p.Legend.Left = true, false
 	return &Figure{Name: "t", Title: "T against the threshold", plot: p, w: 12 * vg.Inch, h: 6.5 * vg.Inch,
-		Alt: fmt.Sprintf("Bars of T_i for %d rows against the threshold τ = %s and τ ± tol; rows above τ have an orthogonal partner.",
+		Alt: fmt.Sprintf("Bars of the exact T_i for %d rows against the threshold τ = %s and τ ± tol (exact rows above τ have an orthogonal partner), beside the polynomial method's T̃_i at the budget r ≤ n.",
 			pm.N, explain.Num(pm.Threshold, 4))}, nil
 }
 

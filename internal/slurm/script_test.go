@@ -96,3 +96,15 @@ func TestRenderQuotesSpacesAndRefusesQuotes(t *testing.T) {
 		t.Errorf("Render(output with a double quote) = %v; want an error", err)
 	}
 }
+
+// TestScriptExampleArrayInRange: the script's example of submitting only
+// some shards names shards that exist (it said --array=1,3 for K = 2).
+func TestScriptExampleArrayInRange(t *testing.T) {
+	for k, want := range map[int]string{1: "--array=0 ", 2: "--array=1 ", 8: "--array=1,7 "} {
+		st := &State{Kind: "run", Shards: k, Dir: "/scratch/f", Command: "hardness slurm run f.cnf", ShardCommand: []string{"hardness", "run", "f.cnf"}}
+		sh, _ := st.Scripts()
+		if got := strings.Join(sh.Comments, "\n"); !strings.Contains(got, "Only some shards: sbatch "+want) {
+			t.Errorf("K = %d: comments %q; want %q", k, got, want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -84,7 +83,7 @@ func (s *State) Save() error {
 // wrapping [ErrNotRun].
 func Load(dir string) (*State, error) {
 	path := filepath.Join(dir, StateFile)
-	b, err := os.ReadFile(path)
+	b, err := fileio.ReadFileMax(path, 64<<20) // slurm.json: a few KiB per submission
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (no %s; create one with 'hardness slurm run' or 'hardness slurm experiment')", dir, ErrNotRun, StateFile)
 	}
@@ -97,6 +96,9 @@ func Load(dir string) (*State, error) {
 	}
 	if s.Shards < 1 || s.Kind == "" || len(s.ShardCommand) == 0 {
 		return nil, fmt.Errorf("%s: %w (want kind, shards ≥ 1 and a shard command)", path, ErrNotRun)
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -112,4 +114,30 @@ func (s *State) Last() *Submission {
 		return nil
 	}
 	return &s.Submissions[len(s.Submissions)-1]
+}
+
+// MaxShards is the largest K of a run (reduction.MaxShards, the range of
+// --shards; this package does not import reduction, a test in
+// cmd/hardness checks that the two agree).
+const MaxShards = 1 << 20
+
+// check refuses a state that 'hardness slurm' never writes and that
+// status and resume would act on: a K beyond MaxShards (status lists
+// every shard: a state claiming 2^40 of them ran out of memory), an
+// unknown kind, task indices outside [0, K). Cost O(tasks).
+func (s *State) check() error {
+	switch {
+	case s.Shards > MaxShards:
+		return fmt.Errorf("shards %d: want at most %d", s.Shards, MaxShards)
+	case s.Kind != "run" && s.Kind != "experiment":
+		return fmt.Errorf("kind %q: want run or experiment", s.Kind)
+	}
+	for n, sub := range s.Submissions {
+		for _, t := range sub.Tasks {
+			if t < 0 || t >= s.Shards {
+				return fmt.Errorf("submissions[%d] has task %d: want tasks in [0, %d)", n, t, s.Shards)
+			}
+		}
+	}
+	return nil
 }

@@ -27,7 +27,7 @@ func (s *State) Scripts() (shards, merge *Script) {
 			"(a task cancelled, preempted or out of time leaves no shard file; rerunning it is safe).",
 			"Submit by hand: id=$(sbatch --parsable "+Quote(s.Path(ShardsScript))+")",
 			"  then: sbatch --dependency=afterok:$id "+Quote(s.Path(MergeScript)),
-			"Only some shards: sbatch --array=1,3 "+Quote(s.Path(ShardsScript))+" (or: hardness slurm resume "+Quote(s.Dir)+")"),
+			"Only some shards: sbatch --array="+someTasks(s.Shards)+" "+Quote(s.Path(ShardsScript))+" (or: hardness slurm resume "+Quote(s.Dir)+")"),
 		Body: []string{
 			"# hardness run's --workers defaults to $SLURM_CPUS_PER_TASK inside a task.",
 			"exec " + Command(s.ShardCommand),
@@ -159,4 +159,16 @@ func (s *State) WriteSubmission(w io.Writer, sub *Submission) error {
 	fmt.Fprintf(&b, "report: %s (when the merge job has run)\nstatus: hardness slurm status %s\n", s.Report, Quote(s.Dir))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// someTasks is an example --array list of shards that exist among k:
+// "0", "1", or "1,k−1".
+func someTasks(k int) string {
+	switch {
+	case k <= 1:
+		return "0"
+	case k == 2:
+		return "1"
+	}
+	return fmt.Sprintf("1,%d", k-1)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hardnesslab/hardness/attention"
+	"github.com/hardnesslab/hardness/internal/explain"
 	"github.com/hardnesslab/hardness/reduction"
 	"gonum.org/v1/gonum/mat"
 )
@@ -48,7 +49,10 @@ type SliderPoint struct {
 	ExactMs    float64          `json:"exact_ms"`
 	PolyMs     float64          `json:"poly_ms"`
 	Note       string           `json:"note,omitempty"`
-	Commands   []string         `json:"commands"` // the CLI commands that reproduce the run
+	// Status is the page's one-line verdict on the method at this c,
+	// worded from the numbers above ([SliderPoint.status]).
+	Status   string   `json:"status"`
+	Commands []string `json:"commands"` // the CLI commands that reproduce the run
 }
 
 // sliderInstance draws Q (n×d), K (n×d) and V (n×d_v) with entries
@@ -110,7 +114,27 @@ func Slider(ctx context.Context, n int, c float64, seed uint64) (*SliderPoint, e
 		o, out.Squeezed = attention.Options{MaxRank: n}, true
 		out.Commands[1] = fmt.Sprintf("hardness attention --q inst/Q.npy --k inst/K.npy --v inst/V.npy -o inst/T.npy --algo poly --max-rank %d", n)
 	}
-	return out, out.run(ctx, o, q, k, v)
+	err = out.run(ctx, o, q, k, v)
+	out.Status = out.status()
+	return out, err
+}
+
+// status says what the method certifies at this c, true of the numbers
+// shown: a squeezed method certifies nothing only when its certificate is
+// vacuous (≥ 1), and an unsqueezed one is "certified" only when its
+// certificate reaches ε.
+func (out *SliderPoint) status() string {
+	c := fmt.Sprintf("c = %.3g: ", out.C)
+	cert := float64(out.CertErr)
+	switch {
+	case out.Squeezed && !(cert < 1):
+		return c + fmt.Sprintf("the rank needed passes n = %d; squeezed, the method certifies nothing (its certificate is vacuous).", out.N)
+	case out.Squeezed:
+		return c + fmt.Sprintf("the rank needed passes n = %d; squeezed, the method certifies a relative error of only %.3g on exp, above ε = %g.", out.N, cert, out.Eps)
+	case cert <= out.Eps:
+		return c + fmt.Sprintf("rank %s ≤ n = %d, certified.", explain.Count(float64(out.Rank)), out.N)
+	}
+	return c + fmt.Sprintf("rank %s ≤ n = %d, but no degree the search tried certifies ε = %g (best %.3g).", explain.Count(float64(out.Rank)), out.N, out.Eps, cert)
 }
 
 func planPoly(o attention.Options, q, k, v *mat.Dense) (*attention.PolyInfo, error) {

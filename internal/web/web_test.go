@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +38,44 @@ func TestSliderInstance(t *testing.T) {
 	}
 	if r, c := q.Dims(); r != 64 || c != sliderD {
 		t.Errorf("Q is %d×%d; want 64×%d", r, c, sliderD)
+	}
+}
+
+// TestSliderStatus: the status line says "certifies nothing" only for a
+// vacuous certificate and "certified" only when the certificate reaches ε.
+func TestSliderStatus(t *testing.T) {
+	for _, tt := range []struct {
+		p    SliderPoint
+		want string
+	}{
+		{SliderPoint{C: 1, N: 4, Eps: 1e-3, Squeezed: true, CertErr: 0.43}, "certifies a relative error of only 0.43 on exp, above ε = 0.001"},
+		{SliderPoint{C: 2, N: 4, Eps: 1e-3, Squeezed: true, CertErr: 7}, "certifies nothing (its certificate is vacuous)"},
+		{SliderPoint{C: 0.2, N: 256, Eps: 1e-3, CertErr: 1e-4, Rank: 45}, "rank 45 ≤ n = 256, certified."},
+		{SliderPoint{C: 0.2, N: 256, Eps: 1e-3, CertErr: 0.01, Rank: 45}, "no degree the search tried certifies ε = 0.001"},
+	} {
+		if got := tt.p.status(); !strings.Contains(got, tt.want) {
+			t.Errorf("status() = %q; want %q", got, tt.want)
+		}
+	}
+	p, err := Slider(context.Background(), 256, 1.2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status == "" {
+		t.Error("Slider gives no status")
+	}
+}
+
+// TestPageSqueezedSentence: the page's prose does not say a squeezed
+// method's certificate always says nothing (squeezed at small c it can
+// certify, e.g., 0.43: only ε is out of reach, see TestSliderStatus).
+func TestPageSqueezedSentence(t *testing.T) {
+	page, err := static.ReadFile("static/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(page)), " ")
+	if strings.Contains(text, "and the certificate says nothing") || !strings.Contains(text, "its certificate no longer reaches ε") {
+		t.Error("index.html: the squeezed method's certificate is described as always vacuous")
 	}
 }

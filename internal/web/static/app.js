@@ -166,9 +166,7 @@ function renderPoly(p) {
   setFact("v-measured", num(p.measured), p.measured, ok(p.measured, 2 * p.eps) ? "good" : "bad");
   $("v-time").textContent = `${p.exact_ms.toFixed(1)} ms / ${p.poly_ms.toFixed(1)} ms`;
   $("commands").textContent = p.commands.join("\n");
-  $("poly-status").textContent = p.note || (p.squeezed
-    ? `c = ${num(p.c)}: the rank needed passes n = ${p.n}; squeezed, the method certifies nothing.`
-    : `c = ${num(p.c)}: rank ${count(p.rank)} ≤ n = ${p.n}, certified.`);
+  $("poly-status").textContent = p.note || p.status; // worded by the server from the numbers
 }
 
 // count formats a whole number like the command line: in full below 10^7.
