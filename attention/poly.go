@@ -94,6 +94,9 @@ type PolyInfo struct {
 	// ln Σ_f |w_f| for the scaled features.
 	eq, ek, ev int
 	lnW        float64
+	// oneWorker is Bytes with one worker: the least memory fewer workers
+	// can reach.
+	oneWorker int64
 }
 
 // Vacuous reports whether the certificate says nothing (ε_P ≥ 1): the
@@ -378,8 +381,11 @@ func (in *PolyInfo) costs(nq, nk, d, dv int) {
 	// n_q·d_v (see polystream.go).
 	w3 := float64(polyPad3(dv + 1))
 	block := r*polyB + (float64(d)+w+w3)*polyB
-	b := r*32 + float64(in.Workers)*(r*w+block)*8 + r*w3*8 + float64(nq*dv)*8
-	in.Bytes = int64(math.Min(b, math.MaxInt64/2))
+	bytes := func(workers int) int64 {
+		b := r*32 + float64(workers)*(r*w+block)*8 + r*w3*8 + float64(nq*dv)*8
+		return int64(math.Min(b, math.MaxInt64/2))
+	}
+	in.Bytes, in.oneWorker = bytes(in.Workers), bytes(1)
 }
 
 // notes fills the human-readable facts and warnings.
@@ -440,7 +446,15 @@ func (p *Poly) checkMemory(in *PolyInfo) error {
 	if in.Rank > 1<<40 {
 		need = math.MaxInt64
 	}
-	return memlimit.Check(what, need, p.opts.MaxMemory, "lower the degree (--eps larger, --degree or --max-rank) or use fewer workers")
+	hint := "lower the degree (--eps larger, --degree or --max-rank)"
+	limit := p.opts.MaxMemory
+	if limit <= 0 {
+		limit = memlimit.Default
+	}
+	if in.Rank <= 1<<40 && in.oneWorker <= limit {
+		hint += " or use fewer workers" // one worker would fit
+	}
+	return memlimit.Check(what, need, p.opts.MaxMemory, hint)
 }
 
 // ErrNonPositiveNormaliser is returned when a row sum Σ_j P(x_ij) comes out

@@ -377,3 +377,26 @@ func TestPolyVacuousAdvice(t *testing.T) {
 		t.Errorf("notes:\n%s\nwant the search's reason, not advice to raise the degree", notes)
 	}
 }
+
+// TestPolyMemoryHint: the refusal suggests fewer workers only when one
+// worker would fit under the limit.
+func TestPolyMemoryHint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	q, k, v := uniformDense(rng, 64, 8, 0.1), uniformDense(rng, 64, 8, 0.1), uniformDense(rng, 64, 1, 1)
+	probe, err := mustPoly(t, Options{Degree: 6, Workers: 1}).Analyze(q, k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		limit int64
+		fewer bool
+	}{{probe.Bytes / 2, false}, {probe.Bytes + 1, true}} {
+		_, err := mustPoly(t, Options{Degree: 6, Workers: 64, MaxMemory: tt.limit}).Plan(q, k, v)
+		if err == nil {
+			t.Fatalf("limit %d: no refusal with 64 workers", tt.limit)
+		}
+		if got := strings.Contains(err.Error(), "fewer workers"); got != tt.fewer {
+			t.Errorf("limit %d (one worker needs %d): %v; want 'fewer workers' %v", tt.limit, probe.Bytes, err, tt.fewer)
+		}
+	}
+}

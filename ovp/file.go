@@ -85,8 +85,8 @@ func writeText(w io.Writer, x *Instance, h *Hamming, comments []string) error {
 }
 
 // ReadFile reads an instance written by [WriteFile] or [WriteHammingFile]
-// (.npz by extension, else text). h is non-nil, with h.Instance == x, iff
-// the file holds a Gap-ANN instance. Sizes are checked against maxMemory
+// (.npz by extension or by its zip signature, else text). h is non-nil,
+// with h.Instance == x, iff the file holds a Gap-ANN instance. Sizes are checked against maxMemory
 // (0: memlimit.Default) before the vectors are allocated. Errors name the
 // file and, for text, the line and column.
 func ReadFile(path string, maxMemory int64) (x *Instance, h *Hamming, err error) {
@@ -98,7 +98,13 @@ func ReadFile(path string, maxMemory int64) (x *Instance, h *Hamming, err error)
 		return nil, nil, err
 	}
 	defer f.Close()
-	return ReadText(f, path, maxMemory)
+	br := bufio.NewReaderSize(f, 1<<16)
+	if magic, _ := br.Peek(4); string(magic) == "PK\x03\x04" {
+		// a zip by its content, whatever its name (it was read as text,
+		// and the error quoted the archive's binary header)
+		return readNPZ(path, maxMemory)
+	}
+	return ReadText(br, path, maxMemory)
 }
 
 // ReadText reads the text format from r; name is used in error messages.

@@ -14,6 +14,8 @@ import (
 
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/npy"
+	"os"
+	"path/filepath"
 )
 
 // TestReadTextHostile holds the audit's reproductions (issue 14): each
@@ -204,10 +206,39 @@ func TestReadNPZHostile(t *testing.T) {
 	if err != nil || x.RowString(A, 0) != "01" {
 		t.Errorf("ReadNPZ(NumPy variants) = %v; want A[0] = 01", err)
 	}
+	// Two entries named A.npy: numpy.load reads the last, Go's zip the
+	// first; the reader read the first silently, now refuses.
+	var dup bytes.Buffer
+	z := zip.NewWriter(&dup)
+	for _, e := range []struct {
+		name string
+		b    []byte
+	}{{"A.npy", okB}, {"B.npy", okB}, {"dims.npy", dimsNPY(1, 1, 2)}, {"A.npy", npyRaw("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2), }\n", []byte{1, 0})}} {
+		w, _ := z.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
+		w.Write(e.b)
+	}
+	z.Close()
+	_, _, err = ReadNPZ(bytes.NewReader(dup.Bytes()), int64(dup.Len()), "x.npz", 0)
+	if err == nil || !strings.Contains(err.Error(), "x.npz: 2 entries named A.npy; want one per array") {
+		t.Errorf("ReadNPZ(two A.npy) = %v; want a refusal naming them", err)
+	}
 	// Sizes refused from dims before anything is read.
 	huge := npzOf(t, map[string][]byte{"A.npy": okB, "B.npy": okB, "dims.npy": dimsNPY(1<<31-1, 1<<31-1, 1<<31-1)})
 	_, _, err = ReadNPZ(bytes.NewReader(huge), int64(len(huge)), "x.npz", 1<<20)
 	if err == nil || !strings.Contains(err.Error(), "above the memory limit") {
 		t.Errorf("ReadNPZ(huge dims) = %v; want a memory refusal", err)
+	}
+}
+
+// TestReadFileSniffsNPZ: an .npz archive under another name is read as
+// one (it was read as text, and the error quoted its binary header).
+func TestReadFileSniffsNPZ(t *testing.T) {
+	okA := npyRaw("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2), }\n", []byte{0, 1})
+	okB := npyRaw("{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2), }\n", []byte{1, 0})
+	p := filepath.Join(t.TempDir(), "instance.ov")
+	os.WriteFile(p, npzOf(t, map[string][]byte{"A.npy": okA, "B.npy": okB, "dims.npy": dimsNPY(1, 1, 2)}), 0o644)
+	x, _, err := ReadFile(p, 0)
+	if err != nil || x.N() != 1 || x.RowString(A, 0) != "01" {
+		t.Errorf("ReadFile(an .npz named .ov) = %v; want the archive's instance", err)
 	}
 }

@@ -141,10 +141,25 @@ func (a *npzArchive) find(name string) *zip.File {
 	return nil
 }
 
+// count returns how many entries of the archive have f's name (0 for nil).
+func (a *npzArchive) count(f *zip.File) int {
+	n := 0
+	for _, g := range a.z.File {
+		if f != nil && g.Name == f.Name {
+			n++
+		}
+	}
+	return n
+}
+
 // open opens array name and reads its header; the entry's size must be
 // what the header promises.
 func (a *npzArchive) open(name string) (*npy.Header, io.Reader, func(), error) {
 	f := a.find(name)
+	if n := a.count(f); n > 1 {
+		// numpy.load takes the last of them, Go's zip the first: ambiguous.
+		return nil, nil, nil, a.errf("%d entries named %s; want one per array", n, f.Name)
+	}
 	if f == nil {
 		var names []string
 		for _, f := range a.z.File {

@@ -75,6 +75,11 @@ func (o *genQKVOptions) run(cmd *cobra.Command) error {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return withCode(exitBadInput, err)
 	}
+	// meta.json, written last, describes the arrays: an earlier one goes
+	// first, so a set cut short by an interrupt or an error has none.
+	if err := removeStale(filepath.Join(o.out, "meta.json")); err != nil {
+		return withCode(exitBadInput, err)
+	}
 	rng := rand.New(rand.NewPCG(o.seed, o.seed))
 	mats := []struct {
 		name string

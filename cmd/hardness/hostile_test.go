@@ -54,12 +54,12 @@ func TestAuditReproductions(t *testing.T) {
 	if err := os.Symlink("Q.npy", link); err != nil {
 		t.Fatal(err)
 	}
-	// A record file of 1 TiB (sparse): read whole, it was an allocation of
+	// A record file of 16 GiB (sparse): read whole, it was an allocation of
 	// its size; now refused by its length.
 	hugeShards := filepath.Join(dir, "huge-shards")
 	os.Mkdir(hugeShards, 0o755)
 	for _, name := range []string{filepath.Join(hugeShards, "shard-0-of-1.json"), filepath.Join(hugeShards, "slurm.json")} {
-		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 1<<40) != nil {
+		if err := os.WriteFile(name, nil, 0o644); err != nil || os.Truncate(name, 16<<30) != nil {
 			t.Fatal("cannot make a sparse file", err)
 		}
 	}
@@ -149,5 +149,34 @@ func TestUnwritableStdout(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(errb.String(), "no space left on device") {
 			t.Errorf("hardness %s > /dev/full = exit %d, %q; want exit 2 and the write error", strings.Join(args, " "), code, errb.String())
 		}
+	}
+}
+
+// TestMultiFileOutputsNeverStale: a set of outputs whose index file
+// (meta.json, report.json) is written last loses the earlier index
+// first, and a member this run does not write is not left from an
+// earlier run: a gen qkv cut short kept the earlier meta.json beside new
+// arrays, and run --save with a timeout kept the earlier T.npy.
+func TestMultiFileOutputsNeverStale(t *testing.T) {
+	dir := t.TempDir()
+	q := filepath.Join(dir, "q")
+	if code, _, errOut := runCLI(t, nil, "gen", "qkv", "--n", "4", "--d", "2", "--B", "1", "-o", q); code != 0 {
+		t.Fatal(errOut)
+	}
+	os.Remove(filepath.Join(q, "K.npy"))
+	os.Mkdir(filepath.Join(q, "K.npy"), 0o755) // the second run fails writing K
+	if code, _, _ := runCLI(t, nil, "gen", "qkv", "--n", "4", "--d", "2", "--B", "1", "--seed", "2", "-o", q); code != exitBadInput {
+		t.Errorf("gen qkv over a directory K.npy = exit %d; want 2", code)
+	}
+	if _, err := os.Stat(filepath.Join(q, "meta.json")); err == nil {
+		t.Errorf("a gen qkv cut short left the earlier meta.json beside its new Q.npy")
+	}
+	s := filepath.Join(dir, "save")
+	if code, _, errOut := runCLI(t, nil, "run", "--save", s); code != 0 {
+		t.Fatal(errOut)
+	}
+	runCLI(t, nil, "run", "--save", s, "--timeout", "1ns")
+	if _, err := os.Stat(filepath.Join(s, "T.npy")); err == nil {
+		t.Errorf("run --save that stopped before T left the earlier run's T.npy")
 	}
 }

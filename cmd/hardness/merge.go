@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,8 +112,18 @@ func (o *mergeOptions) run(cmd *cobra.Command, dir string) error {
 	r.Stages = nil
 	r.Total = 0
 	r.AddStage("read", time.Since(start))
+	var summed []string
 	for _, st := range set.stageSums() {
 		r.AddStage(st.Name, st.Seconds.Duration())
+		summed = append(summed, st.Name)
+	}
+	if len(summed) > 0 {
+		names := strings.Join(summed, ", ")
+		if k := len(summed); k > 1 {
+			names = strings.Join(summed[:k-1], ", ") + " and " + summed[k-1]
+		}
+		r.Algo.Notes = append(slices.Clone(r.Algo.Notes), fmt.Sprintf("merged from %s: the %s times are summed over them (the attention line too)",
+			countOf(len(set.files), "shard"), names))
 	}
 	r, err = reduction.Finish(ctx, in.problem, reduction.Options{MaxMemory: memlimit.Default}, r)
 	if r == nil {

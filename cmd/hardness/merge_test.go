@@ -346,6 +346,9 @@ func TestMergedReportCounts(t *testing.T) {
 		}
 		_, text, _ := runCLI(t, nil, "merge", sd)
 		text = strings.Join(strings.Fields(text), " ")
+		if !strings.Contains(text, fmt.Sprintf("merged from %s: the qkv, plan and attention times are summed over them", countOf(k, "shard"))) {
+			t.Errorf("K = %d: the merged report does not say its stage times are sums over the shards:\n%s", k, text)
+		}
 		if k == 1 && !strings.Contains(text, "1 shard of 128 rows on 1 host:") {
 			t.Errorf("K = 1: shard line lacks %q:\n%s", "1 shard of 128 rows on 1 host:", text)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,16 +39,26 @@ func saveRun(ctx context.Context, dir string, r *reduction.Report, prov suite.Pr
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("--save: %w", err)
 	}
+	// report.json is written last and describes the set: an earlier run's
+	// goes first, so that a set cut short (an interrupt, a full disk) has
+	// none; and a matrix this run did not reach must not be left from an
+	// earlier run beside this run's others (a stale T.npy was kept).
+	if err := removeStale(filepath.Join(dir, "report.json")); err != nil {
+		return nil, err
+	}
 	var done []string
 	prov.SHA256 = map[string]string{}
 	for _, m := range []struct {
 		name string
 		x    *mat.Dense
 	}{{"Q.npy", r.Q}, {"K.npy", r.K}, {"V.npy", r.V}, {"T.npy", r.T}} {
+		p := filepath.Join(dir, m.name)
 		if m.x == nil {
+			if err := removeStale(p); err != nil {
+				return done, err
+			}
 			continue
 		}
-		p := filepath.Join(dir, m.name)
 		err := fileio.WriteAtomicContext(ctx, p, func(w io.Writer) error { return attention.EncodeNPY(w, m.x) })
 		if err != nil {
 			return done, err
@@ -107,4 +118,13 @@ func (o *runOptions) runProvenance(cmd *cobra.Command, r *reduction.Report) suit
 		}
 	}
 	return p
+}
+
+// removeStale removes path, an output of an earlier run that this one
+// replaces or does not write; a missing file is fine.
+func removeStale(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the earlier %s: %w", path, err)
+	}
+	return nil
 }

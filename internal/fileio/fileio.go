@@ -114,6 +114,9 @@ func writeRenamed(ctx context.Context, path, dest string, write func(w io.Writer
 	if dir == "" {
 		dir = "."
 	}
+	if len(base) > 200 {
+		base = base[:200] // the temporary name must fit NAME_MAX (255) too: a 250-byte output name failed after the work
+	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

@@ -118,3 +118,15 @@ func TestReadFileMax(t *testing.T) {
 		t.Errorf("ReadFileMax(missing) = %v; want a not-exist error", err)
 	}
 }
+
+// TestWriteAtomicLongName: an output name of 250 bytes (legal: NAME_MAX is
+// 255) is written; the temporary name built from it was too long.
+func TestWriteAtomicLongName(t *testing.T) {
+	p := filepath.Join(t.TempDir(), strings.Repeat("a", 246)+".cnf")
+	if err := WriteAtomic(p, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "x" {
+		t.Errorf("content %q; want x", b)
+	}
+}
