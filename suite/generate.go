@@ -52,6 +52,11 @@ func Generate(ctx context.Context, dir string, o Options, progress Progress) ([]
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := removeTemps(dir); err != nil {
 		return nil, err
 	}
