@@ -489,13 +489,15 @@ func checkStdin(c *cobra.Command, args []string) []error {
 	return errs
 }
 
-// sameFile reports whether paths a and b name one file: the same inode
-// when both exist (links included), else the same absolute path.
+// sameFile reports whether paths a and b name one regular file: the same
+// inode when both exist (links included), else the same absolute path. A
+// terminal or pipe (/dev/stdin and /dev/stdout on one tty) is not: it is
+// written in place, and reading and writing it is what the user meant.
 func sameFile(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
+		return os.SameFile(sa, sb) && sa.Mode().IsRegular()
 	}
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)

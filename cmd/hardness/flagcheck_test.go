@@ -231,3 +231,28 @@ func FuzzDurationFlag(f *testing.F) {
 		}
 	})
 }
+
+// TestSameFile: one regular file by any name is the same file; a device
+// given as input and output (/dev/stdin and /dev/stdout on one terminal)
+// is not refused, since it is written in place.
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f")
+	os.WriteFile(f, nil, 0o644)
+	os.Symlink("f", filepath.Join(dir, "l"))
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{f, f, true},
+		{f, filepath.Join(dir, "l"), true},
+		{f, filepath.Join(dir, ".", "f"), true},
+		{filepath.Join(dir, "new"), filepath.Join(dir, "x", "..", "new"), true},
+		{f, filepath.Join(dir, "g"), false},
+		{os.DevNull, os.DevNull, false},
+	} {
+		if got := sameFile(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameFile(%s, %s) = %v; want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

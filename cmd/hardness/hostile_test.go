@@ -50,6 +50,7 @@ func TestAuditReproductions(t *testing.T) {
 	}
 	qnpy := file("Q.npy", "not read: the flags are checked first")
 	cnf := file("in.cnf", "p cnf 1 1\n1 0\n")
+	cnf4 := file("in4.cnf", "p cnf 4 1\n1 0\n") // 4 rows of T: up to 4 shards
 	link := filepath.Join(dir, "link.npy")
 	if err := os.Symlink("Q.npy", link); err != nil {
 		t.Fatal(err)
@@ -85,8 +86,12 @@ func TestAuditReproductions(t *testing.T) {
 		{[]string{"gen", "suite", "--noise-cols", "2", "-o", filepath.Join(dir, "s")}, "--noise-cols 2 applies only with --disguise"},
 		// slurm run of /dev/stdin or a directory: the tasks would read something else.
 		{[]string{"slurm", "run", dir, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "slx")}, "input " + dir + ": not a regular file"},
+		// run flags and input passed to the tasks unchecked failed in every task.
+		{[]string{"slurm", "run", cnf4, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-algo"), "--algo", "x"}, `unknown algorithm "x"`},
+		{[]string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-rows")}, "--shards 2 for " + cnf + ": 2 shards of 1 rows: at most one shard per row"},
+		{[]string{"slurm", "run", file("bad.cnf", "garbage\n"), "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-bad")}, `bad.cnf:1:1: expected header "p cnf VARS CLAUSES"`},
 		// sbatch options passed through unchecked failed only at submission.
-		{[]string{"slurm", "run", cnf, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-time"), "--time", "abc"}, `--time "abc": want a Slurm time limit`},
+		{[]string{"slurm", "run", cnf4, "--shards", "2", "--dry-run", "--out", filepath.Join(dir, "sl-time"), "--time", "abc"}, `--time "abc": want a Slurm time limit`},
 		{[]string{"slurm", "experiment", "scaling", "--shards", "2", "--dry-run", "-o", filepath.Join(dir, "sl-mem"), "--mem", "1.5G"}, `--mem "1.5G": want a Slurm memory size`},
 		// A refusal before the first stage did not name the input.
 		{[]string{"run", "--ov", file("empty-sides.ov", "ov 0 0 6\n")}, "empty-sides.ov: reduction: sizes N = 0, M = 0, dimension 6; want all ≥ 1"},

@@ -41,6 +41,13 @@ type runOptions struct {
 }
 
 func newRunCmd() *cobra.Command {
+	cmd, _ := newRunCmdOptions()
+	return cmd
+}
+
+// newRunCmdOptions returns the run command and the options its flags set
+// (slurm run passes the flags to its tasks and checks them first).
+func newRunCmdOptions() (*cobra.Command, *runOptions) {
 	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run [FILE.cnf]",
@@ -119,7 +126,7 @@ written), 1 when it does not (or a stage did not finish), 2 on bad input.`,
 	o.shard.register(fs)
 	cmd.MarkFlagsMutuallyExclusive("ov", "ann")
 	cmd.MarkFlagsMutuallyExclusive("save", "shards")
-	return cmd
+	return cmd, o
 }
 
 func (o *runOptions) run(cmd *cobra.Command, args []string) error {

@@ -8,17 +8,21 @@ import (
 	"strings"
 
 	"github.com/hardnesslab/hardness/internal/slurm"
+	"github.com/hardnesslab/hardness/reduction"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
 type slurmRunOptions struct {
 	slurmOptions
-	run *pflag.FlagSet // run's own flags, passed through to the tasks
+	run    *pflag.FlagSet // run's own flags, passed through to the tasks
+	runCmd *cobra.Command // the run command those flags belong to
+	ro     *runOptions    // and the options they set, checked before submitting
 }
 
 func newSlurmRunCmd() *cobra.Command {
-	o := &slurmRunOptions{run: newRunCmd().Flags()}
+	runCmd, ro := newRunCmdOptions()
+	o := &slurmRunOptions{run: runCmd.Flags(), runCmd: runCmd, ro: ro}
 	cmd := &cobra.Command{
 		Use:   "run [FILE] --shards K --out DIR [run flags]",
 		Short: "Submit a sharded 'hardness run' as a Slurm array job and its merge",
@@ -57,6 +61,9 @@ submitted).`,
 }
 
 func (o *slurmRunOptions) submitRun(cmd *cobra.Command, args []string) error {
+	if err := o.preflight(cmd, args); err != nil {
+		return withCode(exitBadInput, err)
+	}
 	dir, err := o.check()
 	if err != nil {
 		return err
@@ -132,4 +139,34 @@ func canonicalCommand(cmd *cobra.Command, args []string) string {
 	argv = append(argv, args...)
 	cmd.Flags().Visit(func(f *pflag.Flag) { argv = append(argv, flagArgs(f)...) })
 	return slurm.Command(argv)
+}
+
+// preflight checks, before anything is written or submitted, what every
+// task would check first and fail on: run's flags (--algo x, --form x
+// were submitted and failed in every task), the input (read and parsed
+// as run reads it) and K against its rows (--shards 1000 of a 128-row
+// run failed in every task). Cost: one read of FILE.
+func (o *slurmRunOptions) preflight(cmd *cobra.Command, args []string) error {
+	ro := o.ro
+	if len(args) == 1 {
+		if _, err := inputFile(args[0]); err != nil {
+			return err
+		}
+	}
+	if _, err := resolveColor(ro.color, nil); err != nil {
+		return err
+	}
+	o.runCmd.SetContext(cmd.Context())
+	ropt, _, err := ro.pipelineOptions(o.runCmd)
+	if err != nil {
+		return err
+	}
+	in, err := ro.loadInput(o.runCmd, args, ropt.MaxMemory)
+	if err != nil {
+		return err
+	}
+	if _, err := reduction.ShardRows(in.problem.QueryRows(), o.shards, 0); err != nil {
+		return fmt.Errorf("--shards %d for %s: %w", o.shards, in.source, err)
+	}
+	return nil
 }

@@ -62,7 +62,7 @@ func TestSlurmBadInput(t *testing.T) {
 func TestSlurmDryRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	cnf := filepath.Join(t.TempDir(), "f.cnf")
-	os.WriteFile(cnf, []byte("p cnf 2 1\n1 2 0\n"), 0o644)
+	os.WriteFile(cnf, []byte("p cnf 4 1\n1 2 0\n"), 0o644) // 4 rows: one per shard
 	code, out, errOut := runCLI(t, nil, "slurm", "run", cnf, "--shards", "4", "--max-parallel", "2", "--out", dir,
 		"--time", "5", "--mem", "1G", "--partition", "short", "--algo", "poly", "--json", "--dry-run")
 	if code != 0 {
