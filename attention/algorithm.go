@@ -29,8 +29,8 @@ type Plan struct {
 	// algorithms (up to float64 rounding), +Inf when none is known.
 	ErrBound float64
 	// Rounding, for an exact algorithm, is a proved bound on its float64
-	// rounding error max_ij |T̂_ij − Att_ij| ([RoundingBound64] for exact
-	// and naive), +Inf when none is derived (bitpacked). Approximations
+	// rounding error max_ij |T̂_ij − Att_ij| ([RoundingBound64] for exact,
+	// naive and bitpacked), +Inf when none is derived. Approximations
 	// count rounding in ErrBound and leave it 0.
 	Rounding float64
 	// Notes are human-readable facts and warnings ("degree 6, rank 3003",

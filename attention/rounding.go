@@ -20,7 +20,8 @@ func gamma64(n float64) float64 { return n * unit64 / (1 - n*unit64) }
 // RoundingBound64 bounds max_ij |T̂_ij − Att(Q,K,V)_ij|, the float64
 // rounding error of the exact algorithms ([Stream] on every kernel set,
 // with any key tiles and any split of the keys into blocks merged by
-// [Output.MergeKeys], and [Naive]), for n_k keys of dimension d, where r
+// [Output.MergeKeys], [Naive] and [Bitpacked], whose logits −c·a·b round
+// less than a dot product), for n_k keys of dimension d, where r
 // bounds Σ_c |q_ic·k_jc|/d for every pair (max‖q_i‖·max‖k_j‖/d does, by
 // Cauchy–Schwarz, and so does B² with B the largest |entry|) and vmax
 // bounds |V|. Let u = 2⁻⁵³ and γ_n = n·u/(1 − n·u).

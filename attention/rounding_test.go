@@ -123,6 +123,49 @@ func TestRoundingBound64(t *testing.T) {
 	})
 }
 
+// TestRoundingBound64Bitpacked checks the bound on the bit-packed
+// kernel's inputs, Q ∈ {0, a} and K ∈ {−b, 0} (logits to about −900).
+func TestRoundingBound64Bitpacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(92, 93))
+	const nq, nk, d = 9, 900, 40
+	q, k, v := mat.NewDense(nq, d, nil), mat.NewDense(nk, d, nil), randDense(rng, nk, 1, 1)
+	for i := range nq {
+		for c := range d {
+			if rng.IntN(2) == 0 {
+				q.Set(i, c, 30.7)
+			}
+		}
+	}
+	for j := range nk {
+		for c := range d {
+			if rng.IntN(3) == 0 {
+				k.Set(j, c, -30.7)
+			}
+		}
+	}
+	a, err := New("bitpacked", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Plan(q, k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Attend(context.Background(), q, k, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bigAttention(q, k, v)
+	worst := 0.0
+	for i := range nq {
+		worst = max(worst, math.Abs(got.T.At(i, 0)-want.At(i, 0)))
+	}
+	if !(worst <= p.Rounding) || !(p.Rounding <= 1e-9) {
+		t.Errorf("bitpacked: max |T̂ − T| = %g, Plan.Rounding = %g; want the error within a bound ≤ 1e-9", worst, p.Rounding)
+	}
+	t.Logf("bitpacked: max |T̂ − T| = %.3g, bound %.3g", worst, p.Rounding)
+}
+
 func TestRoundingBound64Limits(t *testing.T) {
 	for _, tc := range []struct {
 		r, vmax float64

@@ -312,8 +312,8 @@
 // or measured. An exact algorithm has no approximation error; it is
 // trusted iff its proved float64 rounding bound for the instance
 // (attention.RoundingBound64 with logits at most B², values at most B and
-// the instance's n_k) is below tol, or, where none is derived
-// (bitpacked), with the report saying the rounding is not bounded. An
+// the instance's n_k) is below tol, or, for an exact algorithm without a
+// derived bound, with the report saying the rounding is not bounded. An
 // untrusted run is still decoded and checked, and the report says it was
 // untrusted. For a trusted algorithm a YES row is
 // above τ whatever the gap (T̃_i > T_i − tol ≥ YesLower − tol = τ, and

@@ -101,8 +101,8 @@ type AlgoInfo struct {
 	ErrBoundKind string `json:"err_bound_kind"`
 	// Rounding is, for an exact algorithm, a proved bound on its float64
 	// rounding error on this instance (attention.RoundingBound64 with
-	// r = B², max|V| ≤ B, n_k keys), +Inf when the algorithm has none
-	// (bitpacked); 0 for approximations, whose ErrBound counts rounding.
+	// r = B², max|V| ≤ B, n_k keys), +Inf when the algorithm has none;
+	// 0 for approximations, whose ErrBound counts rounding.
 	Rounding  Number `json:"rounding_bound"`
 	Tolerance Number `json:"tolerance"`
 	// Trusted is decided before the run: ErrBound < Tolerance, and for an

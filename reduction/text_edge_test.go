@@ -104,7 +104,7 @@ func TestWriteTextSentences(t *testing.T) {
 				t.Fatal(err)
 			}
 			return cnf(t, "p cnf 1 1\n1 0\n", Options{Algo: a})
-		}, []string{"bitpacked: error 0 up to float64 rounding (not bounded)"}, []string{"certified error 0", "(proved)"}},
+		}, []string{"bitpacked: error 0 in exact arithmetic, float64 rounding ≤ ", "(proved)"}, []string{"certified error 0", "not bounded"}},
 		{"Gap-ANN with t = 0", annText, []string{"max(t+1, ⌈(1+ε)t⌉) = 1", "t = 0: B² = 2·d0·ln(4(M+1))", "measured: ‖Q‖∞, ‖K‖∞", "t = 0: the proved bound 2·√d0 grows with d0"},
 			[]string{"⌈(1+ε)t⌉ = 1", "Θ(√log n) for constant ε and t/d0"}},
 		{"gap measured over one pair", func(t *testing.T) string {
