@@ -28,6 +28,11 @@ type Plan struct {
 	// ErrBound is a certified bound on max_ij |T_ij − Att_ij|: 0 for exact
 	// algorithms (up to float64 rounding), +Inf when none is known.
 	ErrBound float64
+	// Rounding, for an exact algorithm, is a proved bound on its float64
+	// rounding error max_ij |T̂_ij − Att_ij| ([RoundingBound64] for exact,
+	// naive and bitpacked), +Inf when none is derived. Approximations
+	// count rounding in ErrBound and leave it 0.
+	Rounding float64
 	// Notes are human-readable facts and warnings ("degree 6, rank 3003",
 	// "rank ≥ n: exact is cheaper").
 	Notes []string

@@ -100,9 +100,10 @@ func (b *Bitpacked) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	}
 	w := b.workers()
 	p := &Plan{
-		Algo:  "bitpacked",
-		Flops: 2 * float64(nq) * float64(nk) * float64(dv),
-		Bytes: bitpackedBytes(nq, nk, d, dv, w),
+		Algo:     "bitpacked",
+		Flops:    2 * float64(nq) * float64(nk) * float64(dv),
+		Bytes:    bitpackedBytes(nq, nk, d, dv, w),
+		Rounding: roundingBound(q, k, v), // its logits round less than a dot product's: RoundingBound64 holds
 		Notes: []string{
 			fmt.Sprintf("bit-packed logits −a·b·popcount(q AND k)/d with a = %.6g, b = %.6g: %d words per row, a table of %d exponentials per row", qa, -kb, (d+63)/64, d+1),
 			fmt.Sprintf("%d workers", w),

@@ -102,13 +102,12 @@ vec8(z8NegInf, 0xfff0000000000000)
 //   R9  s row 3 of the strip               CX  panels left
 //   DX  d                                  R10 c countdown
 //   R11 strips left                        R12 kp of the current panel
-//   R13 s of strip 0 and the current panel BX  strips
+//   R13 s of strip 0 and the current panel BX  prefetch offset
 TEXT ·qkStrip512(SB), NOSPLIT, $0-56
 	MOVQ s+0(FP), R13
 	MOVQ kp+16(FP), R12
 	MOVQ lds+24(FP), R8
 	SHLQ $3, R8
-	MOVQ strips+32(FP), BX
 	MOVQ panels+40(FP), CX
 	MOVQ d+48(FP), DX
 
@@ -117,14 +116,25 @@ qkpanel:
 	JZ    qkdone
 	MOVQ  qp+8(FP), AX
 	MOVQ  R13, DI
-	MOVQ  BX, R11
+	MOVQ  strips+32(FP), R11
 
 qkstrip:
 	ZERO24
 	MOVQ R12, SI
 	MOVQ DX, R10
+	MOVQ R11, R9 // BX = 256·d + 64·(strips left mod 4): see PREFETCHT1
+	ANDQ $3, R9
+	SHLQ $6, R9
+	MOVQ DX, BX
+	SHLQ $8, BX
+	ADDQ R9, BX
 
 qkcoord: // one coordinate: 4 loads, 6 broadcasts, 24 FMAs
+	// One line of the next panel into L2 (prefetches never fault, past
+	// the last panel either): over 4 strips each of its lines, so that
+	// the panel after this one is in L2, not in L3 or memory, when the
+	// first strip reaches it.
+	PREFETCHT1   (SI)(BX*1)
 	VMOVUPD      (SI), Z24
 	VMOVUPD      64(SI), Z25
 	VMOVUPD      128(SI), Z26

@@ -19,17 +19,19 @@ type naiveAlgo struct{ opts Options }
 
 func (*naiveAlgo) Name() string { return "naive" }
 
-// Plan returns 2·n_q·n_k·(d + d_v) flops and 8·n_q·(n_k + d_v + 2) bytes.
+// Plan returns 2·n_q·n_k·(d + d_v) flops, 8·n_q·(n_k + d_v + 2) bytes
+// and the rounding bound RoundingBound64.
 func (a *naiveAlgo) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	nq, nk, d, dv, err := Shapes(q, k, v)
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{
-		Algo:  "naive",
-		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
-		Bytes: 8 * int64(nq) * int64(nk+dv+2),
-		Notes: []string{"forms the full n_q × n_k matrix A"},
+		Algo:     "naive",
+		Flops:    2 * float64(nq) * float64(nk) * float64(d+dv),
+		Bytes:    8 * int64(nq) * int64(nk+dv+2),
+		Notes:    []string{"forms the full n_q × n_k matrix A"},
+		Rounding: roundingBound(q, k, v),
 	}
 	what := fmt.Sprintf("naive attention's %d × %d matrix", nq, nk)
 	if err := memlimit.Check(what, p.Bytes, a.opts.MaxMemory, "use --algo exact (streaming, O(n·d) memory)"); err != nil {

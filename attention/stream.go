@@ -84,7 +84,8 @@ func (ks *kernels) tileSizes(nq, d, dv, workers int) (bq, bk int) {
 }
 
 // Plan returns the cost of Attend: flops 2·n_q·n_k·(d + d_v), the memory
-// of streamBytes and ErrBound 0. It fails on mismatched shapes and when
+// of streamBytes, ErrBound 0 and the float64 rounding bound
+// RoundingBound64 (which holds for every kernel set and key split). It fails on mismatched shapes and when
 // the memory estimate exceeds Options.MaxMemory.
 func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	nq, nk, d, dv, err := Shapes(q, k, v)
@@ -99,9 +100,10 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 		bytes += 8 * int64(nk) * int64(dv) // the scaled copy of V
 	}
 	p := &Plan{
-		Algo:  "exact",
-		Flops: 2 * float64(nq) * float64(nk) * float64(d+dv),
-		Bytes: bytes,
+		Algo:     "exact",
+		Flops:    2 * float64(nq) * float64(nk) * float64(d+dv),
+		Bytes:    bytes,
+		Rounding: roundingBound(q, k, v),
 		Notes: []string{
 			fmt.Sprintf("streaming online softmax, %d workers, tiles %d queries × %d keys", w, bq, bk),
 			"kernels: " + ks.name,

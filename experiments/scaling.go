@@ -288,7 +288,7 @@ func sizeRange(a, b *scalingSweep) (lo, hi float64) {
 
 // boundPhrase names an algorithm's error bound: none for +Inf, "0 up to
 // float64 rounding" for an exact algorithm (no approximation error; the
-// rounding is not bounded), else the certified bound.
+// rounding is bounded apart, Plan.Rounding), else the certified bound.
 func boundPhrase(algo string, bound float64) string {
 	switch info, _ := attention.Lookup(algo); {
 	case math.IsInf(bound, 1):

@@ -109,6 +109,15 @@ func (a *attender) prepare(ctx context.Context, r *Report) error {
 		r.Algo.Name = a.algo.Name()
 	}
 	r.Algo.ErrBoundKind = ErrBoundKind(r.Algo.Name, plan.ErrBound)
+	if r.Algo.ErrBoundKind == "exact" {
+		// The plan may cover one key tile (streaming): bound the whole
+		// instance, whose logits are at most B² and values at most B.
+		r.Algo.Rounding = Number(plan.Rounding)
+		if !math.IsInf(plan.Rounding, 1) {
+			r.Algo.Rounding = Number(attention.RoundingBound64(p.B*p.B, p.B, p.Keys, p.D))
+		}
+		r.Algo.Trusted = r.Algo.Trusted && roundingTrusted(float64(r.Algo.Rounding), p.Tolerance)
+	}
 	keyRows := p.Keys
 	if a.stream {
 		keyRows = min(keyTile, p.Keys)
@@ -305,4 +314,11 @@ func (a *attender) attendBlock(ctx context.Context, b Rows, first bool) (*attent
 		a.tile.Add(1)
 	}
 	return out, nil
+}
+
+// roundingTrusted reports whether an exact algorithm's rounding bound
+// leaves it trusted at tolerance tol: a proved bound below tol, or none
+// derived (+Inf: rounding is then not bounded, as the report says).
+func roundingTrusted(rounding, tol float64) bool {
+	return math.IsInf(rounding, 1) || rounding < tol
 }

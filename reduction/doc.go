@@ -309,8 +309,13 @@
 // An approximate algorithm is trusted before it runs iff its certified
 // error bound (attention.Plan.ErrBound) is below tol, and then "trusted if
 // the promised gap holds" when the gap is promised rather than guaranteed
-// or measured; an untrusted run is still decoded and checked, and the
-// report says it was untrusted. For a trusted algorithm a YES row is
+// or measured. An exact algorithm has no approximation error; it is
+// trusted iff its proved float64 rounding bound for the instance
+// (attention.RoundingBound64 with logits at most B², values at most B and
+// the instance's n_k) is below tol, or, for an exact algorithm without a
+// derived bound, with the report saying the rounding is not bounded. An
+// untrusted run is still decoded and checked, and the report says it was
+// untrusted. For a trusted algorithm a YES row is
 // above τ whatever the gap (T̃_i > T_i − tol ≥ YesLower − tol = τ, and
 // YesLower does not depend on δ), so under a false promise an UNSAT and a
 // verified SAT still stand: the only harm is a decoding failure, which the

@@ -96,11 +96,17 @@ type AlgoInfo struct {
 	ErrBound    Number `json:"err_bound"`
 	RunErrBound Number `json:"run_err_bound"`
 	// ErrBoundKind says what ErrBound is ([ErrBoundKind]): "certified", "none"
-	// (+Inf: no certificate) or "exact" (0: no approximation error, float64
-	// rounding not bounded), as the text report words it.
+	// (+Inf: no certificate) or "exact" (0: no approximation error), as the
+	// text report words it.
 	ErrBoundKind string `json:"err_bound_kind"`
-	Tolerance    Number `json:"tolerance"`
-	// Trusted is ErrBound < Tolerance, decided before the run.
+	// Rounding is, for an exact algorithm, a proved bound on its float64
+	// rounding error on this instance (attention.RoundingBound64 with
+	// r = B², max|V| ≤ B, n_k keys), +Inf when the algorithm has none;
+	// 0 for approximations, whose ErrBound counts rounding.
+	Rounding  Number `json:"rounding_bound"`
+	Tolerance Number `json:"tolerance"`
+	// Trusted is decided before the run: ErrBound < Tolerance, and for an
+	// exact algorithm with a rounding bound, Rounding < Tolerance too.
 	Trusted bool `json:"trusted"`
 }
 

@@ -57,7 +57,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			// documentation, # Decoding): only NO rows depend on it.
 			trust = "trusted if the promised gap holds; if it does not, the result can only be a decoding failure (YES rows are above τ whatever the gap, so UNSAT and a verified SAT stand)"
 		}
-		line("algorithm", "%s: %s vs tolerance %s = %.4g: %s", a.Name, errPhrase(a.Name, a.ErrBound), f.tol, float64(a.Tolerance), trust)
+		line("algorithm", "%s: %s vs tolerance %s = %.4g: %s", a.Name, errPhrase(a), f.tol, float64(a.Tolerance), trust)
 		for _, n := range a.Notes {
 			line("", "%s", n)
 		}
@@ -420,12 +420,16 @@ func varRange(lo, hi int) string {
 // errPhrase states an algorithm's error bound before it runs: a
 // certificate for an approximation, none for one without, and for an
 // exact algorithm (attention.Info.Exact, Plan.ErrBound 0) no approximation
-// error, with float64 rounding the only error (not bounded by the tool).
-func errPhrase(name string, b Number) string {
-	if ErrBoundKind(name, float64(b)) == "exact" {
-		return "error 0 up to float64 rounding (not bounded)"
+// error, with float64 rounding the only error: bounded by a proof
+// (attention.RoundingBound64) or, where none is derived, not bounded.
+func errPhrase(a AlgoInfo) string {
+	if ErrBoundKind(a.Name, float64(a.ErrBound)) != "exact" {
+		return "certified error " + fmtNum(a.ErrBound)
 	}
-	return "certified error " + fmtNum(b)
+	if r := float64(a.Rounding); !math.IsInf(r, 1) && !math.IsNaN(r) {
+		return fmt.Sprintf("error 0 in exact arithmetic, float64 rounding ≤ %.2g (proved)", r)
+	}
+	return "error 0 up to float64 rounding (not bounded)"
 }
 
 // ErrBoundKind classifies an algorithm's error bound: "exact" for an

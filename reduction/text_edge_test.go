@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hardnesslab/hardness/attention"
+
 	"github.com/hardnesslab/hardness/ovp"
 	"github.com/hardnesslab/hardness/sat"
 )
@@ -26,7 +28,9 @@ func TestWriteTextSentences(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opt.Algo = exactAlgo(t)
+		if opt.Algo == nil {
+			opt.Algo = exactAlgo(t)
+		}
 		r, err := Run(ctx, f, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -92,7 +96,15 @@ func TestWriteTextSentences(t *testing.T) {
 		{"tight form", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{Form: FormTight}) },
 			[]string{"τ = (1/2 + 1/(K+1))/2 = 0.35 with K = 4:"}, []string{"K = 4 = 0.35"}},
 		{"exact attention", func(t *testing.T) string { return cnf(t, "p cnf 1 1\n1 0\n", Options{}) },
-			[]string{"exact: error 0 up to float64 rounding"}, []string{"certified error 0"}},
+			[]string{"exact: error 0 in exact arithmetic, float64 rounding ≤ ", " (proved) vs tolerance", "trusted: every row decodes correctly"},
+			[]string{"certified error 0", "not bounded"}},
+		{"bit-packed attention", func(t *testing.T) string {
+			a, err := attention.New("bitpacked", attention.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cnf(t, "p cnf 1 1\n1 0\n", Options{Algo: a})
+		}, []string{"bitpacked: error 0 in exact arithmetic, float64 rounding ≤ ", "(proved)"}, []string{"certified error 0", "not bounded"}},
 		{"Gap-ANN with t = 0", annText, []string{"max(t+1, ⌈(1+ε)t⌉) = 1", "t = 0: B² = 2·d0·ln(4(M+1))", "measured: ‖Q‖∞, ‖K‖∞", "t = 0: the proved bound 2·√d0 grows with d0"},
 			[]string{"⌈(1+ε)t⌉ = 1", "Θ(√log n) for constant ε and t/d0"}},
 		{"gap measured over one pair", func(t *testing.T) string {
@@ -137,5 +149,22 @@ func TestUntrustedNoteWithoutCertificate(t *testing.T) {
 	r.Algo.ErrBound = 0.5
 	if got := r.untrustedNote(); !strings.Contains(got, "certified error 0.5 is not below the tolerance 0.01") {
 		t.Errorf("untrustedNote() = %q", got)
+	}
+}
+
+func TestRoundingTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		rounding, tol float64
+		want          bool
+	}{
+		{1e-12, 1e-5, true},
+		{2e-5, 1e-5, false},
+		{1e-5, 1e-5, false},
+		{math.Inf(1), 1e-5, true}, // none derived: not bounded, said so
+		{math.NaN(), 1e-5, false},
+	} {
+		if got := roundingTrusted(tc.rounding, tc.tol); got != tc.want {
+			t.Errorf("roundingTrusted(%g, %g) = %v; want %v", tc.rounding, tc.tol, got, tc.want)
+		}
 	}
 }

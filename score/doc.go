@@ -35,7 +35,8 @@
 // If OUT/<id>.json exists (as written by `hardness attention --json`) and
 // has an "err_bound", the instance records whether the method certified
 // an error below the tolerance (an exact method's 0, "err_bound_kind":
-// "exact", is no certificate: its float64 rounding is not bounded). A
+// "exact", is not counted as one: it says nothing of rounding, whose
+// bound hardness attention reports apart, in "rounding_bound"). A
 // wrong verdict with such a certificate is
 // a broken certificate and is counted separately; for the polynomial
 // method every failure should be uncertified.

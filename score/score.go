@@ -136,8 +136,8 @@ func (in *Instance) Score(path string) (*Result, error) {
 	if eb, exact, err := readErrBound(path); err != nil {
 		return nil, bad("instance %s: %v", in.Key.ID, err)
 	} else if eb != nil {
-		// An exact method's 0 is no certificate: its float64 rounding is
-		// not bounded.
+		// An exact method's 0 is not counted as a certificate: it says
+		// nothing of float64 rounding (bounded apart, in rounding_bound).
 		r.ErrBound, r.Certified = eb, *eb < r.Tolerance && !exact
 	}
 	return r, nil
@@ -189,9 +189,9 @@ func saturate(x float64) float64 { return math.Max(-math.MaxFloat64, math.Min(ma
 // --json), or its error when it produced no output.
 type sidecar struct {
 	ErrBound *float64 `json:"err_bound"`
-	// ErrBoundKind is "exact" for an exact method's bound 0 (float64
-	// rounding not bounded: not a certificate), as hardness attention
-	// --json writes it.
+	// ErrBoundKind is "exact" for an exact method's bound 0 (which says
+	// nothing of float64 rounding: not counted as a certificate), as
+	// hardness attention --json writes it.
 	ErrBoundKind string `json:"err_bound_kind"`
 	Error        string `json:"error"`
 }

@@ -100,16 +100,20 @@ type attentionReport struct {
 	Flops     float64  `json:"flops"`
 	PlanBytes int64    `json:"plan_bytes"`
 	ErrBound  *float64 `json:"err_bound"` // null when no bound is known (+Inf)
-	// ErrBoundKind is reduction.ErrBoundKind: "exact" (0 up to float64
-	// rounding, not bounded), "certified" or "none".
-	ErrBoundKind string   `json:"err_bound_kind"`
-	Notes        []string `json:"notes,omitempty"`
-	Seconds      float64  `json:"seconds"`
-	PeakBytes    int64    `json:"peak_rss_bytes"`
-	B            float64  `json:"B"`
-	SqrtLnN      float64  `json:"sqrt_ln_n"`
-	BOverSqrtLn  *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
-	Out          string   `json:"out"`
+	// ErrBoundKind is reduction.ErrBoundKind: "exact" (no approximation
+	// error), "certified" or "none".
+	ErrBoundKind string `json:"err_bound_kind"`
+	// RoundingBound is, for an exact algorithm in float64, the proved
+	// bound on its rounding error (attention.RoundingBound64); absent when
+	// none is derived or for other algorithms.
+	RoundingBound *float64 `json:"rounding_bound,omitempty"`
+	Notes         []string `json:"notes,omitempty"`
+	Seconds       float64  `json:"seconds"`
+	PeakBytes     int64    `json:"peak_rss_bytes"`
+	B             float64  `json:"B"`
+	SqrtLnN       float64  `json:"sqrt_ln_n"`
+	BOverSqrtLn   *float64 `json:"B_over_sqrt_ln_n"` // null at n = 1 (√ln 1 = 0)
+	Out           string   `json:"out"`
 }
 
 func (o *attentionOptions) run(cmd *cobra.Command) error {
@@ -214,6 +218,9 @@ func (o *attentionOptions) report(name string, plan *attention.Plan, res *attent
 		Notes: plan.Notes, Seconds: elapsed.Seconds(), PeakBytes: peakRSS(), B: b, SqrtLnN: sq, BOverSqrtLn: finiteOrNil(b / sq), Out: o.out}
 	rep.ErrBound = finiteOrNil(res.ErrBound)
 	rep.ErrBoundKind = reduction.ErrBoundKind(name, res.ErrBound)
+	if rep.ErrBoundKind == "exact" {
+		rep.RoundingBound = finiteOrNil(plan.Rounding)
+	}
 	return rep
 }
 
@@ -230,6 +237,8 @@ func (o *attentionOptions) printReport(cmd *cobra.Command, r *attentionReport, p
 	w := cmd.ErrOrStderr()
 	eb := "none known"
 	switch {
+	case r.ErrBoundKind == "exact" && r.RoundingBound != nil:
+		eb = fmt.Sprintf("0 in exact arithmetic, float64 rounding ≤ %.2g (proved)", *r.RoundingBound)
 	case r.ErrBoundKind == "exact":
 		eb = "0 up to float64 rounding (exact; the rounding is not bounded)"
 	case r.ErrBound != nil:

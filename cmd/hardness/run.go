@@ -59,7 +59,8 @@ func newRunCmdOptions() (*cobra.Command, *runOptions) {
 It prints a stage-by-stage report: the formula; the OV instance; the shapes of
 Q, K, V, the scale β, the entry bound B, √ln n and B/√ln n; the attention
 algorithm's certified error against the tolerance the decoder needs (exact
-attention: 0 up to float64 rounding; an approximate algorithm whose certified
+attention: 0 in exact arithmetic, with a proved bound on its float64 rounding
+that must be below the tolerance too; an approximate algorithm whose certified
 error is not below it is flagged untrusted before it runs); the verdict read from T alone (some row above the threshold τ), the
 witness row, its orthogonal partner and the satisfying assignment (verified);
 gini's verdict; agreement; and the time of each stage.

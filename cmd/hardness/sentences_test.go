@@ -29,7 +29,7 @@ func TestPrintedSentencesAtTheEdges(t *testing.T) {
 	}{
 		{[]string{"ov", ov}, 0, []string{"(1 pair)", "(1 pair tested in"}, []string{"0 pairs tested", "1 pairs"}},
 		{[]string{"attention", "--q", filepath.Join(qkv, "Q.npy"), "--k", filepath.Join(qkv, "K.npy"), "--v", filepath.Join(qkv, "V.npy"), "-o", filepath.Join(dir, "T.npy")},
-			0, []string{"error bound 0 up to float64 rounding"}, []string{"error bound 0,"}},
+			0, []string{"error bound 0 in exact arithmetic, float64 rounding ≤ ", " (proved)"}, []string{"error bound 0,", "not bounded"}},
 		{[]string{"gen", "ov", "--cnf", cnf, "-o", filepath.Join(dir, "one.ov")}, 0, []string{"v = 1 variable, m = 1 clause", "2^0 assignments of no variables, B: 2^1 of x1;"}, []string{"x1..x0", "1 variables"}},
 		{[]string{"solve", cnf}, 10, []string{"c 1 variable, 1 clause, 1 literal"}, []string{"1 variables", "1 clauses"}},
 		{[]string{"gen", "cnf", "--vars", "1", "--clauses", "1", "--k", "1", "-o", filepath.Join(dir, "g.cnf")}, 0, []string{": 1 variable, 1 clause"}, []string{"1 variables"}},
