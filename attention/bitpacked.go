@@ -98,7 +98,7 @@ func (b *Bitpacked) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := b.workers()
+	w := busyWorkers(b.workers(), nq, bpRows)
 	p := &Plan{
 		Algo:     "bitpacked",
 		Flops:    2 * float64(nq) * float64(nk) * float64(dv),

@@ -45,6 +45,13 @@ func workerCount(o Options) int {
 	return runtime.GOMAXPROCS(0)
 }
 
+// busyWorkers is the number of goroutines forBlocks and reduceBlocks start
+// for n rows in blocks of size with workers requested: no more than the
+// blocks. Plans count memory per busy worker, not per requested one.
+func busyWorkers(workers, n, size int) int {
+	return max(1, min(workers, (n+size-1)/size))
+}
+
 // forBlocks runs body(worker, lo, hi) over [0, n) in blocks of size rows
 // (the last may be shorter), which workers goroutines take in turn; worker
 // is in [0, workers) and no two goroutines share one. It returns ctx.Err():
@@ -57,7 +64,7 @@ func forBlocks(ctx context.Context, n, size, workers int, body func(worker, lo, 
 		return err
 	}
 	blocks := (n + size - 1) / size
-	workers = max(1, min(workers, blocks))
+	workers = busyWorkers(workers, n, size)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for wk := range workers {
@@ -84,7 +91,7 @@ func forBlocks(ctx context.Context, n, size, workers int, body func(worker, lo, 
 // partials are added in block order. Cost: one barrier per round.
 func reduceBlocks(ctx context.Context, n, size, workers int, compute func(worker, lo, hi int), fold func(worker int)) error {
 	blocks := (n + size - 1) / size
-	workers = max(1, min(workers, blocks))
+	workers = busyWorkers(workers, n, size)
 	for b0 := 0; b0 < blocks; b0 += workers {
 		if err := ctx.Err(); err != nil {
 			return err

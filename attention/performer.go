@@ -65,7 +65,7 @@ func (p *Performer) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, w := float64(p.opts.Features), float64(p.workers())
+	m, w := float64(p.opts.Features), float64(busyWorkers(p.workers(), max(nq, nk), performerBlock))
 	// Keys are projected twice (global max, then features).
 	flops := 2*m*float64(d)*float64(nq+2*nk) + 2*m*float64(dv+1)*float64(nq+nk)
 	bytes := int64(8 * (m*float64(d) + w*performerBlock*(m+float64(d+dv+1)) + (w+1)*m*float64(dv+1) + float64(nq*dv)))

@@ -265,7 +265,7 @@ func (p *Poly) Analyze(q, k, v *mat.Dense) (*PolyInfo, error) {
 	if !(R <= expapprox.MaxRadius) {
 		return nil, fmt.Errorf("poly: logit radius R = %.4g exceeds %g: e^R is beyond float64 and no polynomial in float64 can certify anything; use exact attention", R, float64(expapprox.MaxRadius))
 	}
-	in := &PolyInfo{R: R, VMax: vmax, Workers: p.workers(),
+	in := &PolyInfo{R: R, VMax: vmax, Workers: busyWorkers(p.workers(), max(nq, nk), polyBlockRows),
 		eq: polyNormExponent(mq), ek: polyNormExponent(mk), ev: valueExponent(vmax)}
 	c, err := p.choose(R, d)
 	if err != nil {

@@ -379,10 +379,12 @@ func TestPolyVacuousAdvice(t *testing.T) {
 }
 
 // TestPolyMemoryHint: the refusal suggests fewer workers only when one
-// worker would fit under the limit.
+// worker would fit under the limit; with fewer blocks than workers only
+// the busy workers count.
 func TestPolyMemoryHint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	q, k, v := uniformDense(rng, 64, 8, 0.1), uniformDense(rng, 64, 8, 0.1), uniformDense(rng, 64, 1, 1)
+	n := 64 * polyBlockRows // 64 busy workers (no more than blocks are counted)
+	q, k, v := uniformDense(rng, n, 8, 0.1), uniformDense(rng, n, 8, 0.1), uniformDense(rng, n, 1, 1)
 	probe, err := mustPoly(t, Options{Degree: 6, Workers: 1}).Analyze(q, k, v)
 	if err != nil {
 		t.Fatal(err)
@@ -397,6 +399,44 @@ func TestPolyMemoryHint(t *testing.T) {
 		}
 		if got := strings.Contains(err.Error(), "fewer workers"); got != tt.fewer {
 			t.Errorf("limit %d (one worker needs %d): %v; want 'fewer workers' %v", tt.limit, probe.Bytes, err, tt.fewer)
+		}
+	}
+	small := uniformDense(rng, 8, 8, 0.1)
+	one, err := mustPoly(t, Options{Degree: 6, Workers: 1}).Analyze(small, small, uniformDense(rng, 8, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := mustPoly(t, Options{Degree: 6, Workers: 65536}).Analyze(small, small, uniformDense(rng, 8, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if many.Bytes != one.Bytes || many.Workers != 1 {
+		t.Errorf("8 rows, 65536 workers: %d bytes, %d workers; want one busy worker's %d bytes", many.Bytes, many.Workers, one.Bytes)
+	}
+}
+
+// TestPlansCountBusyWorkers: with more workers than blocks of work, every
+// algorithm's plan counts the workers that run, not the ones requested
+// (a --workers 65536 run of a small instance was refused at 16.8 GiB).
+func TestPlansCountBusyWorkers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	q, k, v := uniformDense(rng, 12, 8, 0.5), uniformDense(rng, 40, 8, 0.5), uniformDense(rng, 40, 1, 1)
+	for _, name := range []string{"exact", "naive", "poly", "performer"} {
+		one, err := New(name, Options{Workers: 1, Eps: 1e-3, Features: 16, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		many, err := New(name, Options{Workers: 65536, Eps: 1e-3, Features: 16, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p1, err1 := one.Plan(q, k, v)
+		pm, errm := many.Plan(q, k, v)
+		if err1 != nil || errm != nil {
+			t.Fatalf("%s: %v, %v", name, err1, errm)
+		}
+		if pm.Bytes > 4*p1.Bytes {
+			t.Errorf("%s: 65536 workers plan %d bytes, one worker %d; want the busy workers only", name, pm.Bytes, p1.Bytes)
 		}
 	}
 }

@@ -95,6 +95,11 @@ func (s *Stream) Plan(q, k, v *mat.Dense) (*Plan, error) {
 	w := s.workers()
 	ks := kern
 	bq, bk := ks.tileSizes(nq, d, dv, w)
+	if kb := s.keyBlocks(nq, nk); kb > 1 {
+		w = busyWorkers(w, kb, 1) // one key block per worker
+	} else {
+		w = busyWorkers(w, nq, bq)
+	}
 	bytes := streamBytes(nq, nk, d, dv, w)
 	if valueSumsOverflow(maxAbs(v), nk) {
 		bytes += 8 * int64(nk) * int64(dv) // the scaled copy of V

@@ -241,6 +241,7 @@ func (s *Stream) Plan32(q, k, v *Matrix32, rounded bool) (*Plan, error) {
 	w := s.workers()
 	ks := kern32
 	bq, bk := strip32TileSizes(nq, d, dv, w, caches())
+	w = busyWorkers(w, nq, bq)
 	p := &Plan{
 		Algo:     "exact",
 		Flops:    2 * float64(nq) * float64(nk) * float64(d+dv),

@@ -60,7 +60,7 @@ terminal the lesson pauses after each step until Enter.`,
 	fs.StringVar(&o.format, "format", "text", "output format: text|markdown")
 	fs.StringVar(&o.color, "color", "auto", "colour the text output: auto|always|never (auto: only on a terminal without NO_COLOR)")
 	fs.StringVarP(&o.output, "output", "o", "-", "write to this file instead of standard output")
-	fs.IntVar(&o.step, "step", 0, "print only step `N` (1-9)")
+	fs.IntVar(&o.step, "step", 0, "print only step `N`, numbered from 1 (a step out of range is refused with the range)")
 	fs.StringVar(&o.steps, "steps", "", "print only the steps in `N-M`, e.g. 3-5")
 	fs.StringVar(&o.pager, "pager", "auto", "show one step at a time, Enter for the next: auto|always|never (auto: when standard input and output are terminals)")
 	fs.StringVar(&o.figs, "figures", "", "also draw the lesson's figures into `DIR` (PNG and SVG)")
