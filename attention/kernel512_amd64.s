@@ -238,6 +238,10 @@ pv32:
 	MOVQ    DX, R11
 
 pvkey32: // one key: 4 loads, 6 broadcasts, 24 FMAs
+	PREFETCHT0   (R10)(R9*8) // the key 8 rows on, into L1
+	PREFETCHT0   64(R10)(R9*8)
+	PREFETCHT0   128(R10)(R9*8)
+	PREFETCHT0   192(R10)(R9*8)
 	VMOVUPD      (R10), Z24
 	VMOVUPD      64(R10), Z25
 	VMOVUPD      128(R10), Z26
