@@ -84,20 +84,7 @@ func TestExpExact(t *testing.T) {
 // bigExp returns eˣ correctly rounded (with overwhelming probability) by
 // summing the Taylor series of e^(x/2^s) to 200 bits and squaring s times.
 func bigExp(x float64) float64 {
-	const prec = 200
-	const s = 12
-	y := new(big.Float).SetPrec(prec).SetMantExp(new(big.Float).SetFloat64(x), -s)
-	sum := new(big.Float).SetPrec(prec).SetInt64(1)
-	term := new(big.Float).SetPrec(prec).SetInt64(1)
-	for i := 1; i < 60; i++ {
-		term.Mul(term, y)
-		term.Quo(term, new(big.Float).SetInt64(int64(i)))
-		sum.Add(sum, term)
-	}
-	for range s {
-		sum.Mul(sum, sum)
-	}
-	f, _ := sum.Float64()
+	f, _ := bigExpOf(new(big.Float).SetPrec(200).SetFloat64(x)).Float64()
 	return f
 }
 

@@ -25,8 +25,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	if f := r.Formula; f != nil {
 		line("formula", "v = %s, m = %s, %s", count(f.Vars, "variable"), count(f.Clauses, "clause"), count(f.Lits, "literal"))
 		line("OV", "split h = %d: N = %s %s (%s), M = %s %s (%s), dimension m = %d, %s",
-			r.OV.Split, pow2(r.OV.N), noun(r.OV.N, "vector"), varRange(1, r.OV.Split), pow2(r.OV.M), noun(r.OV.M, "vector"),
-			varRange(r.OV.Split+1, f.Vars), r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
+			r.OV.Split, pow2(r.OV.N), noun(r.OV.N, "vector"), VarRange(1, r.OV.Split), pow2(r.OV.M), noun(r.OV.M, "vector"),
+			VarRange(r.OV.Split+1, f.Vars), r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else if r.Route == RouteOV {
 		line("OV", "N = %d, M = %d vectors in {0,1}^%d, %s", r.OV.N, r.OV.M, r.OV.Dim, memlimit.Bytes(r.OV.Bytes))
 	} else {
@@ -406,8 +406,10 @@ func noun64(n int64, one string) string {
 	return one + "s"
 }
 
-// varRange names the variables x_lo..x_hi of one side of the split.
-func varRange(lo, hi int) string {
+// VarRange names the variables x_lo..x_hi of one side of a split: "x3",
+// "x1..x6", or "no variables" when hi < lo. The run report, gen ov and the
+// lesson all name split sides with it.
+func VarRange(lo, hi int) string {
 	switch {
 	case hi < lo:
 		return "no variables"
@@ -467,8 +469,13 @@ func fmtNum(x Number) string {
 	return fmt.Sprintf("%.3g", f)
 }
 
-// round shortens a duration for display.
-func round(d time.Duration) time.Duration {
+// round shortens a duration for display: three or four significant
+// digits, so a run under a millisecond does not print as 0s.
+func round(d time.Duration) time.Duration { return ShortDuration(d) }
+
+// ShortDuration rounds d to three or four significant digits for display
+// (milliseconds from a second up, 10 µs from a millisecond, else 100 ns).
+func ShortDuration(d time.Duration) time.Duration {
 	switch {
 	case d >= time.Second:
 		return d.Round(time.Millisecond)

@@ -11,6 +11,7 @@ import (
 	"github.com/hardnesslab/hardness/internal/memlimit"
 	"github.com/hardnesslab/hardness/internal/progress"
 	"github.com/hardnesslab/hardness/ovp"
+	"github.com/hardnesslab/hardness/reduction"
 	"github.com/hardnesslab/hardness/sat"
 	"github.com/spf13/cobra"
 )
@@ -96,7 +97,7 @@ func (o *ovOptions) run(cmd *cobra.Command, path string) error {
 		return err
 	}
 	el := time.Since(start)
-	rate := fmt.Sprintf("%s tested in %v, %.3g pairs/s", pairCount(res.Pairs), shortDuration(el), float64(res.Pairs)/el.Seconds())
+	rate := fmt.Sprintf("%s tested in %v, %.3g pairs/s", pairCount(res.Pairs), reduction.ShortDuration(el), float64(res.Pairs)/el.Seconds())
 	if res.Found {
 		fmt.Fprintf(out, "result: orthogonal pair a_%d, b_%d (%s)\n", res.Pair.I, res.Pair.J, rate)
 	} else {
@@ -257,16 +258,4 @@ func countOf[I int | int64](n I, one string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %ss", n, one)
-}
-
-// shortDuration rounds d to three or four significant digits, so that a
-// run shorter than a millisecond does not print as 0s beside its rate.
-func shortDuration(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Second:
-		return d.Round(time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	}
-	return d.Round(100 * time.Nanosecond)
 }

@@ -153,16 +153,6 @@ func count(n int, one string) string {
 	return fmt.Sprintf("%d %ss", n, one)
 }
 
-func varRange(lo, hi int) string {
-	switch {
-	case hi < lo:
-		return "no variables"
-	case hi == lo:
-		return fmt.Sprintf("x%d", lo)
-	}
-	return fmt.Sprintf("x%d..x%d", lo, hi)
-}
-
 // literals returns the literals of c whose variables lie in [lo, hi].
 func literals(c sat.Clause, lo, hi int) string {
 	var parts []string
@@ -185,7 +175,7 @@ func (l *lesson) formula() {
 		"(Williams 2005) puts the first h = %d (%s) on the left side and "+
 		"the other %d (%s) on the right side, so that each half can be listed on its "+
 		"own: 2^%d + 2^%d = %d partial assignments instead of 2^%d = %d full ones.",
-		l.name, count(v, "variable"), count(m, "clause"), h, varRange(1, h), v-h, varRange(h+1, v), h, v-h, l.ov.N()+l.ov.M(), v, 1<<v)
+		l.name, count(v, "variable"), count(m, "clause"), h, reduction.VarRange(1, h), v-h, reduction.VarRange(h+1, v), h, v-h, l.ov.N()+l.ov.M(), v, 1<<v)
 	t := &Table{Header: []string{"clause", "literals on the left", "literals on the right"}, Left: 3}
 	for c, cl := range l.f.Clauses {
 		t.Rows = append(t.Rows, []Cell{{Text: fmt.Sprintf("C%d", c+1)},
@@ -240,9 +230,9 @@ func (l *lesson) vectors() {
 	d.Para("Each partial assignment σ of the left side becomes a vector a_σ with one "+
 		"coordinate per clause: a_σ[c] = 1 when σ makes none of the literals "+
 		"of C_c true, so the clause is still open and only the right side can satisfy "+
-		"it. The left side lists the %s of %s (1 is true, 0 false):", count(l.ov.N(), "assignment"), varRange(1, h))
+		"it. The left side lists the %s of %s (1 is true, 0 false):", count(l.ov.N(), "assignment"), reduction.VarRange(1, h))
 	d.Table(l.partialTable(ovp.A, 1, h))
-	d.Para("The right side's vectors b_π are built the same way from its partial assignments π of %s (%s):", varRange(h+1, v), count(l.ov.M(), "assignment"))
+	d.Para("The right side's vectors b_π are built the same way from its partial assignments π of %s (%s):", reduction.VarRange(h+1, v), count(l.ov.M(), "assignment"))
 	d.Table(l.partialTable(ovp.B, h+1, v))
 }
 
