@@ -103,7 +103,7 @@ func (a *attender) prepare(ctx context.Context, r *Report) error {
 	}
 	p := a.params
 	r.Algo = AlgoInfo{Name: plan.Algo, Flops: plan.Flops, Notes: plan.Notes,
-		ErrBound: Number(plan.ErrBound), RunErrBound: Number(math.NaN()),
+		ErrBound: Number(plan.ErrBound), RunErrBound: Number(math.NaN()), Rounding: Number(math.NaN()),
 		Tolerance: Number(p.Tolerance), Trusted: p.Trusted(plan.ErrBound)}
 	if r.Algo.Name == "" {
 		r.Algo.Name = a.algo.Name()

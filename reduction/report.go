@@ -102,7 +102,8 @@ type AlgoInfo struct {
 	// Rounding is, for an exact algorithm, a proved bound on its float64
 	// rounding error on this instance (attention.RoundingBound64 with
 	// r = B², max|V| ≤ B, n_k keys), +Inf when the algorithm has none;
-	// 0 for approximations, whose ErrBound counts rounding.
+	// NaN ("NaN" in JSON: not applicable) for approximations, whose
+	// ErrBound counts rounding.
 	Rounding  Number `json:"rounding_bound"`
 	Tolerance Number `json:"tolerance"`
 	// Trusted is decided before the run: ErrBound < Tolerance, and for an

@@ -168,3 +168,30 @@ func TestRoundingTrusted(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundingField: the report's rounding bound is a finite proof for
+// an exact algorithm (the same on every shard: it depends on the instance
+// only) and "NaN" (not applicable) for an approximation.
+func TestRoundingField(t *testing.T) {
+	f, err := sat.ReadDIMACS(strings.NewReader("p cnf 4 3\n1 2 0\n-1 3 0\n-3 4 0\n"), "r.cnf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	poly, err := attention.New("poly", attention.Options{Degree: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		algo  attention.Algorithm
+		exact bool
+	}{{exactAlgo(t), true}, {poly, false}} {
+		r, err := Run(context.Background(), f, Options{Algo: tc.algo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := float64(r.Algo.Rounding)
+		if tc.exact && !(got > 0 && got < r.Params.Tolerance) || !tc.exact && !math.IsNaN(got) {
+			t.Errorf("%s: Rounding = %g; want a proved bound below the tolerance %g for exact, NaN otherwise", tc.algo.Name(), got, r.Params.Tolerance)
+		}
+	}
+}
