@@ -63,7 +63,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if t := r.StageTime(StageAttention); t > 0 {
-		line("attention", "%s × %s in %v (%.3g flops predicted)", count(p.N, "query"), count(p.Keys, "key"), round(t), a.Flops)
+		line("attention", "%s × %s in %v (%.3g flops predicted)", count(p.N, "query"), count(p.Keys, "key"), ShortDuration(t), a.Flops)
 	}
 	r.writeDecision(line)
 	r.writeProperties(line)
@@ -72,9 +72,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	var args []any
 	for _, s := range r.Stages {
 		st = append(st, "%s %v")
-		args = append(args, s.Name, round(s.Seconds.Duration()))
+		args = append(args, s.Name, ShortDuration(s.Seconds.Duration()))
 	}
-	line("stages", strings.Join(st, " · ")+"; total %v", append(args, round(r.Total.Duration()))...)
+	line("stages", strings.Join(st, " · ")+"; total %v", append(args, ShortDuration(r.Total.Duration()))...)
 	return write(w, &b)
 }
 
@@ -292,16 +292,16 @@ func (r *Report) writeCheck(line lineFunc) {
 	}
 	switch {
 	case c.By == "gini":
-		line("gini", "%v in %v", c.Verdict, round(c.Seconds.Duration()))
+		line("gini", "%v in %v", c.Verdict, ShortDuration(c.Seconds.Duration()))
 	case r.Route == RouteANN:
-		line("check", "brute force: %v (min distance %d over %s) in %v", r.Label(c.Verdict), c.MinDist, count64(r.Gap.Pairs, "pair"), round(c.Seconds.Duration()))
+		line("check", "brute force: %v (min distance %d over %s) in %v", r.Label(c.Verdict), c.MinDist, count64(r.Gap.Pairs, "pair"), ShortDuration(c.Seconds.Duration()))
 		if c.GapViolations > 0 {
 			line("", "%s strictly between t = %d and %d: the gap promise is broken", count64(int64(c.GapViolations), "pair"), r.Params.T, r.Params.Far)
 		}
 	case c.Verdict == Sat:
-		line("check", "brute force (a scan stopped at the first orthogonal pair): %v in %v", r.Label(c.Verdict), round(c.Seconds.Duration()))
+		line("check", "brute force (a scan stopped at the first orthogonal pair): %v in %v", r.Label(c.Verdict), ShortDuration(c.Seconds.Duration()))
 	default:
-		line("check", "brute force (all %s): %v in %v", count64(int64(r.OV.N)*int64(r.OV.M), "pair"), r.Label(c.Verdict), round(c.Seconds.Duration()))
+		line("check", "brute force (all %s): %v in %v", count64(int64(r.OV.N)*int64(r.OV.M), "pair"), r.Label(c.Verdict), ShortDuration(c.Seconds.Duration()))
 	}
 	if r.Agree {
 		line("agreement", "yes")
@@ -468,10 +468,6 @@ func fmtNum(x Number) string {
 	}
 	return fmt.Sprintf("%.3g", f)
 }
-
-// round shortens a duration for display: three or four significant
-// digits, so a run under a millisecond does not print as 0s.
-func round(d time.Duration) time.Duration { return ShortDuration(d) }
 
 // ShortDuration rounds d to three or four significant digits for display
 // (milliseconds from a second up, 10 µs from a millisecond, else 100 ns).
